@@ -68,8 +68,7 @@ Result<Report> DecodeReportJson(const nlohmann::json& doc) {
       [&r](json::Object& m) {
         m.Required("id", r.machine_id);
         m.Required("hostname", r.hostname);
-        if (m.valid() && r.machine_id.empty())
-          m.decoder().Fail("machine.id", "must not be empty");
+        if (m.valid() && r.machine_id.empty()) m.decoder().Fail("machine.id", "must not be empty");
         if (m.valid() && r.hostname.empty())
           m.decoder().Fail("machine.hostname", "must not be empty");
       },

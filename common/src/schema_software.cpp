@@ -1,12 +1,10 @@
-// JSON codec for the software section.
-#include <nlohmann/json.hpp>
-
-#include "wardwatch/json_decode.h"
+// JSON codec for the software section (field lists in schema/software.h).
 #include "wardwatch/schema/software.h"
+#include "wardwatch/schema/visit.h"
 
 namespace wardwatch::schema {
 
-nlohmann::json EncodeSoftware(const SoftwareSection&) { return nlohmann::json::object(); }
-void DecodeSoftware(json::Object&, SoftwareSection&) {}
+nlohmann::json EncodeSoftware(const SoftwareSection& s) { return EncodeVisitable(s); }
+void DecodeSoftware(json::Object& o, SoftwareSection& s) { DecodeVisitable(o, s); }
 
 }  // namespace wardwatch::schema

@@ -35,8 +35,8 @@ nlohmann::json EncodeSystem(const SystemSection& s) {
   }
   j["dmi"] = s.dmi;
   if (s.os) {
-    nlohmann::json os = {{"sysname", s.os->sysname}, {"release", s.os->release},
-                         {"version", s.os->version}, {"machine", s.os->machine},
+    nlohmann::json os = {{"sysname", s.os->sysname},   {"release", s.os->release},
+                         {"version", s.os->version},   {"machine", s.os->machine},
                          {"nodename", s.os->nodename}, {"os_release", s.os->os_release}};
     if (s.os->boot_time_seconds) os["boot_time_seconds"] = *s.os->boot_time_seconds;
     j["os"] = std::move(os);

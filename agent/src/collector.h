@@ -1,0 +1,48 @@
+// The collector interface: each collector reads one part of the machine into the report.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "wardwatch/report.h"
+#include "wardwatch/result.h"
+
+namespace wardwatch::agent {
+
+// Filesystem roots, overridable like node_exporter so tests run on fixture trees.
+struct Paths {
+  std::string procfs = "/proc";
+  std::string sysfs = "/sys";
+  std::string rootfs = "/";
+
+  std::string Proc(std::string_view rel) const;
+  std::string Sys(std::string_view rel) const;
+  std::string Root(std::string_view rel) const;
+};
+
+struct CollectContext {
+  Paths paths;
+};
+
+class Collector {
+ public:
+  virtual ~Collector() = default;
+  // Adds what it reads to `report`. Missing hardware is not an error: collectors leave it out.
+  virtual Status Collect(const CollectContext& ctx, Report& report) = 0;
+};
+
+using CollectorFactory = std::unique_ptr<Collector> (*)();
+
+struct CollectorEntry {
+  std::string_view name;
+  bool enabled_by_default;
+  CollectorFactory make;
+  std::string_view help;
+};
+
+// The one registration table (collectors/registry.cpp).
+std::span<const CollectorEntry> AllCollectors();
+
+}  // namespace wardwatch::agent

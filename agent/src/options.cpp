@@ -1,0 +1,106 @@
+// Command line and INI configuration of wardwatch-agent (Boost.Program_options).
+#include "options.h"
+
+#include <boost/program_options.hpp>
+#include <fstream>
+
+namespace po = boost::program_options;
+
+namespace wardwatch::agent {
+namespace {
+
+std::string CollectorList() {
+  std::string s;
+  for (const auto& c : AllCollectors()) {
+    s += "\n  " + std::string(c.name) + (c.enabled_by_default ? "" : " (off by default)") + ": " +
+         std::string(c.help);
+  }
+  return s;
+}
+
+}  // namespace
+
+ParsedOptions ParseOptions(int argc, const char* const* argv, std::ostream& out) {
+  ParsedOptions parsed;
+  AgentOptions& o = parsed.options;
+  po::options_description desc(
+      "Usage: wardwatch-agent [options]\n\n"
+      "Collects this PC's hardware health, network and software usage and pushes a report "
+      "to the WardWatch collector.\n\nOptions");
+  // clang-format off
+  desc.add_options()
+      ("help,h", "print this help and exit")
+      ("config", po::value(&o.config_file), "INI file with the same keys as these options")
+      ("collector", po::value(&o.collector_url), "collector URL, e.g. http://127.0.0.1:9477")
+      ("enroll-token", po::value(&o.enroll_token), "enrollment token given by the collector's operator")
+      ("state-dir", po::value(&o.state_dir)->default_value(o.state_dir), "folder for the machine token, sequence number and spool")
+      ("interval", po::value(&o.interval_seconds)->default_value(o.interval_seconds), "seconds between reports")
+      ("once", po::bool_switch(&o.once), "collect and send one report, then exit")
+      ("print", po::bool_switch(&o.print), "print the report JSON to stdout and send nothing")
+      ("path.procfs", po::value(&o.paths.procfs)->default_value(o.paths.procfs), "procfs mount point")
+      ("path.sysfs", po::value(&o.paths.sysfs)->default_value(o.paths.sysfs), "sysfs mount point")
+      ("path.rootfs", po::value(&o.paths.rootfs)->default_value(o.paths.rootfs), "root filesystem (for /etc and mount points)")
+      ("disable-collector", po::value(&o.disabled_collectors)->composing(), "turn a collector off (repeatable)")
+      ("enable-collector", po::value(&o.enabled_collectors)->composing(), "turn an off-by-default collector on (repeatable)")
+      ("connect-timeout", po::value(&o.connect_timeout_seconds)->default_value(o.connect_timeout_seconds), "seconds to wait for a connection to the collector")
+      ("request-timeout", po::value(&o.request_timeout_seconds)->default_value(o.request_timeout_seconds), "seconds for a whole request to the collector")
+      ("ca-file", po::value(&o.ca_file), "CA certificate (PEM) that signed the collector's TLS certificate; default: system store");
+  // clang-format on
+  try {
+    po::variables_map vm;
+    po::store(po::parse_command_line(argc, argv, desc), vm);
+    if (vm.count("help")) {
+      out << desc << "\nCollectors:" << CollectorList() << "\n";
+      parsed.exit_now = true;
+      return parsed;
+    }
+    if (vm.count("config")) {
+      const std::string file = vm["config"].as<std::string>();
+      std::ifstream in(file);
+      if (!in) {
+        out << "wardwatch-agent: cannot read config file " << file << "\n";
+        parsed.exit_now = true;
+        parsed.exit_code = 2;
+        return parsed;
+      }
+      po::store(po::parse_config_file(in, desc), vm);
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    out << "wardwatch-agent: " << e.what() << " (see --help)\n";
+    parsed.exit_now = true;
+    parsed.exit_code = 2;
+    return parsed;
+  }
+  auto known = [](const std::string& name) {
+    for (const auto& c : AllCollectors())
+      if (c.name == name) return true;
+    return false;
+  };
+  for (const auto* list : {&o.disabled_collectors, &o.enabled_collectors}) {
+    for (const auto& name : *list) {
+      if (!known(name)) {
+        out << "wardwatch-agent: unknown collector \"" << name << "\"; known:" << CollectorList()
+            << "\n";
+        parsed.exit_now = true;
+        parsed.exit_code = 2;
+        return parsed;
+      }
+    }
+  }
+  if (o.interval_seconds < 1 || o.interval_seconds > 86400) {
+    out << "wardwatch-agent: --interval must be between 1 and 86400 seconds\n";
+    parsed.exit_now = true;
+    parsed.exit_code = 2;
+    return parsed;
+  }
+  if (!o.print && o.collector_url.empty()) {
+    out << "wardwatch-agent: --collector URL is required (or use --print)\n";
+    parsed.exit_now = true;
+    parsed.exit_code = 2;
+    return parsed;
+  }
+  return parsed;
+}
+
+}  // namespace wardwatch::agent

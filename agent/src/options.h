@@ -1,0 +1,39 @@
+// Command line and INI configuration of wardwatch-agent.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "collector.h"
+
+namespace wardwatch::agent {
+
+struct AgentOptions {
+  std::string collector_url;  // e.g. http://127.0.0.1:9477
+  std::string enroll_token;
+  std::string state_dir = "/var/lib/wardwatch-agent";
+  unsigned interval_seconds = 60;
+  bool once = false;
+  bool print = false;
+  Paths paths;
+  std::vector<std::string> disabled_collectors;
+  std::vector<std::string> enabled_collectors;  // non-default collectors to turn on
+  double connect_timeout_seconds = 5;
+  double request_timeout_seconds = 30;
+  std::string ca_file;
+  std::string config_file;
+};
+
+// What ParseOptions decided: run with options, or exit now (after --help / an error).
+struct ParsedOptions {
+  AgentOptions options;
+  bool exit_now = false;
+  int exit_code = 0;
+};
+
+// Parses argv and, with --config FILE, an INI file with the same keys (command line wins).
+// Writes --help text or the error to `out`.
+ParsedOptions ParseOptions(int argc, const char* const* argv, std::ostream& out);
+
+}  // namespace wardwatch::agent

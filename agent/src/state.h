@@ -1,0 +1,40 @@
+// The agent's persistent state in --state-dir: machine id, machine token, sequence number.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "collector.h"
+
+namespace wardwatch::agent {
+
+// Writes `data` to `path` atomically and durably (temp file, fsync, rename, fsync folder).
+Status WriteFileAtomic(const std::string& path, const std::string& data, unsigned mode = 0600);
+// Creates the folder (and parents) with mode 0700 if missing.
+Status EnsureDir(const std::string& path);
+
+class AgentState {
+ public:
+  explicit AgentState(std::string dir) : dir_(std::move(dir)) {}
+  Status Open();  // creates the folder, loads the token and sequence
+
+  const std::string& dir() const { return dir_; }
+  const std::string& machine_token() const { return token_; }
+  Status SetMachineToken(const std::string& token);
+  Status ClearMachineToken();
+  // Returns the next sequence number and persists it before returning, so a number is never
+  // used twice even across a power cut.
+  Result<std::uint64_t> NextSequence();
+  std::uint64_t last_sequence() const { return sequence_; }
+
+ private:
+  std::string dir_;
+  std::string token_;
+  std::uint64_t sequence_ = 0;
+};
+
+// Stable machine identity: /etc/machine-id, else the DMI product UUID, else an id generated
+// once and kept in the state folder.
+Result<std::string> LoadMachineId(const Paths& paths, const std::string& state_dir);
+
+}  // namespace wardwatch::agent

@@ -22,6 +22,7 @@ import urllib.parse
 import urllib.request
 
 HERE = pathlib.Path(__file__).resolve().parent
+sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, str(HERE))
 import extract_queries as eq  # noqa: E402
 import wardwatch_queries as wq  # noqa: E402

@@ -20,6 +20,7 @@ import sys
 import tempfile
 
 HERE = pathlib.Path(__file__).resolve().parent
+sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, str(HERE))
 import wardwatch_queries as wq  # noqa: E402
 

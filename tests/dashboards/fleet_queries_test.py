@@ -22,6 +22,7 @@ import urllib.parse
 import urllib.request
 
 HERE = pathlib.Path(__file__).resolve().parent
+sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, str(HERE))
 import wardwatch_queries as wq  # noqa: E402
 
@@ -135,7 +136,7 @@ def main():
         while time.time() < end:
             sites = {r["metric"].get("site") for r in
                      query(prom, "count by (site) (wardwatch_machine_last_report_timestamp_seconds)")}
-            scrapes = query(prom, 'min(count_over_time(up{job="wardwatch"}[5m]))')
+            scrapes = query(prom, 'min(count_over_time(up{job=~"wardwatch.*"}[5m]))')
             if sites >= set(SITES) and scrapes and float(scrapes[0]["value"][1]) >= 4:
                 break
             time.sleep(2)
@@ -143,6 +144,13 @@ def main():
             raise RuntimeError(f"Prometheus never saw machines of both sites {SITES}: saw {sites}")
         print(f"Prometheus scrapes both offices: sites {sorted(s for s in sites if s)}")
 
+        # Cardinality: series per machine, for sizing a central store (docs/dashboards.md).
+        per_machine = query(prom, 'count({job=~"wardwatch.*", instance!~"127\\\\.0\\\\.0\\\\.1:[0-9]+"})'
+                                  ' / count(wardwatch_machine_last_report_timestamp_seconds)')
+        site_level = query(prom, 'count({job=~"wardwatch.*", instance=~"127\\\\.0\\\\.0\\\\.1:[0-9]+"})')
+        if per_machine and site_level:
+            print(f"series per machine: {float(per_machine[0]['value'][1]):.0f}; "
+                  f"collector-level series (both offices): {site_level[0]['value'][1]}")
         rc = subprocess.run([sys.executable, str(HERE / "check_queries.py"), "--prometheus", prom,
                              "--report", str(work / "check-report.json")]).returncode
         # The site filter must really filter: with $site=p1 no p2 series may come back.

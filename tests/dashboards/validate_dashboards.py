@@ -20,6 +20,7 @@ import pathlib
 import re
 import sys
 
+sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import wardwatch_queries as wq  # noqa: E402
 

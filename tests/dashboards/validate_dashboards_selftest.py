@@ -10,7 +10,9 @@ import shutil
 import subprocess
 import sys
 
+sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import extract_queries as eq  # noqa: E402
 import validate_dashboards as vd  # noqa: E402
 import wardwatch_queries as wq  # noqa: E402
 
@@ -120,6 +122,15 @@ def main():
         failures.append("substitute() wrong")
     else:
         print("ok: substitute()")
+
+    # The promtool parse check must reject a broken expression.
+    if promtool:
+        good = {"id": "panel:x/ok/A", "expr": "sum(rate(a_total[1m]))"}
+        bad = {"id": "panel:x/bad/A", "expr": 'sum(rate(a_total{site=~".*"}[1m])'}
+        if eq.parse_check([good]) != 0 or eq.parse_check([good, bad]) != 1:
+            failures.append("extract_queries.parse_check does not tell good from bad expressions")
+        else:
+            print("ok: parse_check rejects an unbalanced expression")
 
     for f in failures:
         print("FAIL:", f)

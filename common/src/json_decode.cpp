@@ -18,11 +18,23 @@ Result<nlohmann::json> Parse(std::string_view text) {
   };
   try {
     return nlohmann::json::parse(text.begin(), text.end(), limit, /*allow_exceptions=*/true);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
     std::string what = e.what();
     // Strip nlohmann's "[json.exception.parse_error.101] " prefix: the rest names the problem.
     if (auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
-    return MakeError("invalid JSON: " + what);
+    // The message may quote the offending input: keep it printable ASCII.
+    std::string safe;
+    for (unsigned char c : what) {
+      if (c >= 0x20 && c < 0x7f) {
+        safe += static_cast<char>(c);
+      } else {
+        static const char kHex[] = "0123456789abcdef";
+        safe += "\\x";
+        safe += kHex[c >> 4];
+        safe += kHex[c & 15];
+      }
+    }
+    return MakeError("invalid JSON: " + safe);
   } catch (const std::exception&) {
     if (too_deep) {
       return MakeError("invalid JSON: nesting deeper than " + std::to_string(kMaxDepth) +

@@ -25,6 +25,11 @@ inline std::uint64_t Load64(const std::uint8_t* p) {
   return v;
 }
 
+inline bool SameAddr(const IpAddr& a, const IpAddr& b) {
+  return Load64(a.bytes.data()) == Load64(b.bytes.data()) &&
+         Load64(a.bytes.data() + 8) == Load64(b.bytes.data() + 8) && a.family == b.family;
+}
+
 std::string_view ProtoName(std::uint8_t proto) {
   switch (proto) {
     case kProtoTcp:
@@ -53,6 +58,14 @@ void TopN(std::vector<T>& items, std::size_t n, Counters& other, Key key) {
   if (items.size() > n) items.resize(n);
 }
 
+}  // namespace
+
+namespace {
+template <typename Key>
+inline bool SameKey(const Key& a, const Key& b) {
+  return a.remote_port == b.remote_port && a.local_port == b.local_port && a.proto == b.proto &&
+         SameAddr(a.remote, b.remote) && SameAddr(a.local, b.local);
+}
 }  // namespace
 
 TrafficAnalyzer::TrafficAnalyzer(AnalyzerOptions options)
@@ -89,23 +102,7 @@ TrafficAnalyzer::Flow* TrafficAnalyzer::FindOrInsert(const FlowKey& key, std::si
       used_slots_.push_back(static_cast<std::uint32_t>(i));
       return &f;
     }
-    if (f.key == key) return &f;
-  }
-}
-
-void TrafficAnalyzer::LearnNames(const DecodedPacket& p, Flow* flow) {
-  if (p.ip_proto == kProtoUdp && p.src_port == 53 && !p.payload.empty()) {
-    auto answers = ParseDnsResponse(p.payload);
-    if (answers) {
-      for (auto& a : *answers) names_.Learn(a.address, std::move(a.name), NameSource::kDns);
-    }
-  } else if (p.ip_proto == kProtoTcp && p.dst_port == 443 && !p.payload.empty() && flow &&
-             flow->sni_checks_left > 0) {
-    --flow->sni_checks_left;
-    if (auto sni = ParseTlsClientHelloSni(p.payload)) {
-      flow->sni_checks_left = 0;
-      names_.Learn(p.dst, std::move(*sni), NameSource::kSni);
-    }
+    if (SameKey(f.key, key)) return &f;
   }
 }
 
@@ -120,18 +117,28 @@ void TrafficAnalyzer::OnPacket(int link_type, double timestamp, std::span<const 
     return;
   }
   const std::uint64_t bytes = wire_len < data.size() ? data.size() : wire_len;
-  bool out;
+  // DNS answers teach names whoever they are addressed to.
+  if (p.ip_proto == kProtoUdp && p.src_port == 53 && !p.payload.empty()) {
+    auto answers = ParseDnsResponse(p.payload);
+    if (answers) {
+      for (auto& a : *answers) names_.Learn(a.address, std::move(a.name), NameSource::kDns);
+    }
+  }
+  Pending e;
+  e.bytes = bytes;
+  e.has_ports = p.has_ports;
+  e.multicast = IsMulticastOrBroadcast(p.dst) || p.link_broadcast;
   if (options_.local.Contains(p.src)) {
-    out = true;
-  } else if (options_.local.Contains(p.dst) || IsMulticastOrBroadcast(p.dst) || p.link_broadcast) {
-    out = false;  // addressed to us, or a broadcast/multicast we received
+    e.out = true;
+  } else if (options_.local.Contains(p.dst) || e.multicast) {
+    e.out = false;  // addressed to us, or a broadcast/multicast we received
   } else {
     not_local_.AddIn(bytes);
     return;
   }
-  FlowKey key;
+  FlowKey& key = e.key;
   key.proto = p.ip_proto;
-  if (out) {
+  if (e.out) {
     key.local = p.src;
     key.remote = p.dst;
     key.local_port = p.src_port;
@@ -149,48 +156,84 @@ void TrafficAnalyzer::OnPacket(int link_type, double timestamp, std::span<const 
                     ((static_cast<std::uint64_t>(key.remote_port) << 32) |
                      (static_cast<std::uint64_t>(key.local_port) << 16) |
                      (static_cast<std::uint64_t>(key.proto) << 8) | key.remote.family);
-  Flow* flow = FindOrInsert(key, static_cast<std::size_t>(Mix(h)));
+  e.hash = static_cast<std::size_t>(Mix(h));
+
+  // A segment to port 443 starting with a TLS handshake record may be a ClientHello: those are
+  // rare (one per connection), so they skip the pipeline and see their flow's state at once.
+  if (p.ip_proto == kProtoTcp && p.dst_port == 443 && p.payload.size() > 5 && p.payload[0] == 22 &&
+      p.payload[1] == 3 && p.payload[5] == 1) {
+    Flush();
+    Apply(e, p.payload);
+    return;
+  }
+  __builtin_prefetch(&slots_[e.hash & slot_mask_], 1);
+  if (pending_count_ == kPipelineDepth) {
+    Apply(pending_[pending_head_], {});
+    pending_[pending_head_] = e;
+    pending_head_ = (pending_head_ + 1) % kPipelineDepth;
+  } else {
+    pending_[(pending_head_ + pending_count_) % kPipelineDepth] = e;
+    ++pending_count_;
+  }
+}
+
+void TrafficAnalyzer::Flush() {
+  for (; pending_count_ > 0; --pending_count_) {
+    Apply(pending_[pending_head_], {});
+    pending_head_ = (pending_head_ + 1) % kPipelineDepth;
+  }
+  pending_head_ = 0;
+}
+
+void TrafficAnalyzer::Apply(const Pending& e, std::span<const std::uint8_t> tls) {
+  const FlowKey& key = e.key;
+  Flow* flow = FindOrInsert(key, e.hash);
   TrafficClass cls;
   if (flow != nullptr) {
     if (flow->counters.in_packets + flow->counters.out_packets == 0) {
-      flow->cls = IsMulticastOrBroadcast(p.dst) || p.link_broadcast
-                      ? TrafficClass::kMulticast
-                      : Classify(key.remote, options_.office_subnets);
+      flow->cls =
+          e.multicast ? TrafficClass::kMulticast : Classify(key.remote, options_.office_subnets);
       flow->app = kUnknownApp;
-      if (options_.resolver && p.has_ports) {
+      if (options_.resolver && e.has_ports) {
         auto name = options_.resolver(key.proto, key.local, key.local_port);
         if (!name.empty()) flow->app = InternApp(std::move(name));
       }
       flow->sni_checks_left = static_cast<std::uint8_t>(options_.sni_packets_per_flow);
     }
     cls = flow->cls;
-    if (out) {
-      flow->counters.AddOut(bytes);
+    if (e.out) {
+      flow->counters.AddOut(e.bytes);
     } else {
-      flow->counters.AddIn(bytes);
+      flow->counters.AddIn(e.bytes);
+    }
+    // Only our own ClientHellos name a remote service (a server here would learn its own name).
+    if (!tls.empty() && e.out && flow->sni_checks_left > 0) {
+      --flow->sni_checks_left;
+      if (auto sni = ParseTlsClientHelloSni(tls)) {
+        flow->sni_checks_left = 0;
+        names_.Learn(key.remote, std::move(*sni), NameSource::kSni);
+      }
     }
   } else {
-    cls = IsMulticastOrBroadcast(p.dst) || p.link_broadcast
-              ? TrafficClass::kMulticast
-              : Classify(key.remote, options_.office_subnets);
+    cls = e.multicast ? TrafficClass::kMulticast : Classify(key.remote, options_.office_subnets);
     ++untracked_packets_;
-    if (out) {
-      untracked_.AddOut(bytes);
+    if (e.out) {
+      untracked_.AddOut(e.bytes);
     } else {
-      untracked_.AddIn(bytes);
+      untracked_.AddIn(e.bytes);
     }
   }
-  if (out) {
-    total_.AddOut(bytes);
-    by_class_[static_cast<std::size_t>(cls)].AddOut(bytes);
+  if (e.out) {
+    total_.AddOut(e.bytes);
+    by_class_[static_cast<std::size_t>(cls)].AddOut(e.bytes);
   } else {
-    total_.AddIn(bytes);
-    by_class_[static_cast<std::size_t>(cls)].AddIn(bytes);
+    total_.AddIn(e.bytes);
+    by_class_[static_cast<std::size_t>(cls)].AddIn(e.bytes);
   }
-  if (!p.payload.empty()) LearnNames(p, flow);
 }
 
 TrafficSummary TrafficAnalyzer::Summarize() {
+  Flush();
   TrafficSummary s;
   s.start_unix_seconds = first_ts_;
   s.end_unix_seconds = last_ts_;

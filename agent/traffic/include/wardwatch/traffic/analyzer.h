@@ -59,9 +59,25 @@ class TrafficAnalyzer {
     bool used = false;
   };
 
+  // A decoded packet waiting for its flow slot: the slot is prefetched when the packet arrives
+  // and updated a few packets later, so that the cache miss on a large flow table overlaps with
+  // decoding the next packets instead of stalling each one.
+  struct Pending {
+    FlowKey key;
+    std::size_t hash = 0;
+    std::uint64_t bytes = 0;
+    bool out = false;
+    bool multicast = false;
+    bool has_ports = false;
+  };
+  static constexpr std::size_t kPipelineDepth = 8;
+
   Flow* FindOrInsert(const FlowKey& key, std::size_t hash);
   std::uint16_t InternApp(std::string name);
-  void LearnNames(const DecodedPacket& p, Flow* flow);
+  // Applies one packet to its flow and the totals; `tls` is the payload of a segment that
+  // starts like a ClientHello (empty otherwise).
+  void Apply(const Pending& p, std::span<const std::uint8_t> tls);
+  void Flush();
 
   AnalyzerOptions options_;
   NameCache names_;
@@ -70,6 +86,8 @@ class TrafficAnalyzer {
   std::vector<std::uint32_t> used_slots_;
   std::vector<std::string> app_names_;
   std::unordered_map<std::string, std::uint16_t> app_index_;
+  std::array<Pending, kPipelineDepth> pending_{};
+  std::size_t pending_head_ = 0, pending_count_ = 0;
 
   Counters total_, not_local_, untracked_;
   std::array<Counters, kTrafficClassCount> by_class_{};

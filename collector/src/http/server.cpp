@@ -1,0 +1,343 @@
+// HTTP/1.1 server on Boost.Beast: header first, authentication, then the body under a limit.
+#include "http/server.h"
+
+#include <array>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "auth.h"
+#include "fleet.h"
+#include "log.h"
+
+namespace wardwatch::collector::http {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+using tcp = net::ip::tcp;
+
+struct Server::Shared {
+  const Router& router;
+  Credentials credentials;
+  ServerOptions options;
+};
+
+namespace {
+
+constexpr std::size_t kLingerBytes = 256 * 1024;
+constexpr std::chrono::seconds kLingerTime{2};
+
+Response Unauthorized(std::string_view message) {
+  auto res = JsonError(bhttp::status::unauthorized, message);
+  res.set(bhttp::field::www_authenticate, "Bearer");
+  return res;
+}
+
+// nullopt when the request may proceed; otherwise the refusal.
+std::optional<Response> Authenticate(const Route& route, const RequestHeader& header,
+                                     const Credentials& creds, std::string& machine_id) {
+  if (route.auth == AuthKind::kNone) return std::nullopt;
+  if (route.auth == AuthKind::kEnrollToken && creds.enroll_token.empty()) {
+    return JsonError(bhttp::status::forbidden,
+                     "enrollment is disabled: this collector was started without --enroll-token");
+  }
+  const auto it = header.find(bhttp::field::authorization);
+  const std::string_view token =
+      it == header.end() ? std::string_view() : auth::BearerToken(it->value());
+  if (token.empty()) {
+    return Unauthorized("missing \"Authorization: Bearer <" + std::string(AuthName(route.auth)) +
+                        ">\" header");
+  }
+  switch (route.auth) {
+    case AuthKind::kEnrollToken:
+      if (!auth::SecretMatches(token, creds.enroll_token))
+        return Unauthorized("invalid enroll token");
+      return std::nullopt;
+    case AuthKind::kApiToken:
+      if (!auth::SecretMatches(token, creds.api_token)) return Unauthorized("invalid api token");
+      return std::nullopt;
+    case AuthKind::kMachineToken: {
+      auto id = creds.fleet != nullptr ? creds.fleet->Authenticate(token) : std::nullopt;
+      if (!id) return Unauthorized("unknown or revoked machine token");
+      machine_id = std::move(*id);
+      return std::nullopt;
+    }
+    case AuthKind::kNone:
+      break;
+  }
+  return std::nullopt;
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, std::shared_ptr<const Server::Shared> shared)
+      : stream_(std::move(socket)), shared_(std::move(shared)) {}
+
+  void Run() {
+    net::dispatch(stream_.get_executor(),
+                  beast::bind_front_handler(&Session::ReadHeader, shared_from_this()));
+  }
+
+ private:
+  const ServerOptions& opts() const { return shared_->options; }
+
+  std::string Peer() {
+    beast::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    return ec ? std::string("?") : ep.address().to_string() + ":" + std::to_string(ep.port());
+  }
+
+  void ReadHeader() {
+    header_parser_.emplace();
+    header_parser_->header_limit(opts().header_limit_bytes);
+    // The body limit is checked after authentication (OnHeader) and by the body parser; the
+    // header parser would otherwise refuse a large Content-Length before we authenticate.
+    header_parser_->body_limit(boost::none);
+    route_ = nullptr;
+    // A fresh connection must send its header promptly; a kept-alive one may idle first.
+    stream_.expires_after(first_request_ ? opts().header_timeout : opts().idle_timeout);
+    first_request_ = false;
+    bhttp::async_read_header(stream_, buffer_, *header_parser_,
+                             beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+  }
+
+  void OnHeader(beast::error_code ec, std::size_t) {
+    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
+        ec == net::error::connection_reset || ec == net::error::operation_aborted) {
+      return Close();
+    }
+    if (ec == bhttp::error::header_limit) {
+      return Refuse(JsonError(
+          bhttp::status::request_header_fields_too_large,
+          "request header exceeds " + std::to_string(opts().header_limit_bytes) + " bytes"));
+    }
+    if (ec) {
+      if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() ||
+          buffer_.size() > 0) {
+        return Refuse(
+            JsonError(bhttp::status::bad_request, "malformed HTTP request: " + ec.message()));
+      }
+      return Close();
+    }
+    header_received_ = std::chrono::steady_clock::now();
+    const auto& header = header_parser_->get();
+    version_ = header.version();
+    auto match = shared_->router.Find(header.method(), header.target());
+    if (match.route == nullptr) {
+      if (match.other_method) {
+        return Refuse(JsonError(bhttp::status::method_not_allowed,
+                                "method " + std::string(header.method_string()) +
+                                    " is not allowed on " + std::string(header.target())));
+      }
+      return Refuse(
+          JsonError(bhttp::status::not_found, "no such endpoint: " + std::string(header.target())));
+    }
+    route_ = match.route;
+    params_ = std::move(match.params);
+    machine_id_.clear();
+    if (auto refusal = Authenticate(*route_, header, shared_->credentials, machine_id_)) {
+      LogWarn("http: " + Peer() + " " + std::string(header.method_string()) + " " +
+              std::string(header.target()) + " refused before reading the body: " +
+              std::to_string(refusal->result_int()) + " " + refusal->body());
+      return Refuse(std::move(*refusal));
+    }
+    if (route_->check_header) {
+      if (auto refusal = route_->check_header(header)) return Refuse(std::move(*refusal));
+    }
+    limit_ = route_->max_body != 0 ? route_->max_body : opts().max_body_bytes;
+    if (auto length = header_parser_->content_length(); length && *length > limit_) {
+      return Refuse(JsonError(bhttp::status::payload_too_large,
+                              "request body of " + std::to_string(*length) + " bytes exceeds " +
+                                  std::to_string(limit_) + " bytes"));
+    }
+    body_parser_.emplace(std::move(*header_parser_));
+    header_parser_.reset();
+    body_parser_->body_limit(limit_);
+    const auto expect = body_parser_->get().find(bhttp::field::expect);
+    if (expect != body_parser_->get().end() && beast::iequals(expect->value(), "100-continue")) {
+      // Authenticated: now invite the body (curl waits for this before sending it).
+      continue_ =
+          std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, version_);
+      stream_.expires_after(opts().body_timeout);
+      bhttp::async_write(stream_, *continue_,
+                         [self = shared_from_this()](beast::error_code wec, std::size_t) {
+                           if (wec) return self->Close();
+                           self->ReadBody();
+                         });
+      return;
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    stream_.expires_after(opts().body_timeout);
+    bhttp::async_read(stream_, buffer_, *body_parser_,
+                      beast::bind_front_handler(&Session::OnBody, shared_from_this()));
+  }
+
+  void OnBody(beast::error_code ec, std::size_t) {
+    if (ec == bhttp::error::body_limit) {
+      return Refuse(JsonError(bhttp::status::payload_too_large,
+                              "request body exceeds " + std::to_string(limit_) + " bytes"));
+    }
+    if (ec == beast::error::timeout) {
+      LogWarn("http: " + Peer() + " body not received within " +
+              std::to_string(opts().body_timeout.count()) + " s; connection closed");
+      return Close();
+    }
+    if (ec) {
+      if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category()) {
+        return Refuse(
+            JsonError(bhttp::status::bad_request, "malformed HTTP body: " + ec.message()));
+      }
+      return Close();
+    }
+    stream_.expires_never();  // the handler may wait for the store; the write sets a new timer
+    ctx_.message = body_parser_->release();
+    body_parser_.reset();
+    ctx_.params = std::move(params_);
+    ctx_.machine_id = machine_id_;
+    ctx_.header_received = header_received_;
+    ctx_.body_received = std::chrono::steady_clock::now();
+    keep_alive_ = ctx_.message.keep_alive();
+    auto self = shared_from_this();
+    Responder respond = [self](Response res) {
+      net::post(self->stream_.get_executor(), [self, r = std::move(res)]() mutable {
+        self->Write(std::move(r), /*close=*/false);
+      });
+    };
+    try {
+      route_->handler(ctx_, std::move(respond));
+    } catch (const std::exception& e) {
+      LogError(std::string("http: handler for ") + route_->pattern + " failed: " + e.what());
+      Write(JsonError(bhttp::status::internal_server_error, "internal error"), true);
+    }
+  }
+
+  // Refuses without reading (the rest of) the body: the connection closes after the answer.
+  void Refuse(Response res) {
+    if (route_ != nullptr && route_->on_refused) route_->on_refused(res.result());
+    Write(std::move(res), /*close=*/true);
+  }
+
+  void Write(Response res, bool close) {
+    res.version(version_ == 10 ? 10 : 11);
+    res.keep_alive(!close && keep_alive_);
+    res.set(bhttp::field::server, "wardwatch-collector");
+    res.prepare_payload();
+    response_ = std::make_shared<Response>(std::move(res));
+    stream_.expires_after(opts().body_timeout);
+    bhttp::async_write(stream_, *response_,
+                       [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                         if (ec) return self->Close();
+                         const bool again = self->response_->keep_alive();
+                         self->response_.reset();
+                         self->ctx_ = RequestContext{};
+                         if (again) return self->ReadHeader();
+                         self->Linger();
+                       });
+  }
+
+  // Half-close, then read and discard a bounded amount so the client sees our answer rather
+  // than a reset caused by its unread body.
+  void Linger() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return Close();
+    stream_.expires_after(kLingerTime);
+    Drain();
+  }
+
+  void Drain() {
+    stream_.async_read_some(net::buffer(drain_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              self->drained_ += n;
+                              if (ec || self->drained_ >= kLingerBytes) return self->Close();
+                              self->Drain();
+                            });
+  }
+
+  void Close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  std::shared_ptr<const Server::Shared> shared_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::empty_body>> header_parser_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> body_parser_;
+  std::shared_ptr<bhttp::response<bhttp::empty_body>> continue_;
+  std::shared_ptr<Response> response_;
+  const Route* route_ = nullptr;
+  std::map<std::string, std::string, std::less<>> params_;
+  std::string machine_id_;
+  RequestContext ctx_;
+  std::chrono::steady_clock::time_point header_received_;
+  std::size_t limit_ = 0;
+  unsigned version_ = 11;
+  bool keep_alive_ = false;
+  bool first_request_ = true;
+  std::array<char, 16 * 1024> drain_{};
+  std::size_t drained_ = 0;
+};
+
+}  // namespace
+
+Server::Server(net::io_context& ioc, const Router& router, Credentials credentials,
+               ServerOptions options)
+    : ioc_(ioc),
+      acceptor_(net::make_strand(ioc)),
+      shared_(
+          std::make_shared<Shared>(Shared{router, std::move(credentials), std::move(options)})) {}
+
+Server::~Server() = default;
+
+Result<std::uint16_t> Server::Listen() {
+  beast::error_code ec;
+  const auto address = net::ip::make_address(shared_->options.address, ec);
+  if (ec)
+    return MakeError("invalid listen address \"" + shared_->options.address +
+                     "\": " + ec.message());
+  const tcp::endpoint endpoint(address, shared_->options.port);
+  const std::string where = shared_->options.address + ":" + std::to_string(shared_->options.port);
+  if (acceptor_.open(endpoint.protocol(), ec); ec)
+    return MakeError("cannot open socket: " + ec.message());
+  if (acceptor_.set_option(net::socket_base::reuse_address(true), ec); ec) {
+    return MakeError("cannot set SO_REUSEADDR: " + ec.message());
+  }
+  if (acceptor_.bind(endpoint, ec); ec)
+    return MakeError("cannot listen on " + where + ": " + ec.message());
+  if (acceptor_.listen(net::socket_base::max_listen_connections, ec); ec) {
+    return MakeError("cannot listen on " + where + ": " + ec.message());
+  }
+  return acceptor_.local_endpoint().port();
+}
+
+void Server::Start() {
+  net::dispatch(acceptor_.get_executor(), [this] { Accept(); });
+}
+
+void Server::Stop() {
+  net::post(acceptor_.get_executor(), [this] {
+    beast::error_code ec;
+    acceptor_.close(ec);
+  });
+}
+
+void Server::Accept() {
+  acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
+    if (ec) {
+      LogWarn("http: accept failed: " + ec.message());
+    } else {
+      std::make_shared<Session>(std::move(socket), shared_)->Run();
+    }
+    Accept();
+  });
+}
+
+}  // namespace wardwatch::collector::http

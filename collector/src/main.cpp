@@ -1,0 +1,30 @@
+// wardwatch-collector entry point: a subcommand when argv[1] names one, else the server.
+#include <cstring>
+#include <iostream>
+#include <string_view>
+
+#include "serve.h"
+
+namespace {
+
+struct Subcommand {
+  std::string_view name;
+  int (*run)(int argc, const char* const* argv);  // argv[0] is the subcommand
+  std::string_view summary;
+};
+
+// Later work adds lines here: {"report", RunReport, ...}, {"machines", RunMachines, ...}.
+constexpr Subcommand kSubcommands[] = {
+    {"serve", wardwatch::collector::RunServe, "run the server (the default)"},
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc > 1) {
+    for (const auto& sub : kSubcommands) {
+      if (sub.name == argv[1]) return sub.run(argc - 1, argv + 1);
+    }
+  }
+  return wardwatch::collector::RunServe(argc, argv);
+}

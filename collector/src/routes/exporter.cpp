@@ -1,0 +1,28 @@
+// GET /metrics (Prometheus text format, no auth like any exporter) and GET /healthz.
+#include "routes/routes.h"
+
+namespace wardwatch::collector::routes {
+
+void AddExporterRoutes(http::Router& router, App& app) {
+  router.Add({.method = http::bhttp::verb::get,
+              .pattern = "/metrics",
+              .auth = http::AuthKind::kNone,
+              .handler = [&app](http::RequestContext&, http::Responder respond) {
+                respond(http::TextResponse(http::bhttp::status::ok, app.page.Render(),
+                                           "text/plain; version=0.0.4; charset=utf-8"));
+              }});
+  router.Add({.method = http::bhttp::verb::get,
+              .pattern = "/healthz",
+              .auth = http::AuthKind::kNone,
+              .handler = [&app](http::RequestContext&, http::Responder respond) {
+                if (app.store.healthy()) {
+                  respond(http::TextResponse(http::bhttp::status::ok, "ok\n"));
+                } else {
+                  respond(http::TextResponse(
+                      http::bhttp::status::service_unavailable,
+                      "store unhealthy: the last database transaction failed (see the log)\n"));
+                }
+              }});
+}
+
+}  // namespace wardwatch::collector::routes

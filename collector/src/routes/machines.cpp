@@ -1,0 +1,47 @@
+// GET /api/v1/machines and /api/v1/machines/{id}: the fleet for the console (api token).
+#include "routes/routes.h"
+
+namespace wardwatch::collector::routes {
+namespace {
+
+nlohmann::json Describe(const MachineState& m) {
+  nlohmann::json j = {{"machine_id", m.row.id},
+                      {"hostname", m.row.hostname},
+                      {"enrolled_at_ms", m.row.enrolled_at_ms},
+                      {"last_seen_ms", m.row.last_seen_ms},
+                      {"revoked", m.row.revoked}};
+  if (m.latest) {
+    j["latest_sequence"] = m.latest->sequence;
+    j["latest_collected_at_ms"] = m.latest->collected_at_ms;
+    j["agent_version"] = m.latest->agent_version;
+    j["platform"] = m.latest->platform;
+  }
+  return j;
+}
+
+}  // namespace
+
+void AddMachineRoutes(http::Router& router, App& app) {
+  router.Add({.method = http::bhttp::verb::get,
+              .pattern = "/api/v1/machines",
+              .auth = http::AuthKind::kApiToken,
+              .handler = [&app](http::RequestContext&, http::Responder respond) {
+                auto list = nlohmann::json::array();
+                for (const auto& m : app.fleet.Snapshot()) list.push_back(Describe(m));
+                respond(http::JsonResponse(http::bhttp::status::ok, {{"machines", list}}));
+              }});
+  router.Add({.method = http::bhttp::verb::get,
+              .pattern = "/api/v1/machines/{id}",
+              .auth = http::AuthKind::kApiToken,
+              .handler = [&app](http::RequestContext& ctx, http::Responder respond) {
+                const std::string& id = ctx.params.find("id")->second;
+                auto m = app.fleet.Find(id);
+                if (!m) {
+                  respond(http::JsonError(http::bhttp::status::not_found, "no machine " + id));
+                  return;
+                }
+                respond(http::JsonResponse(http::bhttp::status::ok, Describe(*m)));
+              }});
+}
+
+}  // namespace wardwatch::collector::routes

@@ -1,0 +1,25 @@
+// The route modules: each file adds its routes; one table lists the files.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+#include "app.h"
+#include "http/router.h"
+
+namespace wardwatch::collector::routes {
+
+struct RouteModule {
+  std::string_view name;
+  void (*add)(http::Router& router, App& app);
+};
+
+void AddEnrollRoutes(http::Router& router, App& app);    // enroll.cpp
+void AddReportRoutes(http::Router& router, App& app);    // reports.cpp
+void AddMachineRoutes(http::Router& router, App& app);   // machines.cpp
+void AddExporterRoutes(http::Router& router, App& app);  // exporter.cpp: /metrics, /healthz
+
+std::span<const RouteModule> RouteModules();
+void AddAllRoutes(http::Router& router, App& app);
+
+}  // namespace wardwatch::collector::routes

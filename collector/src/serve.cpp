@@ -1,0 +1,126 @@
+// `wardwatch-collector [OPTIONS]`: wires store, fleet, routes and the HTTP server together.
+#include "serve.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "app.h"
+#include "auth.h"
+#include "http/server.h"
+#include "log.h"
+#include "routes/routes.h"
+
+namespace wardwatch::collector {
+
+Result<std::string> LoadOrCreateApiToken(const std::string& data_dir, bool& generated) {
+  generated = false;
+  const std::string path = (std::filesystem::path(data_dir) / "api-token").string();
+  if (std::ifstream in(path); in) {
+    std::string token;
+    std::getline(in, token);
+    if (token.empty()) return MakeError(path + " is empty; delete it to generate a new api token");
+    return token;
+  }
+  auto token = auth::GenerateToken();
+  if (!token) return token;
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return MakeError("cannot create " + path + ": " + std::strerror(errno));
+  const std::string line = *token + "\n";
+  const bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
+                  ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) return MakeError("cannot write " + path + ": " + std::strerror(errno));
+  generated = true;
+  return token;
+}
+
+int RunServe(int argc, const char* const* argv) {
+  auto parsed = ParseServeArgs(argc, argv);
+  if (!parsed) {
+    std::cerr << "wardwatch-collector: " << parsed.error() << "\n(see --help)\n";
+    return 2;
+  }
+  if (parsed->help) {
+    std::cout << parsed->help_text;
+    return 0;
+  }
+  Config config = parsed->config;
+
+  auto store = Store::Open({config.data_dir, config.queue_capacity});
+  if (!store) {
+    LogError("cannot open the store: " + store.error());
+    return 1;
+  }
+  if (config.api_token.empty()) {
+    bool generated = false;
+    auto token = LoadOrCreateApiToken(config.data_dir, generated);
+    if (!token) {
+      LogError(token.error());
+      return 1;
+    }
+    config.api_token = *token;
+    if (generated) {
+      LogInfo("generated an api token and wrote it to " + config.data_dir +
+              "/api-token (mode 0600); give it to the console with --token");
+    }
+  }
+  if (config.enroll_token.empty()) {
+    LogWarn("no --enroll-token: enrollment is refused (403); enrolled machines can still report");
+  }
+
+  Fleet fleet;
+  if (auto s = fleet.Load(**store); !s) {
+    LogError("cannot load machines from " + (*store)->path() + ": " + s.error());
+    return 1;
+  }
+  SelfMetrics metrics;
+  MetricsPage page(fleet, metrics, config.site);
+  App app{config, **store, fleet, metrics, page};
+  http::Router router;
+  routes::AddAllRoutes(router, app);
+
+  boost::asio::io_context ioc(static_cast<int>(config.threads));
+  http::ServerOptions options;
+  options.address = config.listen_address;
+  options.port = config.listen_port;
+  options.max_body_bytes = config.max_body_bytes;
+  http::Server server(ioc, router, {config.enroll_token, config.api_token, &fleet}, options);
+  auto port = server.Listen();
+  if (!port) {
+    LogError(port.error());
+    return 1;
+  }
+  server.Start();
+  LogInfo("listening on " + config.listen_address + ":" + std::to_string(*port) + " with " +
+          std::to_string(config.threads) + " thread(s); data in " + (*store)->path() + "; " +
+          std::to_string(fleet.active_machines()) +
+          " machine(s) enrolled; routes: " + std::to_string(router.routes().size()));
+
+  boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signo) {
+    if (ec) return;
+    LogInfo("signal " + std::to_string(signo) + ": stopping");
+    server.Stop();
+    ioc.stop();
+  });
+
+  std::vector<std::thread> workers;
+  for (unsigned i = 1; i < config.threads; ++i) workers.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& t : workers) t.join();
+  (*store)->Stop();  // finishes queued writes before exit
+  LogInfo("stopped");
+  return 0;
+}
+
+}  // namespace wardwatch::collector

@@ -1,0 +1,115 @@
+// Durable store: SQLite (WAL, synchronous=FULL) with one writer thread that group-commits
+// queued jobs, and a separate read connection.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <variant>
+#include <vector>
+
+#include "sqlite.h"
+#include "wardwatch/result.h"
+
+namespace wardwatch::collector {
+
+struct MachineRow {
+  std::string id;
+  std::string hostname;
+  std::string token_hash;
+  std::int64_t enrolled_at_ms = 0;
+  bool revoked = false;
+  std::int64_t last_seen_ms = 0;
+};
+
+struct StoredReport {
+  std::string machine_id;
+  std::uint64_t sequence = 0;
+  std::int64_t received_at_ms = 0;
+  std::string body;
+};
+
+enum class IngestOutcome { kStored, kDuplicate, kStorageError };
+
+struct IngestJob {
+  std::string machine_id;
+  std::uint64_t sequence = 0;
+  std::uint64_t collected_at_ms = 0;
+  std::int64_t received_at_ms = 0;
+  std::string body;
+  // Called on the writer thread after the transaction committed (or failed).
+  std::function<void(IngestOutcome)> done;
+};
+
+struct EnrollJob {
+  std::string machine_id;
+  std::string hostname;
+  std::string token_hash;
+  std::int64_t enrolled_at_ms = 0;
+  std::function<void(Status)> done;  // after commit
+};
+
+class Store {
+ public:
+  struct Options {
+    std::string data_dir;
+    std::size_t queue_capacity = 10000;
+  };
+  static constexpr int kSchemaVersion = 1;
+
+  // Opens (creating if needed) DATA_DIR/wardwatch.db, migrates it, starts the writer.
+  static Result<std::unique_ptr<Store>> Open(const Options& options);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Queue a job; false when the queue is full (the caller answers 503) or the store stopped.
+  bool Submit(IngestJob job);
+  bool Submit(EnrollJob job);
+
+  // Read connection (serialised by a mutex; SQLite WAL lets it run beside the writer).
+  Result<std::vector<MachineRow>> LoadMachines();
+  Result<std::vector<StoredReport>> LoadLatestReports();  // highest sequence per machine
+  Result<std::int64_t> CountReports();
+
+  // Finishes every queued job, then stops the writer. Idempotent.
+  void Stop();
+
+  bool healthy() const { return healthy_.load(); }
+  std::uint64_t commits() const { return commits_.load(); }
+  std::uint64_t storage_errors() const { return storage_errors_.load(); }
+  std::size_t queue_depth() const;
+  const std::string& path() const { return path_; }
+
+ private:
+  using Job = std::variant<IngestJob, EnrollJob>;
+  Store() = default;
+  bool Enqueue(Job job);
+  void WriterLoop();
+  void CommitBatch(std::deque<Job>& batch);
+  Status RunBatch(std::deque<Job>& batch, std::vector<IngestOutcome>& outcomes);
+
+  std::string path_;
+  std::size_t capacity_ = 10000;
+  sqlite::Db writer_db_;
+  sqlite::Db reader_db_;
+  std::mutex reader_mu_;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Job> queue_;
+  bool stopping_ = false;
+  std::thread writer_;
+
+  std::atomic<bool> healthy_{true};
+  std::atomic<std::uint64_t> commits_{0};
+  std::atomic<std::uint64_t> storage_errors_{0};
+};
+
+}  // namespace wardwatch::collector

@@ -1,0 +1,233 @@
+// Tests the SQLite store on real files: insert, duplicate, reopen, group commit, queue bound,
+// and all-or-nothing batches when SQLite fails.
+#include "store.h"
+
+#include <doctest/doctest.h>
+#include <sqlite3.h>
+
+#include <chrono>
+#include <filesystem>
+#include <future>
+#include <random>
+
+using namespace wardwatch::collector;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::random_device rd;
+    path = fs::temp_directory_path() / ("wardwatch-store-test-" + std::to_string(rd()));
+    fs::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+std::unique_ptr<Store> OpenStore(const TempDir& dir, std::size_t capacity = 10000) {
+  auto store = Store::Open({dir.path.string(), capacity});
+  REQUIRE_MESSAGE(store.ok(), (store.ok() ? "" : store.error()));
+  return std::move(*store);
+}
+
+void Enroll(Store& store, const std::string& id) {
+  std::promise<wardwatch::Status> done;
+  REQUIRE(store.Submit(EnrollJob{id, id + "-host", "hash-of-" + id, 1000,
+                                 [&done](wardwatch::Status s) { done.set_value(s); }}));
+  auto s = done.get_future().get();
+  REQUIRE_MESSAGE(s.ok(), s.error());
+}
+
+IngestJob Job(const std::string& id, std::uint64_t seq, std::function<void(IngestOutcome)> done) {
+  IngestJob job;
+  job.machine_id = id;
+  job.sequence = seq;
+  job.collected_at_ms = 5000 + seq;
+  job.received_at_ms = 6000 + static_cast<std::int64_t>(seq);
+  job.body = "{\"sequence\":" + std::to_string(seq) + "}";
+  job.done = std::move(done);
+  return job;
+}
+
+IngestOutcome Ingest(Store& store, const std::string& id, std::uint64_t seq) {
+  std::promise<IngestOutcome> done;
+  REQUIRE(store.Submit(Job(id, seq, [&done](IngestOutcome o) { done.set_value(o); })));
+  return done.get_future().get();
+}
+
+// Holds the writer thread inside a callback until released, so that jobs pile up.
+struct WriterGate {
+  std::promise<void> entered, release;
+  std::shared_future<void> released{release.get_future().share()};
+  void Block(Store& store) {
+    REQUIRE(store.Submit(EnrollJob{"gate", "gate", "gate-hash", 1, [this](wardwatch::Status) {
+                                     entered.set_value();
+                                     released.wait();
+                                   }}));
+    entered.get_future().wait();
+  }
+};
+
+std::int64_t QueryInt(const fs::path& db, const char* sql) {
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open_v2(db.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  REQUIRE(sqlite3_prepare_v2(raw, sql, -1, &st, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+  const std::int64_t v = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(raw);
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("store: WAL mode, synchronous FULL and schema version") {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  const fs::path db = dir.path / "wardwatch.db";
+  CHECK(fs::exists(db));
+  CHECK(QueryInt(db, "PRAGMA user_version") == Store::kSchemaVersion);
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  REQUIRE(sqlite3_prepare_v2(raw, "PRAGMA journal_mode", -1, &st, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+  CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) == "wal");
+  sqlite3_finalize(st);
+  sqlite3_close(raw);
+}
+
+TEST_CASE("store: insert, duplicate, and reopen keeps machines and rows") {
+  TempDir dir;
+  {
+    auto store = OpenStore(dir);
+    Enroll(*store, "m1");
+    CHECK(Ingest(*store, "m1", 1) == IngestOutcome::kStored);
+    CHECK(Ingest(*store, "m1", 2) == IngestOutcome::kStored);
+    CHECK(Ingest(*store, "m1", 1) == IngestOutcome::kDuplicate);
+    CHECK(*store->CountReports() == 2);
+  }
+  auto store = OpenStore(dir);  // a restart
+  auto machines = store->LoadMachines();
+  REQUIRE(machines.ok());
+  REQUIRE(machines->size() == 1);
+  CHECK(machines->at(0).id == "m1");
+  CHECK(machines->at(0).token_hash == "hash-of-m1");
+  CHECK(machines->at(0).last_seen_ms == 6002);
+  auto latest = store->LoadLatestReports();
+  REQUIRE(latest.ok());
+  REQUIRE(latest->size() == 1);
+  CHECK(latest->at(0).sequence == 2);
+  CHECK(latest->at(0).body == "{\"sequence\":2}");
+  CHECK(Ingest(*store, "m1", 2) == IngestOutcome::kDuplicate);
+  CHECK(*store->CountReports() == 2);
+}
+
+TEST_CASE("store: re-enrolling replaces the token hash") {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  Enroll(*store, "m1");
+  std::promise<wardwatch::Status> done;
+  REQUIRE(store->Submit(EnrollJob{"m1", "renamed", "new-hash", 2000,
+                                  [&done](wardwatch::Status s) { done.set_value(s); }}));
+  REQUIRE(done.get_future().get().ok());
+  auto machines = store->LoadMachines();
+  REQUIRE(machines->size() == 1);
+  CHECK(machines->at(0).token_hash == "new-hash");
+  CHECK(machines->at(0).hostname == "renamed");
+}
+
+TEST_CASE("store: group commit puts every pending job in one transaction") {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  Enroll(*store, "m1");
+  const auto commits_before = store->commits();
+  WriterGate gate;
+  gate.Block(*store);
+  constexpr int kJobs = 2000;
+  std::atomic<int> stored{0}, completed{0};
+  std::promise<void> all_done;
+  for (int i = 0; i < kJobs; ++i) {
+    REQUIRE(store->Submit(Job("m1", static_cast<std::uint64_t>(i), [&](IngestOutcome o) {
+      if (o == IngestOutcome::kStored) stored.fetch_add(1);
+      if (completed.fetch_add(1) + 1 == kJobs) all_done.set_value();
+    })));
+  }
+  CHECK(store->queue_depth() == kJobs);
+  CHECK(completed.load() == 0);  // nothing answered before its commit
+  gate.release.set_value();
+  all_done.get_future().wait();
+  CHECK(stored.load() == kJobs);
+  // One commit for the gate's enrollment, one for all 2000 reports.
+  CHECK(store->commits() - commits_before == 2);
+  CHECK(*store->CountReports() == kJobs);
+}
+
+TEST_CASE("store: a full queue refuses new jobs") {
+  TempDir dir;
+  auto store = OpenStore(dir, /*capacity=*/5);
+  Enroll(*store, "m1");
+  WriterGate gate;
+  gate.Block(*store);
+  for (int i = 0; i < 5; ++i) CHECK(store->Submit(Job("m1", static_cast<std::uint64_t>(i), {})));
+  CHECK_FALSE(store->Submit(Job("m1", 99, {})));
+  gate.release.set_value();
+  store->Stop();  // drains what was queued
+  CHECK(*store->CountReports() == 5);
+}
+
+TEST_CASE("store: a failing statement rolls back the whole batch and marks the store unhealthy") {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  Enroll(*store, "m1");
+  const fs::path db = dir.path / "wardwatch.db";
+  auto exec = [&db](const char* sql) {
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);
+    sqlite3_busy_timeout(raw, 5000);
+    REQUIRE(sqlite3_exec(raw, sql, nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(raw);
+  };
+  // A real SQLite failure inside the batch, as a full disk would give.
+  exec(
+      "CREATE TRIGGER fail BEFORE INSERT ON reports WHEN NEW.sequence = 666 "
+      "BEGIN SELECT RAISE(ABORT, 'simulated write failure'); END;");
+  WriterGate gate;
+  gate.Block(*store);
+  std::vector<IngestOutcome> outcomes(3, IngestOutcome::kStored);
+  std::atomic<int> completed{0};
+  std::promise<void> done;
+  const std::uint64_t seqs[] = {1, 666, 2};
+  for (int i = 0; i < 3; ++i) {
+    REQUIRE(store->Submit(Job("m1", seqs[i], [&, i](IngestOutcome o) {
+      outcomes[static_cast<std::size_t>(i)] = o;
+      if (completed.fetch_add(1) + 1 == 3) done.set_value();
+    })));
+  }
+  gate.release.set_value();
+  done.get_future().wait();
+  for (auto o : outcomes) CHECK(o == IngestOutcome::kStorageError);
+  CHECK(*store->CountReports() == 0);  // nothing partial
+  CHECK_FALSE(store->healthy());
+  CHECK(store->storage_errors() == 1);
+  exec("DROP TRIGGER fail;");
+  CHECK(Ingest(*store, "m1", 1) == IngestOutcome::kStored);
+  CHECK(store->healthy());
+}
+
+TEST_CASE("store: a database from a newer collector is refused") {
+  TempDir dir;
+  { auto store = OpenStore(dir); }
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open((dir.path / "wardwatch.db").c_str(), &raw) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(raw, "PRAGMA user_version = 99", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(raw);
+  auto store = Store::Open({dir.path.string(), 10});
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.error().find("schema version 99 is newer") != std::string::npos);
+}

@@ -14,6 +14,7 @@
 
 #include "wardwatch/traffic/capture.h"
 #include "wardwatch/traffic/decode.h"
+#include "wardwatch/traffic/monitor.h"
 #include "wardwatch/traffic/socket_table.h"
 
 using namespace wardwatch::traffic;
@@ -172,4 +173,42 @@ TEST_CASE("opening a capture on a missing interface names it") {
   CHECK_MESSAGE(
       (src.error().find("ww-no-such0") != std::string::npos || IsPermissionError(src.error())),
       src.error());
+}
+
+TEST_CASE("TrafficMonitor captures on lo, reports a bad interface once, and carries on") {
+  LiveOptions live;
+  live.interfaces = {"lo", "ww-no-such0"};
+  live.timeout_ms = 50;
+  LoopbackPair pair;
+  REQUIRE(pair.Open());
+  live.bpf_filter = "tcp and port " + std::to_string(pair.server_port);
+  AnalyzerOptions o;
+  o.local = AddressSet({*ParseCidr("127.0.0.0/8")});
+  TrafficMonitor monitor(live, o);
+  auto errors = monitor.TakeNewErrors();
+  if (monitor.open_interfaces() == 0) {
+    REQUIRE(errors.size() == 2);
+    REQUIRE(IsPermissionError(errors[0]));
+    MESSAGE("skipped: " << errors[0]);
+    return;
+  }
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].find("ww-no-such0") != std::string::npos);
+  CHECK(monitor.TakeNewErrors().empty());  // said once
+
+  constexpr std::size_t kBytes = 50000;
+  REQUIRE(pair.Transfer(kBytes));
+  TrafficSummary s;
+  std::uint64_t bytes = 0;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::chrono::steady_clock::now() < deadline && bytes < kBytes) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    monitor.Poll();
+    s = monitor.Summarize();
+    bytes += s.total.out_bytes;
+  }
+  CHECK(bytes >= kBytes);
+  REQUIRE(s.capture);
+  CHECK(s.capture->received > 0);
+  CHECK(monitor.TakeNewErrors().empty());
 }

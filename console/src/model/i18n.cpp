@@ -1,0 +1,84 @@
+// The console's string table and the environment's language.
+#include "model/i18n.h"
+
+#include <cstdlib>
+
+namespace wardwatch::console {
+namespace {
+
+struct Entry {
+  const char* en;
+  const char* vi;
+};
+
+constexpr Entry kStrings[] = {
+#define WARDWATCH_X(id, en, vi) {en, vi},
+    WARDWATCH_CONSOLE_STRINGS(WARDWATCH_X)
+#undef WARDWATCH_X
+};
+static_assert(sizeof(kStrings) / sizeof(kStrings[0]) == static_cast<std::size_t>(Str::kCount));
+
+}  // namespace
+
+const char* Tr(Lang lang, Str id) {
+  const auto i = static_cast<std::size_t>(id);
+  if (i >= static_cast<std::size_t>(Str::kCount)) return "?";
+  return lang == Lang::kVi ? kStrings[i].vi : kStrings[i].en;
+}
+
+Lang LanguageFromName(std::string_view name, Lang fallback) {
+  if (name.starts_with("vi")) return Lang::kVi;
+  if (name.starts_with("en")) return Lang::kEn;
+  return fallback;
+}
+
+Lang LanguageFromEnvironment() {
+  for (const char* var : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
+    const char* v = std::getenv(var);
+    if (v != nullptr && *v != '\0') return LanguageFromName(v, Lang::kEn);
+  }
+  return Lang::kEn;
+}
+
+const char* LanguageName(Lang lang) { return lang == Lang::kVi ? "vi" : "en"; }
+
+const char* FlagLabel(Lang lang, Flag flag) {
+  switch (flag) {
+    case kFlagFailingDisk:
+      return Tr(lang, Str::kFlagFailingDisk);
+    case kFlagHddBoot:
+      return Tr(lang, Str::kFlagHdd);
+    case kFlagLowRam:
+      return Tr(lang, Str::kFlagLowRam);
+    case kFlagOsUnsupported:
+      return Tr(lang, Str::kFlagOsUnsupported);
+    case kFlagSlowNic:
+      return Tr(lang, Str::kFlagSlowNic);
+    case kFlagOffline:
+      return Tr(lang, Str::kFlagOffline);
+  }
+  return "?";
+}
+
+const char* RecommendationLabel(Lang lang, Recommendation r) {
+  switch (r) {
+    case Recommendation::kReplace:
+      return Tr(lang, Str::kRecReplace);
+    case Recommendation::kUpgrade:
+      return Tr(lang, Str::kRecUpgrade);
+    case Recommendation::kWatch:
+      return Tr(lang, Str::kRecWatch);
+    case Recommendation::kFine:
+      return Tr(lang, Str::kRecFine);
+    case Recommendation::kUnknown:
+      return Tr(lang, Str::kRecUnknown);
+  }
+  return "?";
+}
+
+const std::string& Pick(Lang lang, const Bilingual& text) {
+  if (lang == Lang::kVi) return text.vi.empty() ? text.en : text.vi;
+  return text.en.empty() ? text.vi : text.en;
+}
+
+}  // namespace wardwatch::console

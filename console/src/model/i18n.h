@@ -1,0 +1,166 @@
+// Console strings in Vietnamese and English; one table (i18n.cpp) holds both.
+#pragma once
+
+#include <string_view>
+
+#include "model/types.h"
+
+namespace wardwatch::console {
+
+enum class Lang { kVi, kEn };
+
+// X(id, English, Vietnamese)
+#define WARDWATCH_CONSOLE_STRINGS(X)                                                               \
+  X(kAppTitle, "WardWatch console", "WardWatch - bảng điều khiển")                                 \
+  X(kViewFleet, "Fleet", "Máy tính")                                                               \
+  X(kViewMachine, "Machine", "Chi tiết máy")                                                       \
+  X(kViewNetwork, "Network", "Mạng")                                                               \
+  X(kViewSoftware, "Software", "Phần mềm")                                                         \
+  X(kViewReports, "Reports", "Báo cáo")                                                            \
+  X(kTotalMachines, "machines", "máy")                                                             \
+  X(kTotalReplace, "to replace", "cần thay")                                                       \
+  X(kTotalUpgrade, "to upgrade", "cần nâng cấp")                                                   \
+  X(kTotalOffline, "offline", "mất kết nối")                                                       \
+  X(kUplinkNow, "uplink now", "đường truyền hiện tại")                                             \
+  X(kConnecting, "Connecting to the collector...", "Đang kết nối tới máy chủ thu thập...")         \
+  X(kOnline, "Connected", "Đã kết nối")                                                            \
+  X(kOffline, "Collector unreachable - showing data from",                                         \
+    "Không kết nối được máy chủ - dữ liệu từ")                                                     \
+  X(kAgo, "ago", "trước")                                                                          \
+  X(kNoDataYet, "No data yet", "Chưa có dữ liệu")                                                  \
+  X(kRetrying, "retrying by itself", "đang tự kết nối lại")                                        \
+  X(kFilter, "Filter", "Lọc")                                                                      \
+  X(kFilterHint, "name, department, room, user, OS...",                                            \
+    "tên, phòng ban, phòng, người dùng, HĐH...")                                                   \
+  X(kShowing, "showing", "đang hiện")                                                              \
+  X(kColName, "Name", "Tên máy")                                                                   \
+  X(kColDepartment, "Department / room", "Phòng ban / phòng")                                      \
+  X(kColAge, "Age", "Tuổi")                                                                        \
+  X(kColScore, "Aging score", "Điểm lão hóa")                                                      \
+  X(kColRecommendation, "Recommendation", "Khuyến nghị")                                           \
+  X(kColCpu, "CPU", "CPU")                                                                         \
+  X(kColRam, "RAM", "RAM")                                                                         \
+  X(kColBootDisk, "Boot disk", "Ổ khởi động")                                                      \
+  X(kColLastSeen, "Last seen", "Lần cuối")                                                         \
+  X(kColFlags, "Flags", "Cảnh báo")                                                                \
+  X(kFlagFailingDisk, "failing disk", "ổ cứng sắp hỏng")                                           \
+  X(kFlagHdd, "HDD boot disk", "ổ khởi động HDD")                                                  \
+  X(kFlagLowRam, "low RAM", "thiếu RAM")                                                           \
+  X(kFlagOsUnsupported, "OS out of support", "HĐH hết hỗ trợ")                                     \
+  X(kFlagSlowNic, "slow NIC (100 Mb/s)", "card mạng chậm (100 Mb/s)")                              \
+  X(kFlagOffline, "offline", "mất kết nối")                                                        \
+  X(kRecReplace, "Replace", "Thay mới")                                                            \
+  X(kRecUpgrade, "Upgrade", "Nâng cấp")                                                            \
+  X(kRecWatch, "Watch", "Theo dõi")                                                                \
+  X(kRecFine, "Fine", "Tốt")                                                                       \
+  X(kRecUnknown, "-", "-")                                                                         \
+  X(kYears, "y", "năm")                                                                            \
+  X(kNever, "never", "chưa bao giờ")                                                               \
+  X(kSelectMachine, "Select a machine in the Fleet view.", "Chọn một máy ở mục Máy tính.")         \
+  X(kLoading, "Loading...", "Đang tải...")                                                         \
+  X(kInventory, "Inventory", "Cấu hình")                                                           \
+  X(kEvidence, "Why this score (evidence)", "Vì sao có điểm này (bằng chứng)")                     \
+  X(kMeasured, "measured", "đo được")                                                              \
+  X(kThreshold, "threshold", "ngưỡng")                                                             \
+  X(kWeight, "weight", "trọng số")                                                                 \
+  X(kHistory, "History", "Lịch sử")                                                                \
+  X(kRange, "Range", "Khoảng thời gian")                                                           \
+  X(kRange24h, "24 hours", "24 giờ")                                                               \
+  X(kRange7d, "7 days", "7 ngày")                                                                  \
+  X(kRange28d, "28 days", "28 ngày")                                                               \
+  X(kDisks, "Disks and SMART", "Ổ đĩa và SMART")                                                   \
+  X(kTopApps, "Top applications", "Ứng dụng dùng nhiều")                                           \
+  X(kProbes, "Probes", "Kiểm tra kết nối")                                                         \
+  X(kMetadata, "Details kept by the IT officer", "Thông tin do cán bộ IT quản lý")                 \
+  X(kPurchaseDate, "Purchase date (YYYY-MM-DD)", "Ngày mua (YYYY-MM-DD)")                          \
+  X(kAssetTag, "Asset tag", "Mã tài sản")                                                          \
+  X(kDepartment, "Department", "Phòng ban")                                                        \
+  X(kRoom, "Room", "Phòng")                                                                        \
+  X(kUser, "Primary user", "Người sử dụng")                                                        \
+  X(kNotes, "Notes", "Ghi chú")                                                                    \
+  X(kSave, "Save", "Lưu")                                                                          \
+  X(kSaving, "Saving...", "Đang lưu...")                                                           \
+  X(kSaved, "Saved to the collector", "Đã lưu lên máy chủ")                                        \
+  X(kHeatmap, "Uplink utilisation (p95) by hour and weekday",                                      \
+    "Mức dùng đường truyền (p95) theo giờ và thứ")                                                 \
+  X(kWeeks, "weeks", "tuần")                                                                       \
+  X(kToday, "Today: utilisation against capacity", "Hôm nay: mức dùng so với dung lượng")          \
+  X(kCapacity, "capacity", "dung lượng")                                                           \
+  X(kBottlenecks, "Bottleneck hours", "Giờ nghẽn mạng")                                            \
+  X(kNoBottlenecks, "No bottleneck hours found.", "Không có giờ nghẽn mạng.")                      \
+  X(kTopMachines, "top machines", "máy dùng nhiều")                                                \
+  X(kTopAppsShort, "top applications", "ứng dụng")                                                 \
+  X(kTopServices, "remote services", "dịch vụ bên ngoài")                                          \
+  X(kPortal, "Public-service portal latency", "Độ trễ cổng dịch vụ công")                          \
+  X(kBaseline, "baseline", "bình thường")                                                          \
+  X(kVerdict, "Bandwidth verdict", "Kết luận về băng thông")                                       \
+  X(kRequired, "required", "cần")                                                                  \
+  X(kPlan, "next plan", "gói cước đề xuất")                                                        \
+  X(kUsageRanking, "Usage ranking across the fleet", "Xếp hạng sử dụng toàn cơ quan")              \
+  X(kApplication, "Application", "Ứng dụng")                                                       \
+  X(kOfficeHours, "Office hours", "Giờ hành chính")                                                \
+  X(kForeground, "Foreground", "Đang dùng")                                                        \
+  X(kMachinesCol, "Machines", "Số máy")                                                            \
+  X(kInstalled, "Installed software", "Phần mềm đã cài")                                           \
+  X(kSearch, "Search", "Tìm")                                                                      \
+  X(kVersion, "Version", "Phiên bản")                                                              \
+  X(kUnsupportedOs, "Machines on an unsupported operating system",                                 \
+    "Máy dùng hệ điều hành hết hỗ trợ")                                                            \
+  X(kOs, "Operating system", "Hệ điều hành")                                                       \
+  X(kEndOfSupport, "End of support", "Hết hỗ trợ từ")                                              \
+  X(kReportTitle, "Upgrade-justification report", "Báo cáo đề xuất nâng cấp")                      \
+  X(kFormat, "Format", "Định dạng")                                                                \
+  X(kLanguage, "Language", "Ngôn ngữ")                                                             \
+  X(kPeriod, "Period", "Thời kỳ")                                                                  \
+  X(kSaveTo, "Save to", "Lưu vào")                                                                 \
+  X(kGenerate, "Generate and save", "Tạo và lưu")                                                  \
+  X(kGenerating, "Generating...", "Đang tạo...")                                                   \
+  X(kReportSaved, "Report saved to", "Đã lưu báo cáo tại")                                         \
+  X(kReportHelp,                                                                                   \
+    "The report lists the machines to replace first, the bandwidth to buy and the evidence, for "  \
+    "leadership to sign.",                                                                         \
+    "Báo cáo liệt kê máy cần thay trước, băng thông cần mua và bằng chứng, để lãnh đạo ký duyệt.") \
+  X(kNotAvailable, "not available from this collector", "máy chủ chưa cung cấp")                   \
+  X(kError, "Error", "Lỗi")                                                                        \
+  X(kRefresh, "Refresh", "Làm mới")                                                                \
+  X(kCost, "est. cost", "chi phí ước tính")                                                        \
+  X(kDay0, "Mon", "T2")                                                                            \
+  X(kDay1, "Tue", "T3")                                                                            \
+  X(kDay2, "Wed", "T4")                                                                            \
+  X(kDay3, "Thu", "T5")                                                                            \
+  X(kDay4, "Fri", "T6")                                                                            \
+  X(kDay5, "Sat", "T7")                                                                            \
+  X(kDay6, "Sun", "CN")                                                                            \
+  X(kHour, "hour", "giờ")                                                                          \
+  X(kNow, "now", "hiện tại")                                                                       \
+  X(kLatency, "latency", "độ trễ")                                                                 \
+  X(kFailures, "failures", "lỗi")                                                                  \
+  X(kHealth, "Health", "Tình trạng")                                                               \
+  X(kSeries_cpu, "CPU busy", "CPU bận")                                                            \
+  X(kSeries_mem, "Memory pressure", "Áp lực bộ nhớ")                                               \
+  X(kSeries_disk, "Disk busy", "Ổ đĩa bận")                                                        \
+  X(kSeries_wan, "Network WAN", "Mạng WAN")                                                        \
+  X(kSeries_lan, "Network LAN", "Mạng LAN")                                                        \
+  X(kSeries_portal, "Portal latency", "Độ trễ cổng dịch vụ công")                                  \
+  X(kNeedsAttention, "need attention", "cần xử lý")
+
+enum class Str {
+#define WARDWATCH_X(id, en, vi) id,
+  WARDWATCH_CONSOLE_STRINGS(WARDWATCH_X)
+#undef WARDWATCH_X
+      kCount
+};
+
+// The text of `id` in `lang` (never null).
+const char* Tr(Lang lang, Str id);
+// Vietnamese when LC_ALL, LC_MESSAGES or LANG (first set, in that order) starts with "vi".
+Lang LanguageFromEnvironment();
+Lang LanguageFromName(std::string_view name, Lang fallback);
+const char* LanguageName(Lang lang);  // "vi" | "en"
+
+const char* FlagLabel(Lang lang, Flag flag);
+const char* RecommendationLabel(Lang lang, Recommendation r);
+// The sentence in the chosen language, the other one when it is missing.
+const std::string& Pick(Lang lang, const Bilingual& text);
+
+}  // namespace wardwatch::console

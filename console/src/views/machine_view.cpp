@@ -1,0 +1,337 @@
+// Machine view: score and evidence, inventory, history charts, disks with SMART, top apps,
+// probes, and the metadata the officer edits.
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "model/format.h"
+#include "views/views.h"
+#include "views/widgets.h"
+
+namespace wardwatch::console {
+namespace {
+
+const char* SeriesLabel(Lang lang, const std::string& name) {
+  if (name.find("cpu") != std::string::npos) return Tr(lang, Str::kSeries_cpu);
+  if (name.find("mem") != std::string::npos) return Tr(lang, Str::kSeries_mem);
+  if (name.find("disk") != std::string::npos || name.find("io") == 0) {
+    return Tr(lang, Str::kSeries_disk);
+  }
+  if (name.find("wan") != std::string::npos) return Tr(lang, Str::kSeries_wan);
+  if (name.find("lan") != std::string::npos) return Tr(lang, Str::kSeries_lan);
+  if (name.find("portal") != std::string::npos || name.find("latency") != std::string::npos) {
+    return Tr(lang, Str::kSeries_portal);
+  }
+  return name.c_str();
+}
+
+void RebuildPlots(const MachineDetail& d, const ConsoleModel& model, ViewState& state) {
+  state.plot_values.clear();
+  for (const Series& s : d.history) {
+    std::int64_t last = 0;
+    for (const Point& p : s.points) last = std::max(last, p.t_ms);
+    const std::int64_t from = last - static_cast<std::int64_t>(model.history_hours) * 3600000;
+    std::vector<float> v;
+    v.reserve(s.points.size());
+    for (const Point& p : s.points) {
+      if (p.t_ms >= from || p.t_ms < 1000000) {
+        v.push_back(std::isnan(p.v) ? 0.0f : static_cast<float>(p.v));
+      }
+    }
+    state.plot_values.push_back(std::move(v));
+  }
+  state.plots_generation = model.data_generation;
+  state.plots_hours = model.history_hours;
+}
+
+void DrawHistory(const MachineDetail& d, const ConsoleModel& model, ViewState& state,
+                 UiActions& actions) {
+  const Lang lang = model.lang;
+  widgets::Heading(Tr(lang, Str::kHistory));
+  ImGui::TextUnformatted(Tr(lang, Str::kRange));
+  const std::pair<int, Str> ranges[] = {
+      {24, Str::kRange24h}, {168, Str::kRange7d}, {672, Str::kRange28d}};
+  for (const auto& [hours, label] : ranges) {
+    ImGui::SameLine();
+    if (ImGui::RadioButton(Tr(lang, label), model.history_hours == hours)) {
+      actions.history_hours = hours;
+    }
+  }
+  if (state.plots_generation != model.data_generation || state.plots_hours != model.history_hours) {
+    RebuildPlots(d, model, state);
+  }
+  if (d.history.empty()) {
+    ImGui::TextDisabled("%s", Tr(lang, Str::kNoDataYet));
+    return;
+  }
+  const float w = ImGui::GetContentRegionAvail().x;
+  for (std::size_t i = 0; i < d.history.size() && i < state.plot_values.size(); ++i) {
+    const Series& s = d.history[i];
+    const auto& v = state.plot_values[i];
+    if (v.empty()) continue;
+    float lo = *std::min_element(v.begin(), v.end());
+    float hi = *std::max_element(v.begin(), v.end());
+    const bool ratio = s.name.find("ratio") != std::string::npos || s.unit == "ratio";
+    if (ratio) {
+      lo = 0;
+      hi = std::max(hi, 1.0f);
+    }
+    char overlay[96];
+    if (ratio) {
+      std::snprintf(overlay, sizeof overlay, "max %.0f%%  last %.0f%%", hi * 100, v.back() * 100);
+    } else if (s.name.find("bytes") != std::string::npos) {
+      std::snprintf(overlay, sizeof overlay, "max %s  last %s", FormatBytes(hi).c_str(),
+                    FormatBytes(v.back()).c_str());
+    } else if (s.name.find("seconds") != std::string::npos) {
+      std::snprintf(overlay, sizeof overlay, "max %s  last %s", FormatSeconds(hi).c_str(),
+                    FormatSeconds(v.back()).c_str());
+    } else {
+      std::snprintf(overlay, sizeof overlay, "max %.3g  last %.3g", hi, v.back());
+    }
+    ImGui::TextUnformatted(SeriesLabel(lang, s.name));
+    ImGui::PushID(static_cast<int>(i));
+    ImGui::PlotLines("##h", v.data(), static_cast<int>(v.size()), 0, overlay, lo,
+                     hi > lo ? hi : lo + 1, ImVec2(w, 54));
+    ImGui::PopID();
+  }
+}
+
+void DrawMeta(const MachineDetail& d, const ConsoleModel& model, ViewState& state,
+              UiActions& actions) {
+  const Lang lang = model.lang;
+  widgets::Heading(Tr(lang, Str::kMetadata));
+  if (state.meta_for != d.summary.id ||
+      (model.meta_status.state == MetaEditStatus::State::kSaved &&
+       model.meta_status.machine_id == d.summary.id && d.meta == state.meta_draft)) {
+    if (state.meta_for != d.summary.id) state.meta_draft = d.meta;
+    state.meta_for = d.summary.id;
+  }
+  MachineMeta& m = state.meta_draft;
+  ImGui::PushItemWidth(-1);
+  auto field = [](const char* label, std::string* value) {
+    ImGui::TextDisabled("%s", label);
+    ImGui::PushID(label);
+    ImGui::InputText("##v", value);
+    ImGui::PopID();
+  };
+  field(Tr(lang, Str::kPurchaseDate), &m.purchase_date);
+  field(Tr(lang, Str::kAssetTag), &m.asset_tag);
+  field(Tr(lang, Str::kDepartment), &m.department);
+  field(Tr(lang, Str::kRoom), &m.room);
+  field(Tr(lang, Str::kUser), &m.user);
+  ImGui::TextDisabled("%s", Tr(lang, Str::kNotes));
+  ImGui::InputTextMultiline("##notes", &m.notes, ImVec2(-1, 60));
+  ImGui::PopItemWidth();
+  const bool saving = model.meta_status.state == MetaEditStatus::State::kSaving;
+  const bool changed = !(m == d.meta);
+  ImGui::BeginDisabled(saving || !changed);
+  if (ImGui::Button(saving ? Tr(lang, Str::kSaving) : Tr(lang, Str::kSave))) {
+    actions.save_meta = m;
+  }
+  ImGui::EndDisabled();
+  if (model.meta_status.machine_id == d.summary.id) {
+    ImGui::SameLine();
+    if (model.meta_status.state == MetaEditStatus::State::kSaved) {
+      widgets::ColouredText(widgets::kGreen, Tr(lang, Str::kSaved));
+    } else if (model.meta_status.state == MetaEditStatus::State::kFailed) {
+      ImGui::PushStyleColor(ImGuiCol_Text, widgets::kRed);
+      ImGui::TextWrapped("%s: %s", Tr(lang, Str::kError), model.meta_status.error.c_str());
+      ImGui::PopStyleColor();
+    }
+  }
+}
+
+void DrawEvidence(const MachineDetail& d, Lang lang) {
+  widgets::Heading(Tr(lang, Str::kEvidence));
+  if (d.evidence.empty()) {
+    ImGui::TextDisabled("%s", Tr(lang, Str::kNoDataYet));
+    return;
+  }
+  if (ImGui::BeginTable("evidence", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
+    ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableSetupColumn(Tr(lang, Str::kMeasured), ImGuiTableColumnFlags_WidthFixed, 80);
+    ImGui::TableSetupColumn(Tr(lang, Str::kThreshold), ImGuiTableColumnFlags_WidthFixed, 70);
+    ImGui::TableSetupColumn(Tr(lang, Str::kWeight), ImGuiTableColumnFlags_WidthFixed, 70);
+    ImGui::TableHeadersRow();
+    for (const EvidenceItem& e : d.evidence) {
+      ImGui::TableNextRow();
+      ImGui::TableSetColumnIndex(0);
+      const std::string& text = Pick(lang, e.text);
+      ImGui::TextWrapped("%s", text.empty() ? e.key.c_str() : text.c_str());
+      ImGui::TableSetColumnIndex(1);
+      if (!std::isnan(e.value)) ImGui::Text("%.4g %s", e.value, e.unit.c_str());
+      ImGui::TableSetColumnIndex(2);
+      if (!std::isnan(e.threshold)) ImGui::Text("%.4g", e.threshold);
+      ImGui::TableSetColumnIndex(3);
+      if (!std::isnan(e.weight)) ImGui::Text("%.3g", e.weight);
+    }
+    ImGui::EndTable();
+  }
+}
+
+void DrawDisks(const MachineDetail& d, Lang lang) {
+  widgets::Heading(Tr(lang, Str::kDisks));
+  for (std::size_t i = 0; i < d.disks.size(); ++i) {
+    const Disk& disk = d.disks[i];
+    const bool bad = disk.health == "failing" || disk.health == "warning" ||
+                     std::any_of(disk.smart.begin(), disk.smart.end(),
+                                 [](const SmartAttribute& a) { return a.warning; });
+    char label[256];
+    std::snprintf(label, sizeof label, "%s %s  %s %s  %s%s###disk%zu", bad ? "\xE2\x9A\xA0" : "",
+                  disk.name.c_str(), disk.model.c_str(), disk.type.c_str(),
+                  FormatBytes(disk.size_bytes).c_str(), disk.boot ? "  (boot)" : "", i);
+    if (bad) ImGui::PushStyleColor(ImGuiCol_Text, widgets::kRed);
+    const bool open = ImGui::TreeNodeEx(label, bad ? ImGuiTreeNodeFlags_DefaultOpen : 0);
+    if (bad) ImGui::PopStyleColor();
+    if (!open) continue;
+    if (!disk.health.empty()) widgets::LabelValue(Tr(lang, Str::kHealth), disk.health);
+    if (!std::isnan(disk.power_on_hours)) {
+      char b[32];
+      std::snprintf(b, sizeof b, "%.0f h", disk.power_on_hours);
+      widgets::LabelValue("power on", b);
+    }
+    for (const SmartAttribute& a : disk.smart) {
+      char b[160];
+      std::snprintf(b, sizeof b, "%s: %.0f", a.name.c_str(), a.value);
+      if (a.warning || (a.value > 0 && (a.name.find("realloc") != std::string::npos ||
+                                        a.name.find("pending") != std::string::npos ||
+                                        a.name.find("uncorrect") != std::string::npos ||
+                                        a.name.find("media_errors") != std::string::npos))) {
+        widgets::ColouredText(widgets::kRed, b);
+      } else {
+        ImGui::TextUnformatted(b);
+      }
+    }
+    ImGui::TreePop();
+  }
+}
+
+void DrawApps(const MachineDetail& d, Lang lang) {
+  widgets::Heading(Tr(lang, Str::kTopApps));
+  if (ImGui::BeginTable("apps", 3, ImGuiTableFlags_RowBg)) {
+    ImGui::TableSetupColumn(Tr(lang, Str::kApplication), ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableSetupColumn(Tr(lang, Str::kOfficeHours), ImGuiTableColumnFlags_WidthFixed, 100);
+    ImGui::TableSetupColumn(Tr(lang, Str::kForeground), ImGuiTableColumnFlags_WidthFixed, 100);
+    ImGui::TableHeadersRow();
+    for (std::size_t i = 0; i < d.top_apps.size() && i < 15; ++i) {
+      const AppUsage& a = d.top_apps[i];
+      ImGui::TableNextRow();
+      ImGui::TableSetColumnIndex(0);
+      ImGui::TextUnformatted(a.name.c_str());
+      ImGui::TableSetColumnIndex(1);
+      ImGui::TextUnformatted(FormatSeconds(a.office_hours_seconds).c_str());
+      ImGui::TableSetColumnIndex(2);
+      ImGui::TextUnformatted(FormatSeconds(a.foreground_seconds).c_str());
+    }
+    ImGui::EndTable();
+  }
+}
+
+void DrawProbes(const MachineDetail& d, Lang lang) {
+  widgets::Heading(Tr(lang, Str::kProbes));
+  for (const Probe& p : d.probes) {
+    const bool slow = !std::isnan(p.baseline_seconds) && p.latency_seconds > 2 * p.baseline_seconds;
+    char b[320];
+    std::snprintf(b, sizeof b, "%s (%s): %s %s, %s %s, %s %s", p.name.c_str(), p.target.c_str(),
+                  Tr(lang, Str::kLatency), FormatSeconds(p.latency_seconds).c_str(),
+                  Tr(lang, Str::kBaseline), FormatSeconds(p.baseline_seconds).c_str(),
+                  Tr(lang, Str::kFailures), FormatPercent(p.failure_ratio).c_str());
+    if (slow) {
+      widgets::ColouredText(widgets::kOrange, b);
+    } else {
+      ImGui::TextUnformatted(b);
+    }
+  }
+}
+
+}  // namespace
+
+void DrawMachine(const ConsoleModel& model, ViewState& state, UiActions& actions) {
+  const Lang lang = model.lang;
+  const std::string& id = model.fleet.selected();
+  if (id.empty()) {
+    ImGui::TextDisabled("%s", Tr(lang, Str::kSelectMachine));
+    return;
+  }
+  const MachineSummary* s = model.fleet.Find(id);
+  const MachineDetail* d =
+      model.detail && model.detail->summary.id == id ? &*model.detail : nullptr;
+  const MachineSummary& sum = d != nullptr ? d->summary : *s;
+
+  // Title line.
+  ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 255, 255, 255));
+  ImGui::Text("%s", sum.name.c_str());
+  ImGui::PopStyleColor();
+  ImGui::SameLine();
+  ImGui::TextDisabled("%s  %s %s", sum.id.c_str(), sum.department.c_str(), sum.room.c_str());
+  ImGui::SameLine(0, 20);
+  widgets::ScoreBar(sum.score, 160, ImGui::GetTextLineHeight());
+  ImGui::SameLine(0, 12);
+  widgets::ColouredText(widgets::RecommendationColour(sum.recommendation),
+                        RecommendationLabel(lang, sum.recommendation));
+  if (!sum.recommendation_detail.empty() || !std::isnan(sum.cost_vnd)) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("(%s%s%s: %s)", sum.recommendation_detail.c_str(),
+                        sum.recommendation_detail.empty() ? "" : ", ", Tr(lang, Str::kCost),
+                        FormatVnd(sum.cost_vnd).c_str());
+  }
+  ImGui::SameLine(0, 12);
+  widgets::FlagGlyphs(lang, sum.flags);
+
+  if (d == nullptr) {
+    const std::string& err = model.EndpointError("/api/v1/machines/{id}");
+    if (!err.empty()) {
+      ImGui::TextColored(widgets::ToVec4(widgets::kRed), "%s", err.c_str());
+    } else {
+      ImGui::TextDisabled("%s", Tr(lang, Str::kLoading));
+    }
+    return;
+  }
+
+  if (ImGui::BeginTable("machine_cols", 2, ImGuiTableFlags_Resizable, ImVec2(0, 0))) {
+    ImGui::TableSetupColumn("left", ImGuiTableColumnFlags_WidthStretch, 1.1f);
+    ImGui::TableSetupColumn("right", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableNextRow();
+    ImGui::TableSetColumnIndex(0);
+    ImGui::BeginChild("left", ImVec2(0, ImGui::GetContentRegionAvail().y));
+    DrawEvidence(*d, lang);
+    widgets::Heading(Tr(lang, Str::kInventory));
+    if (ImGui::BeginTable("inventory", 2, ImGuiTableFlags_RowBg)) {
+      ImGui::TableSetupColumn("k", ImGuiTableColumnFlags_WidthFixed, 190);
+      ImGui::TableSetupColumn("v", ImGuiTableColumnFlags_WidthStretch);
+      auto row = [](const char* k, const std::string& v) {
+        ImGui::TableNextRow();
+        ImGui::TableSetColumnIndex(0);
+        ImGui::TextDisabled("%s", k);
+        ImGui::TableSetColumnIndex(1);
+        ImGui::TextWrapped("%s", v.c_str());
+      };
+      if (d->inventory.empty()) {
+        row(Tr(lang, Str::kColCpu), sum.cpu_model);
+        row(Tr(lang, Str::kColRam), FormatBytes(sum.ram_bytes));
+        row(Tr(lang, Str::kColBootDisk),
+            sum.boot_disk_type + " " + FormatBytes(sum.boot_disk_bytes));
+        row(Tr(lang, Str::kOs), sum.os);
+      }
+      for (const auto& [k, v] : d->inventory) row(k.c_str(), v);
+      row(Tr(lang, Str::kColAge), FormatYears(lang, sum.age_years) +
+                                      (sum.age_source.empty() ? "" : " (" + sum.age_source + ")"));
+      row(Tr(lang, Str::kColLastSeen), FormatTime(sum.last_seen_ms));
+      ImGui::EndTable();
+    }
+    DrawDisks(*d, lang);
+    DrawApps(*d, lang);
+    DrawProbes(*d, lang);
+    ImGui::EndChild();
+    ImGui::TableSetColumnIndex(1);
+    ImGui::BeginChild("right", ImVec2(0, ImGui::GetContentRegionAvail().y));
+    DrawHistory(*d, model, state, actions);
+    DrawMeta(*d, model, state, actions);
+    ImGui::EndChild();
+    ImGui::EndTable();
+  }
+}
+
+}  // namespace wardwatch::console

@@ -1,0 +1,226 @@
+// Decoding the collector's read API: shapes, aliases, absent and wrong fields.
+#include "model/api_parse.h"
+
+#include <doctest/doctest.h>
+
+#include "model/i18n.h"
+#include "samples.h"
+
+using namespace wardwatch::console;
+
+TEST_CASE("machines list decodes summaries, flags and recommendations") {
+  ParseWarnings w;
+  auto fleet = ParseMachines(ReadSample("machines.json"), &w);
+  REQUIRE(fleet.ok());
+  CHECK(fleet->generated_at_ms == 1764325200000);
+  CHECK(fleet->utilisation_now == doctest::Approx(0.87));
+  // The machine without an id and the non-object are dropped, with a warning each.
+  REQUIRE(fleet->machines.size() == 4);
+  const MachineSummary& a = fleet->machines[0];
+  CHECK(a.id == "m-001");
+  CHECK(a.name == "MOTCUA-01");
+  CHECK(a.department == "Một cửa");
+  CHECK(a.age_years == doctest::Approx(9.2));
+  CHECK(a.age_source == "bios");
+  CHECK(a.score == doctest::Approx(88));
+  CHECK(a.recommendation == Recommendation::kReplace);
+  CHECK(a.cost_vnd == doctest::Approx(15000000));
+  CHECK(a.cpu_cores == 2);
+  CHECK(a.boot_disk_type == "hdd");
+  CHECK(a.flags ==
+        (kFlagFailingDisk | kFlagHddBoot | kFlagLowRam | kFlagOsUnsupported | kFlagSlowNic));
+  // Department from the nested meta object.
+  CHECK(fleet->machines[1].department == "Tư pháp");
+  CHECK(fleet->machines[1].room == "P.204");
+  CHECK(fleet->machines[1].recommendation == Recommendation::kUpgrade);
+  CHECK(fleet->machines[2].boot_disk_type == "nvme");
+  CHECK(fleet->machines[2].flags == 0);
+  // Wrong type: score skipped (NaN) and named in a warning; ISO timestamp read.
+  const MachineSummary& d = fleet->machines[3];
+  CHECK(std::isnan(d.score));
+  CHECK(d.last_seen_ms == 1764325140000);
+  bool named = false;
+  for (const auto& s : w.items) named |= s.find("machines[3].aging_score") != std::string::npos;
+  CHECK(named);
+  bool missing_id = false;
+  for (const auto& s : w.items) missing_id |= s.find("machines[4].machine_id") != std::string::npos;
+  CHECK(missing_id);
+}
+
+TEST_CASE("machines list: bodies that cannot be a fleet fail with a clear message") {
+  struct Case {
+    const char* body;
+    const char* expect;
+  };
+  const Case cases[] = {
+      {"", "GET /api/v1/machines"},
+      {"{not json", "GET /api/v1/machines"},
+      {"42", "expected a JSON object"},
+      {"{\"machines\": 3}", "expected a \"machines\" array"},
+      {"{}", "expected a \"machines\" array"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.body);
+    auto r = ParseMachines(c.body);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().find(c.expect) != std::string::npos);
+  }
+}
+
+TEST_CASE("machines list: older collectors without flags get flags derived from fields") {
+  auto r = ParseMachines(
+      R"({"machines":[{"machine_id":"x","hostname":"h","memory_bytes":4294967296,
+          "boot_disk_type":"hdd","online":false}]})");
+  REQUIRE(r.ok());
+  CHECK(r->machines[0].flags == (kFlagHddBoot | kFlagLowRam | kFlagOffline));
+}
+
+TEST_CASE("machines list: the collector's current minimal shape decodes") {
+  auto r = ParseMachines(
+      R"({"machines":[{"machine_id":"abc","hostname":"pc1","enrolled_at_ms":1,
+          "last_seen_ms":1764325140000,"revoked":false,"platform":"linux"}]})");
+  REQUIRE(r.ok());
+  REQUIRE(r->machines.size() == 1);
+  CHECK(r->machines[0].name == "pc1");
+  CHECK(r->machines[0].os == "linux");
+  CHECK(std::isnan(r->machines[0].score));
+  CHECK(r->machines[0].recommendation == Recommendation::kUnknown);
+}
+
+TEST_CASE("machine detail decodes evidence in both languages, history, disks, meta") {
+  ParseWarnings w;
+  auto d = ParseMachineDetail(ReadSample("machine_detail.json"), &w);
+  REQUIRE(d.ok());
+  CHECK(d->summary.id == "m-001");
+  REQUIRE(d->evidence.size() == 2);
+  CHECK(d->evidence[0].value == doctest::Approx(14));
+  CHECK(d->evidence[0].weight == doctest::Approx(25));
+  CHECK(d->evidence[0].text.vi.find("ánh xạ lại") != std::string::npos);
+  CHECK(d->evidence[0].text.en.find("reallocated") != std::string::npos);
+  CHECK(d->evidence[1].text.vi == "Chỉ có 4 GiB RAM");
+  CHECK(d->evidence[1].text.en == "Only 4 GiB of RAM");
+  REQUIRE(d->history.size() == 2);
+  CHECK(d->history[0].name == "cpu_busy_ratio");
+  REQUIRE(d->history[0].points.size() == 3);
+  CHECK(d->history[0].points[2].t_ms == 1764307200000);  // seconds became milliseconds
+  CHECK(d->history[1].points.size() == 1);
+  REQUIRE(d->disks.size() == 1);
+  CHECK(d->disks[0].type == "hdd");
+  CHECK(d->disks[0].boot);
+  CHECK(d->disks[0].power_on_hours == doctest::Approx(61000));
+  CHECK(d->disks[0].smart.size() == 2);
+  CHECK(d->meta.asset_tag == "UBND-0042");
+  CHECK(d->meta.user == "Nguyễn Văn A");
+  CHECK(d->probes.size() == 1);
+  CHECK(d->top_apps.size() == 1);
+  bool has_cpu = false;
+  for (const auto& [k, v] : d->inventory) has_cpu |= k == "cpu.model" && v == "Intel Core i3-2120";
+  CHECK(has_cpu);
+}
+
+TEST_CASE("heatmap: cell lists, weekday names, and out-of-range cells") {
+  ParseWarnings w;
+  auto h = ParseHeatmap(ReadSample("heatmap.json"), &w);
+  REQUIRE(h.ok());
+  CHECK(h->weeks == 4);
+  CHECK(h->cells[0][9] == doctest::Approx(0.93));
+  CHECK(h->cells[1][10] == doctest::Approx(0.88));
+  CHECK(h->cells[6][3] == doctest::Approx(0.02));
+  CHECK(std::isnan(h->cells[2][9]));
+  CHECK(w.items.size() == 1);  // weekday 9
+  // A 7×24 grid works too.
+  std::string grid = "{\"p95_utilisation_ratio\":[";
+  for (int d = 0; d < 7; ++d) {
+    grid += d ? ",[" : "[";
+    for (int hr = 0; hr < 24; ++hr) grid += (hr ? "," : "") + std::to_string(d * 0.1);
+    grid += "]";
+  }
+  grid += "]}";
+  auto g = ParseHeatmap(grid);
+  REQUIRE(g.ok());
+  CHECK(g->cells[3][5] == doctest::Approx(0.3));
+  CHECK_FALSE(ParseHeatmap("{\"weeks\":2}").ok());
+}
+
+TEST_CASE("bottlenecks: capacity, today, contributors, portal and verdict") {
+  auto n = ParseBottlenecks(ReadSample("bottlenecks.json"));
+  REQUIRE(n.ok());
+  CHECK(n->capacity_down_mbps == doctest::Approx(100));
+  CHECK(n->capacity_up_mbps == doctest::Approx(30));
+  CHECK(n->utilisation_now == doctest::Approx(0.91));
+  CHECK(n->today.size() == 2);
+  REQUIRE(n->bottlenecks.size() == 1);
+  const BottleneckHour& b = n->bottlenecks[0];
+  CHECK(b.weekday == 0);
+  CHECK(b.hour == 9);
+  CHECK(b.machines[0].name == "MOTCUA-01");
+  CHECK(b.machines[0].share == doctest::Approx(0.31));
+  CHECK(b.services.size() == 2);
+  CHECK(b.services[1].name == "windowsupdate.com");
+  CHECK(n->portal_latency_seconds == doctest::Approx(2.3));
+  CHECK(n->portal_baseline_seconds == doctest::Approx(0.6));
+  CHECK(n->portal_latency.size() == 2);
+  CHECK(n->verdict.recommended_plan_mbps == doctest::Approx(150));
+  CHECK(Pick(Lang::kVi, n->verdict.text) == "Nên nâng lên gói 150 Mb/s");
+}
+
+TEST_CASE("software: ranking, installed, unsupported OS") {
+  auto s = ParseSoftware(ReadSample("software.json"));
+  REQUIRE(s.ok());
+  CHECK(s->ranking.size() == 2);
+  CHECK(s->ranking[0].machines == 55);
+  CHECK(s->installed[1].name == "Zalo");
+  REQUIRE(s->unsupported_os.size() == 1);
+  CHECK(s->unsupported_os[0].machine_name == "MOTCUA-01");
+}
+
+TEST_CASE("findings accept an array or an object") {
+  auto a = ParseFindings(R"([{"kind":"aging","machine_id":"m-1","text":{"vi":"a","en":"b"}}])");
+  REQUIRE(a.ok());
+  REQUIRE(a->size() == 1);
+  CHECK((*a)[0].text.en == "b");
+  auto b = ParseFindings(R"({"findings":[{"kind":"bottleneck"},{"kind":"aging"}]})");
+  REQUIRE(b.ok());
+  CHECK(b->size() == 2);
+}
+
+TEST_CASE("warnings are bounded") {
+  std::string body = "{\"machines\":[";
+  for (int i = 0; i < 100; ++i)
+    body += (i ? "," : "") + std::string("{\"machine_id\":\"x\",\"aging_score\":\"bad\"}");
+  body += "]}";
+  ParseWarnings w;
+  REQUIRE(ParseMachines(body, &w).ok());
+  CHECK(w.items.size() == ParseWarnings::kMax);
+  CHECK(w.dropped == 100 - ParseWarnings::kMax);
+}
+
+TEST_CASE("metadata: validation names the field, encoding round-trips") {
+  MachineMeta m{"2017-03-01", "UBND-1", "Một cửa", "P.101", "Chị B", "ghi chú"};
+  CHECK(ValidateMeta(m).ok());
+  MachineMeta bad = m;
+  bad.purchase_date = "01/03/2017";
+  auto st = ValidateMeta(bad);
+  REQUIRE_FALSE(st.ok());
+  CHECK(st.error().find("purchase_date") != std::string::npos);
+  bad = m;
+  bad.purchase_date = "2017-13-01";
+  CHECK_FALSE(ValidateMeta(bad).ok());
+  bad = m;
+  bad.asset_tag = std::string(200, 'x');
+  CHECK(ValidateMeta(bad).error().find("asset_tag") != std::string::npos);
+  // The encoded body decodes back as the detail's meta.
+  auto d = ParseMachineDetail("{\"machine_id\":\"x\",\"meta\":" + EncodeMeta(m) + "}");
+  REQUIRE(d.ok());
+  CHECK(d->meta == m);
+  MachineMeta empty_date = m;
+  empty_date.purchase_date.clear();
+  CHECK(EncodeMeta(empty_date).find("\"purchase_date\":null") != std::string::npos);
+}
+
+TEST_CASE("timestamps") {
+  CHECK(TimestampFromText("2025-11-28T10:21:35Z") == 1764325295000);
+  CHECK(TimestampFromText("2025-11-28T17:21:35+07:00") == 1764325295000);
+  CHECK(TimestampFromText("2025-11-28") == 1764288000000);
+  CHECK(TimestampFromText("yesterday") == 0);
+}

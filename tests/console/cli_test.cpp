@@ -1,0 +1,76 @@
+// wardwatch-console flags: values, defaults and errors that name the flag.
+#include "model/cli.h"
+
+#include <doctest/doctest.h>
+
+#include "model/i18n.h"
+
+using namespace wardwatch::console;
+
+TEST_CASE("flags parse") {
+  unsetenv("WARDWATCH_API_TOKEN");
+  auto o = ParseCli({"--collector", "http://127.0.0.1:9477", "--token", "T", "--lang", "vi",
+                     "--screenshot", "/tmp/a.png", "--view=machine:m-1", "--size", "1600x1000",
+                     "--timeout", "12"});
+  REQUIRE(o.ok());
+  CHECK(o->collector_url == "http://127.0.0.1:9477");
+  CHECK(o->token == "T");
+  CHECK(o->lang == "vi");
+  CHECK(o->view == "machine:m-1");
+  CHECK(o->width == 1600);
+  CHECK(o->height == 1000);
+  CHECK(o->timeout_seconds == doctest::Approx(12));
+  auto s = ParseCli({"--screenshot", "x.png"});
+  REQUIRE(s.ok());
+  CHECK(s->view == "fleet");
+  setenv("WARDWATCH_API_TOKEN", "from-env", 1);
+  auto e = ParseCli({});
+  REQUIRE(e.ok());
+  CHECK(e->token == "from-env");
+  unsetenv("WARDWATCH_API_TOKEN");
+}
+
+TEST_CASE("flag errors name the flag and the value") {
+  struct Case {
+    std::vector<std::string> args;
+    const char* expect;
+  };
+  const Case cases[] = {
+      {{"--lang", "fr"}, "--lang: expected vi or en, got \"fr\""},
+      {{"--view", "dashboard"}, "--view: expected fleet"},
+      {{"--size", "big"}, "--size"},
+      {{"--size", "100x100"}, "--size: expected a number in 320..8192"},
+      {{"--collector", "127.0.0.1:9477"}, "--collector: expected http://"},
+      {{"--token"}, "--token: missing value"},
+      {{"--bench-frames", "-1"}, "--bench-frames"},
+      {{"--frobnicate"}, "unknown option \"--frobnicate\""},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.expect);
+    auto r = ParseCli(c.args);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().find(c.expect) != std::string::npos);
+  }
+}
+
+TEST_CASE("language from the environment") {
+  unsetenv("LC_ALL");
+  unsetenv("LC_MESSAGES");
+  setenv("LANG", "vi_VN.UTF-8", 1);
+  CHECK(LanguageFromEnvironment() == Lang::kVi);
+  setenv("LC_ALL", "en_US.UTF-8", 1);
+  CHECK(LanguageFromEnvironment() == Lang::kEn);
+  unsetenv("LC_ALL");
+  setenv("LANG", "C", 1);
+  CHECK(LanguageFromEnvironment() == Lang::kEn);
+}
+
+TEST_CASE("every string exists in both languages") {
+  for (int i = 0; i < static_cast<int>(Str::kCount); ++i) {
+    CAPTURE(i);
+    CHECK(*Tr(Lang::kEn, static_cast<Str>(i)) != '\0');
+    CHECK(*Tr(Lang::kVi, static_cast<Str>(i)) != '\0');
+  }
+  CHECK(std::string(Tr(Lang::kVi, Str::kColScore)) == "Điểm lão hóa");
+  CHECK(std::string(FlagLabel(Lang::kEn, kFlagFailingDisk)) == "failing disk");
+}

@@ -510,9 +510,10 @@ def machine_detail():
                             "{{class}} {{direction}}"),),
                    "bps", "LAN vs WAN traffic seen by the agent's capture.", w=8, minv=0),
         timeseries("Probe latency from this machine",
-                   targets((f"sum by (target, phase) (rate(wardwatch_probe_duration_seconds_sum{{{M}}}[$__rate_interval])) / sum by (target, phase) (rate(wardwatch_probe_duration_seconds_count{{{M}}}[$__rate_interval]))",
+                   targets((f"(sum by (target, phase) (rate(wardwatch_probe_duration_seconds_sum{{{M}}}[$__rate_interval])) / sum by (target, phase) (rate(wardwatch_probe_duration_seconds_count{{{M}}}[$__rate_interval])))"
+                            f' or max by (target, phase) (wardwatch_probe_duration_seconds{{{M}, quantile="0.5"}})',
                             "{{target}} {{phase}}"),),
-                   "s", "Mean time per probe phase (DNS, connect, TLS, first byte).", w=12, minv=0),
+                   "s", "Typical time per probe phase (DNS, connect, TLS, first byte): the mean from a histogram/summary, else the agent's per-interval median.", w=12, minv=0),
         timeseries("Top applications by network traffic",
                    targets((f"topk(5, sum by (app) (rate(wardwatch_traffic_app_bytes_total{{{M}}}[$__rate_interval]))) * 8",
                             "{{app}}"),),
@@ -590,8 +591,10 @@ def network_peaks():
         return (f"sum by (site) (rate(wardwatch_site_wan_{direction}_bytes_total{{{S}}}[$__rate_interval]))"
                 f" / on (site) max by (site) (wardwatch_site_uplink_capacity_bytes{{{S}, direction=\"{direction}\"}})")
 
-    probe_mean = (f"sum by (target, phase) (rate(wardwatch_probe_duration_seconds_sum{{{SI}, target=~\"$target\"}}[$__rate_interval]))"
-                  f" / sum by (target, phase) (rate(wardwatch_probe_duration_seconds_count{{{SI}, target=~\"$target\"}}[$__rate_interval]))")
+    # Mean from a histogram/summary (_sum/_count), else the agent's per-interval median gauge.
+    probe_mean = (f"(sum by (target, phase) (rate(wardwatch_probe_duration_seconds_sum{{{SI}, target=~\"$target\"}}[$__rate_interval]))"
+                  f" / sum by (target, phase) (rate(wardwatch_probe_duration_seconds_count{{{SI}, target=~\"$target\"}}[$__rate_interval])))"
+                  f" or avg by (target, phase) (wardwatch_probe_duration_seconds{{{SI}, target=~\"$target\", quantile=\"0.5\"}})")
     day_order = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
     panels = [
         row("Uplink"),
@@ -657,8 +660,8 @@ def network_peaks():
         row("Public-service portal and probes"),
         timeseries("Probe latency vs 7-day baseline",
                    targets((probe_mean, "{{target}} {{phase}}"),
-                           (f'target_phase:wardwatch_probe_duration_seconds:mean_avg7d{{{S}, target=~"$target"}}', "{{target}} {{phase}} 7-day baseline")),
-                   "s", "Mean probe time per phase; the baseline comes from the recording rules (alert fires at 2x for 15 min).",
+                           (f'target_phase:wardwatch_probe_duration_seconds:avg7d{{{S}, target=~"$target"}}', "{{target}} {{phase}} 7-day baseline")),
+                   "s", "Typical probe time per phase (mean, or the agents' median when only quantile gauges exist); the baseline comes from the recording rules (the alert fires at 2x for 15 min).",
                    w=16, minv=0),
         timeseries("Probe failures",
                    targets((f'sum by (target) (increase(wardwatch_probe_failures_total{{{SI}, target=~"$target"}}[$__rate_interval]))', "{{target}}"),),

@@ -105,31 +105,44 @@ def main():
     results, selectors = run(args.prometheus, entries, expected_empty, args.timeout)
 
     failures = 0
+    failing_selectors, optional_selectors = set(), set()
     for r in results:
         problem = None
         if r["status"] == "error":
             problem = f"ERROR  {r['id']}: {r['error']}"
         elif r["status"] == "empty" and not r["expected_empty"]:
             problem = f"EMPTY  {r['id']}"
-        elif r["missing_selectors"]:
-            problem = f"PARTIAL {r['id']}"
+        elif r["status"] == "empty" and r["missing_selectors"]:
+            # Allowed to be empty (an alert), but the series it watches must exist.
+            problem = f"BLIND  {r['id']} (watches series that do not exist)"
         if problem:
             failures += 1
+            failing_selectors.update(r["missing_selectors"])
             print(problem)
             for sel in r["missing_selectors"]:
                 print(f"         no data: {sel}")
-        elif args.verbose:
-            note = f" (empty: {r['expected_empty']})" if r["status"] == "empty" else f" ({r['series']} series)"
-            print(f"OK     {r['id']}{note}")
-    missing = sorted(s for s, n in selectors.items() if n == 0 and f"selector:{s}" not in expected_empty)
+        else:
+            # Data came back although a selector is empty: the other side of an `or`
+            # (e.g. histogram vs quantile-gauge probes) supplied it. Not a failure.
+            optional_selectors.update(r["missing_selectors"])
+            if args.verbose:
+                note = (f" (empty: {r['expected_empty']})" if r["status"] == "empty"
+                        else f" ({r['series']} series)")
+                print(f"OK     {r['id']}{note}")
+    optional_selectors -= failing_selectors
     errors = sorted(s for s, n in selectors.items() if isinstance(n, str))
-    if missing:
+    if failing_selectors:
         print("\nSeries selectors with no data (what the collector does not produce, or the "
               "rules have not recorded yet):")
-        for s in missing:
+        for s in sorted(failing_selectors):
+            print("  " + s)
+    if optional_selectors:
+        print("\nAbsent alternatives (their queries returned data through another branch):")
+        for s in sorted(optional_selectors):
             print("  " + s)
     for s in errors:
         print(f"selector does not parse: {s}: {selectors[s]}")
+    missing = failing_selectors
     n_data = sum(1 for r in results if r["status"] == "data")
     print(f"\n{len(results)} queries: {n_data} returned data, "
           f"{sum(1 for r in results if r['status'] == 'empty')} empty "

@@ -565,25 +565,14 @@ def machine_detail():
 
 
 # ----------------------------------------------------------------------------- network & peaks
-WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]  # PromQL day_of_week: 0 = Sunday
-HEATMAP_HOURS = range(6, 20)  # 06:00-19:59 local: the office day and its edges
-
-
 def heatmap_query():
-    """p95 utilisation for each (weekday, hour) over the dashboard's time range.
-    PromQL cannot turn a value into a label, so each cell is its own subquery whose
-    time() is the subquery step: the step is kept only when it falls in that hour and
-    weekday (local time, UTC+7). Uses the recorded utilisation to keep the cost low."""
-    util = ('max(site:wardwatch_site_wan_utilisation:ratio_rate5m{site=~"$site", direction="$direction"})')
-    local = f"vector(time() + {OFFICE_TZ_OFFSET_S})"
-    terms = []
-    for d, name in enumerate(WEEKDAYS):
-        for h in HEATMAP_HOURS:
-            cell = (f"quantile_over_time(0.95, ({util} and on () (hour({local}) == {h}) "
-                    f"and on () (day_of_week({local}) == {d}))[$__range:5m])")
-            terms.append(f'label_replace(label_replace({cell}, "hour", "{h:02d}:00", "", ""), '
-                         f'"weekday", "{name}", "", "")')
-    return "\n  or ".join(terms)
+    """p95 utilisation for each (weekday, hour) cell over the dashboard's time range. The
+    recording rule site:wardwatch_site_wan_utilisation:ratio_rate5m_by_local_hour labels
+    every sample with the local (UTC+7) hour and weekday it was measured in, so each cell
+    is one series and the query stays cheap whatever the range."""
+    return ('max by (hour, weekday) (quantile_over_time(0.95, '
+            'site:wardwatch_site_wan_utilisation:ratio_rate5m_by_local_hour'
+            '{site=~"$site", direction="$direction"}[$__range]))')
 
 
 def network_peaks():
@@ -625,7 +614,7 @@ def network_peaks():
         row("Peak hours"),
         table("Utilisation by hour and weekday (p95, local time)",
               [target(heatmap_query(), "", "A", instant=True, table=True)],
-              "95th percentile of the uplink utilisation (selected direction, busiest selected office) in each hour of each weekday over the dashboard's time range, Asia/Ho_Chi_Minh time. Choose a range of several weeks. Needs the recording rules in dashboards/prometheus/rules.",
+              "95th percentile of the uplink utilisation (selected direction, busiest selected office) in each hour of each weekday over the dashboard's time range, Asia/Ho_Chi_Minh time (rows 00-23 = hour). Choose a range of several weeks. Needs the recording rules in dashboards/prometheus/rules.",
               w=24, h=16,
               transformations=[
                   {"id": "groupingToMatrix", "options": {"columnField": "weekday", "rowField": "hour",

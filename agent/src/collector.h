@@ -22,8 +22,11 @@ struct Paths {
   std::string Root(std::string_view rel) const;
 };
 
+struct AgentOptions;
+
 struct CollectContext {
   Paths paths;
+  const AgentOptions* options = nullptr;  // collectors with settings (probes, speedtest, traffic)
 };
 
 class Collector {

@@ -1,0 +1,73 @@
+// probes: active network probes — DNS lookup, TCP connect, TLS handshake and time to first
+// byte per configured target, at random offsets within each interval, on a background thread
+// the collector owns. Reports per target the attempts, failures and phase quantiles.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "collector.h"
+
+namespace wardwatch::agent {
+
+struct ProbeSpec {
+  std::string name;  // the label: [a-z0-9_-], at most 32 characters
+  std::string kind;  // http (http and https URLs), tcp, dns
+  std::string url;   // as configured
+  std::string host;  // tcp: host to connect to; dns: server ("" = the system resolver)
+  std::uint16_t port = 0;
+  std::string query_name;  // dns: the name looked up
+};
+
+inline constexpr std::size_t kMaxProbeTargets = 16;
+
+// "NAME=URL" as given to --probe. URLs: http://..., https://..., tcp://HOST:PORT,
+// dns://SERVER[:PORT]/NAME (SERVER an IP address) or dns:///NAME (the system resolver).
+Result<ProbeSpec> ParseProbeSpec(std::string_view name_equals_url);
+Result<ProbeSpec> ParseProbeUrl(std::string name, std::string_view url);
+
+// One probe attempt. Phases are durations in seconds, not libcurl's cumulative times:
+// dns, connect, tls (https only), first_byte (request sent to first response byte), total.
+struct ProbeSample {
+  bool ok = false;
+  std::string error;  // why it failed, e.g. "connect to 127.0.0.1:1: Connection refused"
+  std::map<std::string, double> phases;
+};
+
+struct ProbeRunOptions {
+  double timeout_seconds = 5;
+  std::string ca_file;  // PEM bundle for https probes; empty = the system store
+};
+
+ProbeSample RunProbe(const ProbeSpec& spec, const ProbeRunOptions& options);
+
+// Count, sum and max of all samples; p50/p95 (nearest rank) of `samples`, which may hold only
+// the first of them when the buffer filled.
+schema::ProbePhase SummarizePhase(std::string phase, std::vector<double> samples,
+                                  std::uint64_t count, double sum, double max);
+
+struct ProbeConfig {
+  std::vector<ProbeSpec> targets;
+  double interval_seconds = 60;
+  unsigned per_interval = 4;
+  ProbeRunOptions run;
+  std::uint64_t seed = 0;  // 0: random
+  // Run one attempt per target inside the first Collect (for --once), instead of only starting
+  // the background thread.
+  bool probe_on_first_collect = false;
+};
+
+// From --probe / --collector / --probe-count / --probe-timeout / --ca-file / --interval / --once.
+// With no --probe the only target is the collector's /healthz; with neither, none.
+Result<ProbeConfig> ProbeConfigFromOptions(const AgentOptions& options);
+
+// Registered collector: reads its configuration from the options at the first Collect.
+std::unique_ptr<Collector> NewProbesCollector();
+// With an explicit configuration (tests).
+std::unique_ptr<Collector> NewProbesCollector(ProbeConfig config);
+
+}  // namespace wardwatch::agent

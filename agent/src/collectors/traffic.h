@@ -1,0 +1,14 @@
+// traffic: who uses the bandwidth — bytes by direction, class (LAN/WAN), application and
+// remote service from libpcap capture (--capture-interface) or a capture file (--pcap-file).
+// Built from agent/src/pcap/ when WARDWATCH_WITH_PCAP is ON; otherwise configuring capture
+// reports that the agent was built without it.
+#pragma once
+
+#include "collector.h"
+
+namespace wardwatch::agent {
+
+// Does nothing (and reports no traffic section) unless capture interfaces or a file are set.
+std::unique_ptr<Collector> NewTrafficCollector();
+
+}  // namespace wardwatch::agent

@@ -63,7 +63,7 @@ Result<Report> Agent::Collect() {
   r.agent_version = WARDWATCH_VERSION;
   r.platform = "linux";
   r.interval_seconds = options_.interval_seconds;
-  CollectContext ctx{options_.paths};
+  CollectContext ctx{options_.paths, &options_};
   for (auto& c : collectors_) {
     const auto start = std::chrono::steady_clock::now();
     Status s = c.collector->Collect(ctx, r);

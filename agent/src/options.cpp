@@ -4,6 +4,8 @@
 #include <boost/program_options.hpp>
 #include <fstream>
 
+#include "collectors/network_options.h"
+
 namespace po = boost::program_options;
 
 namespace wardwatch::agent {
@@ -44,7 +46,18 @@ ParsedOptions ParseOptions(int argc, const char* const* argv, std::ostream& out)
       ("enable-collector", po::value(&o.enabled_collectors)->composing(), "turn an off-by-default collector on (repeatable)")
       ("connect-timeout", po::value(&o.connect_timeout_seconds)->default_value(o.connect_timeout_seconds), "seconds to wait for a connection to the collector")
       ("request-timeout", po::value(&o.request_timeout_seconds)->default_value(o.request_timeout_seconds), "seconds for a whole request to the collector")
-      ("ca-file", po::value(&o.ca_file), "CA certificate (PEM) that signed the collector's TLS certificate; default: system store");
+      ("ca-file", po::value(&o.ca_file), "CA certificate (PEM) that signed the collector's TLS certificate; default: system store")
+      ("probe", po::value(&o.probes)->composing(), "probe target NAME=URL (repeatable): http(s)://host[:port]/path, tcp://host:port, dns://[server[:port]]/name; default: the collector only")
+      ("probe-count", po::value(&o.probe_count)->default_value(o.probe_count), "probes per target per interval, at random offsets")
+      ("probe-timeout", po::value(&o.probe_timeout_seconds)->default_value(o.probe_timeout_seconds), "seconds before a probe counts as failed")
+      ("speedtest-bytes", po::value(&o.speedtest_bytes)->default_value(o.speedtest_bytes), "bytes downloaded and uploaded by the LAN speed test")
+      ("speedtest-per-day", po::value(&o.speedtest_per_day)->default_value(o.speedtest_per_day), "at most this many speed tests per day")
+      ("peak-hours", po::value(&o.peak_hours)->default_value(o.peak_hours), "local times with no speed test, e.g. 07:30-11:30,13:30-17:00 (empty: none)")
+      ("capture-interface", po::value(&o.capture_interfaces)->composing(), "capture traffic on this interface (repeatable; turns the traffic collector on)")
+      ("office-subnet", po::value(&o.office_subnets)->composing(), "CIDR counted as LAN besides the private ranges (repeatable)")
+      ("local-net", po::value(&o.local_nets)->composing(), "with --pcap-file: this PC's address or subnet (decides in/out; repeatable); default: this machine's addresses")
+      ("capture-filter", po::value(&o.capture_filter), "BPF filter for live capture")
+      ("pcap-file", po::value(&o.pcap_file), "analyse this capture file's traffic instead of live capture");
   // clang-format on
   try {
     po::variables_map vm;
@@ -87,6 +100,12 @@ ParsedOptions ParseOptions(int argc, const char* const* argv, std::ostream& out)
         return parsed;
       }
     }
+  }
+  if (auto s = ValidateNetworkOptions(o); !s) {
+    out << "wardwatch-agent: " << s.error() << "\n";
+    parsed.exit_now = true;
+    parsed.exit_code = 2;
+    return parsed;
   }
   if (o.interval_seconds < 1 || o.interval_seconds > 86400) {
     out << "wardwatch-agent: --interval must be between 1 and 86400 seconds\n";

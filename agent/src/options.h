@@ -1,6 +1,7 @@
 // Command line and INI configuration of wardwatch-agent.
 #pragma once
 
+#include <cstdint>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -23,6 +24,18 @@ struct AgentOptions {
   double request_timeout_seconds = 30;
   std::string ca_file;
   std::string config_file;
+  // Network quality (collectors probes, speedtest, traffic; see docs/network.md).
+  std::vector<std::string> probes;  // "NAME=URL"; none: probe the collector only
+  unsigned probe_count = 4;         // attempts per target per interval, at random offsets
+  double probe_timeout_seconds = 5;
+  std::uint64_t speedtest_bytes = 20'000'000;
+  unsigned speedtest_per_day = 3;
+  std::string peak_hours = "07:30-11:30,13:30-17:00";  // local time; no speed test inside
+  std::vector<std::string> capture_interfaces;
+  std::vector<std::string> office_subnets;
+  std::vector<std::string> local_nets;  // this PC's addresses for --pcap-file; default: its own
+  std::string capture_filter;
+  std::string pcap_file;
 };
 
 // What ParseOptions decided: run with options, or exit now (after --help / an error).

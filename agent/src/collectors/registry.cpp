@@ -6,7 +6,14 @@
 #include "collectors/filesystem.h"
 #include "collectors/meminfo.h"
 #include "collectors/netdev.h"
+#include "collectors/netlink.h"
+#include "collectors/netstat.h"
 #include "collectors/os.h"
+#include "collectors/probes.h"
+#include "collectors/routes.h"
+#include "collectors/speedtest.h"
+#include "collectors/traffic.h"
+#include "collectors/wireless.h"
 
 namespace wardwatch::agent {
 namespace {
@@ -16,6 +23,14 @@ const CollectorEntry kCollectors[] = {
     {"meminfo", true, &NewMeminfoCollector, "memory and swap"},
     {"filesystem", true, &NewFilesystemCollector, "filesystem size and free space"},
     {"netdev", true, &NewNetdevCollector, "network interface counters and link speed"},
+    {"netlink", true, &NewNetlinkCollector, "duplex, MTU and carrier changes (after netdev)"},
+    {"wireless", true, &NewWirelessCollector, "Wi-Fi link quality and signal (after netdev)"},
+    {"netstat", true, &NewNetstatCollector, "TCP/UDP/IP counters: segments, retransmits, resets"},
+    {"routes", true, &NewRoutesCollector, "default gateways and DNS resolvers"},
+    {"probes", true, &NewProbesCollector, "DNS, connect, TLS and first-byte times to targets"},
+    {"speedtest", false, &NewSpeedtestCollector, "LAN download/upload test to the collector"},
+    {"traffic", true, &NewTrafficCollector,
+     "bytes by class, app and service (needs --capture-interface or --pcap-file)"},
     {"dmi", true, &NewDmiCollector, "vendor, model, BIOS version and date"},
     {"os", true, &NewOsCollector, "kernel, distribution, boot time"},
 };

@@ -7,6 +7,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <limits>
 
 #include "auth.h"
 #include "fleet.h"
@@ -94,7 +95,9 @@ class Session : public std::enable_shared_from_this<Session> {
     header_parser_->header_limit(opts().header_limit_bytes);
     // The body limit is checked after authentication (OnHeader) and by the body parser; the
     // header parser would otherwise refuse a large Content-Length before we authenticate.
-    header_parser_->body_limit(boost::none);
+    // (Not boost::none: Beast 1.74 compares `len_ > body_limit_` and an empty optional is
+    // less than any length.)
+    header_parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     route_ = nullptr;
     // A fresh connection must send its header promptly; a kept-alive one may idle first.
     stream_.expires_after(first_request_ ? opts().header_timeout : opts().idle_timeout);

@@ -52,6 +52,17 @@ Status Agent::Init() {
     http.ca_file = options_.ca_file;
     client_ = std::make_unique<CollectorClient>(options_.collector_url, options_.enroll_token,
                                                 state_, NewHttpClient(http));
+    SpoolLimits limits;
+    limits.max_bytes = options_.spool_max_bytes;
+    limits.max_age_seconds = options_.spool_max_age_seconds;
+    spool_ = std::make_unique<Spool>(options_.state_dir + "/spool", limits);
+    if (auto s = spool_->Open(NowMs()); !s) return s;
+    DeliveryOptions d;
+    d.backoff_base_seconds = options_.backoff_base_seconds;
+    d.backoff_cap_seconds = options_.backoff_cap_seconds;
+    delivery_ = std::make_unique<Delivery>(*spool_, *client_,
+                                           options_.state_dir + "/spool/deadletter.jsonl",
+                                           machine_id_, hostname_, d);
   }
   return Status::Ok();
 }
@@ -71,6 +82,21 @@ Result<Report> Agent::Collect() {
     r.collectors.push_back({c.name, s.ok(), took.count(), s.ok() ? "" : s.error()});
   }
   r.collected_at_ms = NowMs();
+  if (spool_) {
+    schema::AgentHealthSection h;
+    h.spool_bytes = spool_->pending_bytes();
+    if (auto oldest = spool_->oldest_created_ms(); oldest && *oldest < r.collected_at_ms) {
+      h.spool_oldest_age_seconds = static_cast<double>(r.collected_at_ms - *oldest) / 1000.0;
+    }
+    const auto& d = delivery_->stats();
+    const auto& c = spool_->counters();
+    h.reports_sent_total = c.acknowledged - c.deadlettered;
+    h.reports_retried_total = d.retried;
+    h.reports_dropped_total = c.dropped + c.corrupt;
+    h.reports_deadlettered_total = c.deadlettered;
+    h.last_error = d.last_error;
+    r.agent_health = std::move(h);
+  }
   if (options_.print) {
     r.sequence = 0;
   } else {
@@ -81,10 +107,16 @@ Result<Report> Agent::Collect() {
   return r;
 }
 
-Status Agent::Send(const Report& report) {
-  const PostOutcome out = client_->PostReport(EncodeReport(report), false, machine_id_, hostname_);
-  if (out.kind == PostOutcome::Kind::kAccepted) return Status::Ok();
-  return MakeError("report " + std::to_string(report.sequence) + " not delivered: " + out.message);
+Status Agent::Submit(const Report& report) {
+  auto payload = GzipCompress(EncodeReport(report));
+  if (!payload) return MakeError(payload.error());
+  return spool_->Append(report.sequence, report.collected_at_ms, *payload, NowMs());
+}
+
+void Agent::Pump(bool force) {
+  delivery_->Pump(force);
+  // Age bound applies while the collector is away too.
+  (void)spool_->EnforceBounds(NowMs());
 }
 
 }  // namespace wardwatch::agent

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <csignal>
 #include <iostream>
+#include <map>
 #include <thread>
 
 #include "agent.h"
@@ -44,29 +45,59 @@ int main(int argc, char** argv) {
   }
   const auto& o = agent.options();
   int rc = 0;
-  auto next = std::chrono::steady_clock::now();
+  std::map<std::string, std::string> last_collector_error;
+  std::string last_delivery_error;
+  auto next_collect = std::chrono::steady_clock::now();
   while (!g_stop) {
-    auto report = agent.Collect();
-    if (!report) {
-      Log(report.error());
-      rc = 1;
-    } else {
-      for (const auto& c : report->collectors) {
-        if (!c.success) Log("collector " + c.name + " failed: " + c.error);
-      }
-      if (o.print) {
-        std::cout << wardwatch::EncodeReport(*report, /*pretty=*/true) << std::endl;
-      } else if (auto s = agent.Send(*report); !s) {
-        Log(s.error());
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= next_collect) {
+      next_collect += std::chrono::seconds(o.interval_seconds);
+      auto report = agent.Collect();
+      if (!report) {
+        Log(report.error());
         rc = 1;
       } else {
-        rc = 0;
+        // A collector's failure is logged when it starts or changes, not every interval.
+        for (const auto& c : report->collectors) {
+          auto& last = last_collector_error[c.name];
+          if (!c.success && c.error != last) Log("collector " + c.name + " failed: " + c.error);
+          if (c.success && !last.empty()) Log("collector " + c.name + " works again");
+          last = c.success ? "" : c.error;
+        }
+        // Said once per run, not every interval: which signals this account cannot read.
+        if (static bool said = false;
+            !said && report->hardware && !report->hardware->needs_privilege.empty()) {
+          std::string names;
+          for (const auto& n : report->hardware->needs_privilege) names += " " + n;
+          Log("without root these signals are not collected (see docs/hardware.md):" + names);
+          said = true;
+        }
+        if (o.print) {
+          std::cout << wardwatch::EncodeReport(*report, /*pretty=*/true) << std::endl;
+        } else if (auto s = agent.Submit(*report); !s) {
+          Log("report " + std::to_string(report->sequence) + " could not be spooled: " + s.error());
+          rc = 1;
+        }
+      }
+    }
+    if (!o.print) {
+      agent.Pump(/*force=*/o.once);
+      const std::string& err = agent.delivery_stats().last_error;
+      if (err != last_delivery_error && !err.empty()) Log(err);
+      last_delivery_error = err;
+      if (o.once) {
+        if (agent.pending() > 0) {
+          Log(std::to_string(agent.pending()) +
+              " report(s) kept in the spool; they are sent when the collector is reachable");
+          rc = 1;
+        }
       }
     }
     if (o.once) break;
-    next += std::chrono::seconds(o.interval_seconds);
-    while (!g_stop && std::chrono::steady_clock::now() < next) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    auto wake = next_collect;
+    if (!o.print && agent.pending() > 0) wake = std::min(wake, agent.next_delivery());
+    while (!g_stop && std::chrono::steady_clock::now() < wake) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   }
   curl_global_cleanup();

@@ -4,6 +4,7 @@
 #include <boost/program_options.hpp>
 #include <fstream>
 
+#include "collectors/apps.h"
 #include "collectors/network_options.h"
 
 namespace po = boost::program_options;
@@ -43,9 +44,18 @@ ParsedOptions ParseOptions(int argc, const char* const* argv, std::ostream& out)
       ("path.sysfs", po::value(&o.paths.sysfs)->default_value(o.paths.sysfs), "sysfs mount point")
       ("path.rootfs", po::value(&o.paths.rootfs)->default_value(o.paths.rootfs), "root filesystem (for /etc and mount points)")
       ("disable-collector", po::value(&o.disabled_collectors)->composing(), "turn a collector off (repeatable)")
+      ("apps-top", po::value(&o.apps_top_n)->default_value(o.apps_top_n), "applications named per report; the rest are summed as \"other\"")
+      ("apps-deny", po::value(&o.apps_deny)->composing(), "application name never reported by name, counted in \"other\" (repeatable)")
+      ("office-hours", po::value(&o.office_hours)->default_value(o.office_hours), "office days and hours, local time, e.g. \"Mon-Fri 07:30-11:30,13:00-17:00\"")
+      ("office-utc-offset", po::value(&o.office_utc_offset)->default_value(o.office_utc_offset), "local time's offset from UTC for --office-hours (Asia/Ho_Chi_Minh: +07:00)")
+      ("apps-sample-interval", po::value(&o.apps_sample_seconds)->default_value(o.apps_sample_seconds), "seconds between process sweeps within a report interval (0: sweep at report time only)")
       ("enable-collector", po::value(&o.enabled_collectors)->composing(), "turn an off-by-default collector on (repeatable)")
       ("connect-timeout", po::value(&o.connect_timeout_seconds)->default_value(o.connect_timeout_seconds), "seconds to wait for a connection to the collector")
       ("request-timeout", po::value(&o.request_timeout_seconds)->default_value(o.request_timeout_seconds), "seconds for a whole request to the collector")
+      ("spool-max-bytes", po::value(&o.spool_max_bytes)->default_value(o.spool_max_bytes), "spool bound in bytes; past it the oldest reports are dropped and counted")
+      ("spool-max-age", po::value(&o.spool_max_age_seconds)->default_value(o.spool_max_age_seconds), "seconds a report may wait in the spool before it is dropped and counted")
+      ("backoff-base", po::value(&o.backoff_base_seconds)->default_value(o.backoff_base_seconds), "first retry delay in seconds (exponential, full jitter)")
+      ("backoff-cap", po::value(&o.backoff_cap_seconds)->default_value(o.backoff_cap_seconds), "longest retry delay in seconds")
       ("ca-file", po::value(&o.ca_file), "CA certificate (PEM) that signed the collector's TLS certificate; default: system store")
       ("probe", po::value(&o.probes)->composing(), "probe target NAME=URL (repeatable): http(s)://host[:port]/path, tcp://host:port, dns://[server[:port]]/name; default: the collector only")
       ("probe-count", po::value(&o.probe_count)->default_value(o.probe_count), "probes per target per interval, at random offsets")
@@ -57,7 +67,10 @@ ParsedOptions ParseOptions(int argc, const char* const* argv, std::ostream& out)
       ("office-subnet", po::value(&o.office_subnets)->composing(), "CIDR counted as LAN besides the private ranges (repeatable)")
       ("local-net", po::value(&o.local_nets)->composing(), "with --pcap-file: this PC's address or subnet (decides in/out; repeatable); default: this machine's addresses")
       ("capture-filter", po::value(&o.capture_filter), "BPF filter for live capture")
-      ("pcap-file", po::value(&o.pcap_file), "analyse this capture file's traffic instead of live capture");
+      ("pcap-file", po::value(&o.pcap_file), "analyse this capture file's traffic instead of live capture")
+      ("smartctl", po::value(&o.smartctl)->default_value(o.smartctl), "smartctl binary for disk health (smartmontools)")
+      ("smartctl-fixtures", po::value(&o.smartctl_fixtures), "read <dir>/<disk>.json instead of running smartctl (tests, fixtures)")
+      ("smart-interval", po::value(&o.smart_interval_seconds)->default_value(o.smart_interval_seconds), "seconds between smartctl runs per disk");
   // clang-format on
   try {
     po::variables_map vm;
@@ -103,6 +116,12 @@ ParsedOptions ParseOptions(int argc, const char* const* argv, std::ostream& out)
   }
   if (auto s = ValidateNetworkOptions(o); !s) {
     out << "wardwatch-agent: " << s.error() << "\n";
+    parsed.exit_now = true;
+    parsed.exit_code = 2;
+    return parsed;
+  }
+  if (auto apps = AppsConfigFromOptions(o); !apps) {
+    out << "wardwatch-agent: " << apps.error() << "\n";
     parsed.exit_now = true;
     parsed.exit_code = 2;
     return parsed;

@@ -20,10 +20,21 @@ struct AgentOptions {
   Paths paths;
   std::vector<std::string> disabled_collectors;
   std::vector<std::string> enabled_collectors;  // non-default collectors to turn on
+  // Software usage (collector apps; see docs/software.md).
+  unsigned apps_top_n = 15;            // applications per report; the rest is "other"
+  std::vector<std::string> apps_deny;  // application names folded into "other"
+  std::string office_hours = "Mon-Fri 07:30-11:30,13:00-17:00";
+  std::string office_utc_offset = "+07:00";  // Asia/Ho_Chi_Minh: no DST
+  unsigned apps_sample_seconds = 10;         // process sweeps between reports; 0: at report only
   double connect_timeout_seconds = 5;
   double request_timeout_seconds = 30;
   std::string ca_file;
   std::string config_file;
+  // Spool (see docs/delivery.md): bounded by bytes and age; oldest records go first.
+  std::uint64_t spool_max_bytes = 50ull << 20;
+  double spool_max_age_seconds = 7 * 24 * 3600.0;
+  double backoff_base_seconds = 1;
+  double backoff_cap_seconds = 300;
   // Network quality (collectors probes, speedtest, traffic; see docs/network.md).
   std::vector<std::string> probes;  // "NAME=URL"; none: probe the collector only
   unsigned probe_count = 4;         // attempts per target per interval, at random offsets
@@ -36,6 +47,11 @@ struct AgentOptions {
   std::vector<std::string> local_nets;  // this PC's addresses for --pcap-file; default: its own
   std::string capture_filter;
   std::string pcap_file;
+  // Disk health (collector smart; see docs/hardware.md). With smartctl_fixtures set, the
+  // collector reads <dir>/<disk>.json (saved `smartctl --json -a` output) and runs nothing.
+  std::string smartctl = "smartctl";
+  std::string smartctl_fixtures;
+  unsigned smart_interval_seconds = 6 * 3600;
 };
 
 // What ParseOptions decided: run with options, or exit now (after --help / an error).

@@ -47,6 +47,9 @@ Status CollectorClient::EnsureEnrolled(const std::string& machine_id, const std:
   if (!j.is_object() || !j.contains("machine_token") || !j["machine_token"].is_string()) {
     return MakeError("enrollment answer from " + req.url + " has no machine_token");
   }
+  if (j.contains("last_sequence") && j["last_sequence"].is_number_unsigned()) {
+    if (auto s = state_.AdvanceSequence(j["last_sequence"].get<std::uint64_t>()); !s) return s;
+  }
   return state_.SetMachineToken(j["machine_token"].get<std::string>());
 }
 

@@ -91,6 +91,15 @@ Status AgentState::ClearMachineToken() {
   return Status::Ok();
 }
 
+Status AgentState::AdvanceSequence(std::uint64_t sequence) {
+  if (sequence <= sequence_) return Status::Ok();
+  if (auto s = WriteFileAtomic(dir_ + "/sequence", std::to_string(sequence) + "\n", 0600); !s) {
+    return s;
+  }
+  sequence_ = sequence;
+  return Status::Ok();
+}
+
 Result<std::uint64_t> AgentState::NextSequence() {
   const std::uint64_t next = sequence_ + 1;
   if (auto s = WriteFileAtomic(dir_ + "/sequence", std::to_string(next) + "\n", 0600); !s) {

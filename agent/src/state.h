@@ -26,6 +26,9 @@ class AgentState {
   // used twice even across a power cut.
   Result<std::uint64_t> NextSequence();
   std::uint64_t last_sequence() const { return sequence_; }
+  // Moves the sequence forward to at least `sequence` (after enrollment told us what the
+  // collector already has); never backwards.
+  Status AdvanceSequence(std::uint64_t sequence);
 
  private:
   std::string dir_;

@@ -56,9 +56,15 @@ void AddEnrollRoutes(http::Router& router, App& app) {
             }
             row.token_hash = auth::HashToken(*token);
             row.enrolled_at_ms = NowMs();
-            const bool known = app.fleet.Find(row.id).has_value();
+            const auto previous = app.fleet.Find(row.id);
+            const bool known = previous.has_value();
+            // The agent continues after the highest sequence stored for this machine, so an
+            // agent that lost its state folder is not answered "duplicate" for new reports.
+            const std::uint64_t last_sequence =
+                known && previous->latest ? previous->latest->sequence : 0;
             EnrollJob job{row.id, row.hostname, row.token_hash, row.enrolled_at_ms, nullptr};
-            job.done = [&app, row, known, token = std::move(*token), respond](Status s) {
+            job.done = [&app, row, known, last_sequence, token = std::move(*token),
+                        respond](Status s) {
               if (!s) {
                 respond(http::JsonError(http::bhttp::status::service_unavailable,
                                         "cannot store the enrollment: " + s.error()));
@@ -67,8 +73,10 @@ void AddEnrollRoutes(http::Router& router, App& app) {
               app.fleet.Enrolled(row);
               LogInfo("enroll: machine " + row.id + " (" + row.hostname + ") " +
                       (known ? "re-enrolled; its previous token no longer works" : "enrolled"));
-              respond(http::JsonResponse(http::bhttp::status::ok,
-                                         {{"machine_id", row.id}, {"machine_token", token}}));
+              respond(
+                  http::JsonResponse(http::bhttp::status::ok, {{"machine_id", row.id},
+                                                               {"machine_token", token},
+                                                               {"last_sequence", last_sequence}}));
             };
             if (!app.store.Submit(std::move(job))) {
               auto res = http::JsonError(http::bhttp::status::service_unavailable,

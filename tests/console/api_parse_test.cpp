@@ -3,6 +3,9 @@
 
 #include <doctest/doctest.h>
 
+#include <map>
+#include <nlohmann/json.hpp>
+
 #include "model/i18n.h"
 #include "samples.h"
 
@@ -215,7 +218,7 @@ TEST_CASE("metadata: validation names the field, encoding round-trips") {
   CHECK(d->meta == m);
   MachineMeta empty_date = m;
   empty_date.purchase_date.clear();
-  CHECK(EncodeMeta(empty_date).find("\"purchase_date\":null") != std::string::npos);
+  CHECK(EncodeMeta(empty_date).find("\"purchase_date\":\"\"") != std::string::npos);
 }
 
 TEST_CASE("timestamps") {
@@ -223,4 +226,85 @@ TEST_CASE("timestamps") {
   CHECK(TimestampFromText("2025-11-28T17:21:35+07:00") == 1764325295000);
   CHECK(TimestampFromText("2025-11-28") == 1764288000000);
   CHECK(TimestampFromText("yesterday") == 0);
+}
+
+// The shapes wardwatch-collector serves (collector/src/routes/analytics.cpp, docs/api.md).
+TEST_CASE("collector shapes: fleet list with analytics annotations") {
+  auto f = ParseMachines(ReadSample("collector_machines.json"));
+  REQUIRE(f.ok());
+  REQUIRE(f->machines.size() == 2);
+  const MachineSummary& a = f->machines[0];
+  CHECK(a.score == doctest::Approx(81.5));
+  CHECK(a.recommendation == Recommendation::kReplace);
+  CHECK(a.flags ==
+        (kFlagFailingDisk | kFlagHddBoot | kFlagLowRam | kFlagOsUnsupported | kFlagSlowNic));
+  CHECK(a.boot_disk_type == "hdd");
+  CHECK(a.ram_bytes == doctest::Approx(4294967296.0));
+  CHECK(a.os == "Windows 7 Professional");
+  CHECK(f->machines[1].boot_disk_type == "ssd");
+  CHECK(f->machines[1].flags == 0);  // "os_eol_soon" is not yet out of support
+  CHECK(std::isnan(f->machines[1].age_years));
+}
+
+TEST_CASE("collector shapes: detail with aging, inventory and hourly rows") {
+  ParseWarnings w;
+  auto d = ParseMachineDetail(ReadSample("collector_detail.json"), &w);
+  REQUIRE(d.ok());
+  CHECK(d->summary.score == doctest::Approx(81.5));
+  CHECK(d->summary.recommendation == Recommendation::kReplace);
+  CHECK(d->summary.age_source == "bios_date");
+  CHECK(d->summary.recommendation_detail == "replace");
+  CHECK(Pick(Lang::kVi, d->summary.summary).find("thay máy") != std::string::npos);
+  CHECK(d->summary.boot_disk_type == "hdd");
+  CHECK(d->summary.cpu_cores == 4);
+  REQUIRE(d->evidence.size() == 1);
+  CHECK(d->evidence[0].text.en == "The disk has 14 reallocated sectors (SMART 5)");
+  REQUIRE(d->disks.size() == 1);
+  CHECK(d->disks[0].boot);
+  CHECK(d->disks[0].health == "ok");
+  CHECK(d->disks[0].smart.size() == 3);
+  CHECK(d->meta.asset_tag == "A-7");
+  // Rows pivoted into series; time and counter-of-attempts fields are not series.
+  std::map<std::string, const Series*> by_name;
+  for (const Series& s : d->history) by_name[s.name] = &s;
+  CHECK(by_name.count("cpu_busy_ratio") == 1);
+  CHECK(by_name.count("hour_start") == 0);
+  CHECK(by_name.count("seconds") == 0);
+  CHECK(by_name.count("portal_probe_attempts") == 0);
+  REQUIRE(by_name.count("portal_latency_p50_seconds") == 1);
+  const Series& cpu = *by_name["cpu_busy_ratio"];
+  REQUIRE(cpu.points.size() == 2);
+  CHECK(cpu.points[1].t_ms == 1764295200000);
+  CHECK(cpu.points[1].v == doctest::Approx(0.9));
+  CHECK(std::isnan(by_name["portal_latency_p50_seconds"]->points[0].v));
+  CHECK(w.items.empty());
+}
+
+TEST_CASE("collector shapes: heatmap, bottlenecks, software, findings") {
+  const auto doc = nlohmann::json::parse(ReadSample("collector_network.json"));
+  auto h = ParseHeatmap(doc["heatmap"].dump());
+  REQUIRE(h.ok());
+  CHECK(h->cells[1][9] == doctest::Approx(0.97));
+  CHECK(h->capacity_down_mbps == doctest::Approx(100));
+  CHECK(h->baseline_latency_seconds == doctest::Approx(0.5));
+  auto n = ParseBottlenecks(doc["bottlenecks"].dump());
+  REQUIRE(n.ok());
+  REQUIRE(n->bottlenecks.size() == 1);
+  CHECK(n->bottlenecks[0].p95_utilisation == doctest::Approx(0.97));
+  CHECK(n->bottlenecks[0].latency_ratio == doctest::Approx(4.4));
+  CHECK(n->bottlenecks[0].machines[0].name == "pc-07");
+  CHECK(Pick(Lang::kEn, n->bottlenecks[0].text) == "Tuesday 9:00");
+  CHECK(n->verdict.recommended_plan_mbps == doctest::Approx(150));
+  CHECK(n->verdict.plan_name == "FTTH 150");
+  CHECK(n->portal_baseline_seconds == doctest::Approx(0.5));
+  auto s = ParseSoftware(doc["software"].dump());
+  REQUIRE(s.ok());
+  CHECK(s->ranking[0].name == "chrome");
+  CHECK(s->ranking[0].office_hours_seconds == doctest::Approx(9000));
+  CHECK(s->ranking[0].foreground_seconds == doctest::Approx(5000));
+  CHECK(s->unsupported_os[0].end_of_support == "os_eol");
+  auto f = ParseFindings(doc["findings"].dump());
+  REQUIRE(f.ok());
+  REQUIRE(f->size() == 1);
+  CHECK((*f)[0].severity == "replace");
 }

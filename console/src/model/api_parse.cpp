@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <ctime>
 #include <initializer_list>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "wardwatch/json_decode.h"
@@ -221,6 +222,36 @@ std::vector<Point> ReadPoints(Reader& r, const Json& arr, const std::string& pat
   return out;
 }
 
+bool IsTimeKey(const std::string& k) {
+  return k == "hour_start" || k == "t" || k == "t_ms" || k == "time" || k == "ts" ||
+         k == "seconds" || k.ends_with("_attempts") || k == "hour_start_ms";
+}
+
+std::vector<Series> PivotRows(Reader& r, const Json& rows, const std::string& path) {
+  std::vector<Series> out;
+  std::map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < rows.size() && i < kMaxItems; ++i) {
+    const Json& row = rows[i];
+    if (!row.is_object()) continue;
+    const std::string ip = wj::IndexPath(path, i);
+    std::int64_t t = r.Time(row, ip, "hour_start");
+    if (t == 0) t = r.Time(row, ip, "t");
+    for (auto it = row.begin(); it != row.end(); ++it) {
+      if (IsTimeKey(it.key()) || !(it->is_number() || it->is_null())) continue;
+      auto [pos, added] = index.emplace(it.key(), out.size());
+      if (added) {
+        if (out.size() >= 64) {
+          index.erase(pos);
+          continue;
+        }
+        out.push_back(Series{it.key(), "", {}});
+      }
+      out[pos->second].points.push_back({t, it->is_number() ? it->get<double>() : kNaN});
+    }
+  }
+  return out;
+}
+
 std::vector<Series> ReadSeriesSet(Reader& r, const Json& obj, const std::string& path,
                                   std::initializer_list<std::string_view> names) {
   std::vector<Series> out;
@@ -232,6 +263,11 @@ std::vector<Series> ReadSeriesSet(Reader& r, const Json& obj, const std::string&
     // {"cpu_busy_ratio": [[t, v], ...], ...} or {"series": [...]}
     if (const Json* inner = r.Find(*v, {"series"}); inner != nullptr && inner->is_array()) {
       return ReadSeriesSet(r, *v, p, {"series"});
+    }
+    // {"step_seconds": 3600, "points": [{"hour_start": t, "cpu_busy_ratio": 0.4, ...}, ...]}:
+    // one row per hour, pivoted into one series per numeric field.
+    if (const Json* rows = r.Find(*v, {"points", "rows"}); rows != nullptr && rows->is_array()) {
+      return PivotRows(r, *rows, wj::JoinPath(p, "points"));
     }
     for (auto it = v->begin(); it != v->end() && out.size() < 64; ++it) {
       Series s;
@@ -367,15 +403,20 @@ void ReadSummary(Reader& r, const Json& m, const std::string& path, MachineSumma
     out.boot_disk_type = r.String(h, hp, {"boot_disk_type"});
     out.boot_disk_bytes = r.Number(h, hp, {"boot_disk_bytes", "boot_disk_size_bytes"});
   }
-  out.os = r.String(m, path, {"os", "os_name", "os_pretty_name", "platform"});
-  if (out.os.empty() && hw != nullptr) out.os = r.String(h, hp, {"os", "os_name"});
+  if (out.boot_disk_type.empty()) {
+    if (const Json* rot = r.Find(h, {"boot_disk_rotational"}); rot && rot->is_boolean()) {
+      out.boot_disk_type = rot->get<bool>() ? "hdd" : "ssd";
+    }
+  }
+  out.os = r.String(m, path, {"os", "os_pretty", "os_name", "os_pretty_name", "platform"});
+  if (out.os.empty() && hw != nullptr) out.os = r.String(h, hp, {"os", "os_pretty", "os_name"});
   out.last_seen_ms = r.Time(m, path, "last_seen");
-  out.evidence_summary = r.String(m, path, {"summary", "reason"});
+  out.summary = r.Text(m, path, {"summary", "reason"});
 
   bool flags_present = false;
   out.flags = ReadFlags(r, m, path, &flags_present);
   if (!flags_present) {
-    // Older collectors: derive what the fields say.
+    // No flag list (older collector, or analytics not run yet): derive what the fields say.
     if (out.boot_disk_type == "hdd") out.flags |= kFlagHddBoot;
     if (!std::isnan(out.ram_bytes) && out.ram_bytes <= 4.5 * 1024 * 1024 * 1024) {
       out.flags |= kFlagLowRam;
@@ -592,6 +633,45 @@ Result<MachineDetail> ParseMachineDetail(std::string_view body, ParseWarnings* w
   MachineDetail out;
   ReadSummary(r, m, "", out.summary);
   if (out.summary.id.empty()) ReadSummary(r, *doc, "", out.summary);
+  // The collector nests the score in "aging" and the hardware in "inventory".
+  const Json* aging = r.Find(*doc, {"aging"});
+  if (aging != nullptr && aging->is_object()) {
+    MachineSummary a;
+    ReadSummary(r, *aging, "aging", a);
+    out.summary.score = a.score;
+    out.summary.recommendation = a.recommendation;
+    out.summary.flags |= a.flags;
+    if (!std::isnan(a.cost_vnd)) out.summary.cost_vnd = a.cost_vnd;
+    if (!std::isnan(a.age_years)) out.summary.age_years = a.age_years;
+    if (!a.age_source.empty()) out.summary.age_source = a.age_source;
+    out.summary.summary = a.summary;
+    if (const Json* acts = r.Find(*aging, {"actions"}); acts && acts->is_array()) {
+      for (const Json& x : *acts) {
+        if (!x.is_string()) continue;
+        if (!out.summary.recommendation_detail.empty()) out.summary.recommendation_detail += ", ";
+        out.summary.recommendation_detail += x.get<std::string>();
+      }
+    }
+  }
+  const Json* inv_obj = r.Find(*doc, {"inventory"});
+  if (inv_obj != nullptr && inv_obj->is_object()) {
+    MachineSummary hw;
+    ReadSummary(r, *inv_obj, "inventory", hw);
+    MachineSummary& s = out.summary;
+    if (s.cpu_model.empty()) s.cpu_model = hw.cpu_model;
+    if (s.cpu_cores == 0)
+      s.cpu_cores = static_cast<int>(r.Int(*inv_obj, "inventory", {"cpu_threads", "cpu_cores"}));
+    if (std::isnan(s.ram_bytes)) s.ram_bytes = hw.ram_bytes;
+    if (s.os.empty()) s.os = hw.os;
+    if (s.boot_disk_type.empty()) s.boot_disk_type = hw.boot_disk_type;
+    if (std::isnan(s.boot_disk_bytes)) s.boot_disk_bytes = hw.boot_disk_bytes;
+    if (const Json* bd = r.Find(*inv_obj, {"boot_disk"}); bd && bd->is_object()) {
+      if (const Json* rot = r.Find(*bd, {"rotational"});
+          rot && rot->is_boolean() && s.boot_disk_type.empty()) {
+        s.boot_disk_type = rot->get<bool>() ? "hdd" : "ssd";
+      }
+    }
+  }
   if (out.summary.id.empty()) {
     return MakeError("GET /api/v1/machines/{id}: machine_id is missing");
   }
@@ -631,8 +711,11 @@ Result<MachineDetail> ParseMachineDetail(std::string_view body, ParseWarnings* w
     }
   }
 
+  const bool nested_evidence = aging != nullptr && aging->is_object() &&
+                               r.Find(*doc, {"evidence", "score_evidence"}) == nullptr;
   out.evidence = r.Objects<EvidenceItem>(
-      *doc, "", {"evidence", "score_evidence"},
+      nested_evidence ? *aging : *doc, nested_evidence ? "aging" : "",
+      {"evidence", "score_evidence"},
       [&r](const Json& e, const std::string& p, EvidenceItem& item) {
         item.key = r.String(e, p, {"key", "factor", "name", "id"});
         item.value = r.Number(e, p, {"value", "measured", "measured_value"});
@@ -662,45 +745,62 @@ Result<MachineDetail> ParseMachineDetail(std::string_view body, ParseWarnings* w
 
   out.history = ReadSeriesSet(r, *doc, "", {"history", "series"});
 
-  out.disks =
-      r.Objects<Disk>(*doc, "", {"disks"}, [&r](const Json& d, const std::string& p, Disk& disk) {
-        disk.name = r.String(d, p, {"name", "device"});
-        disk.model = r.String(d, p, {"model"});
-        disk.type = r.String(d, p, {"type", "kind", "media"});
-        if (disk.type.empty() && d.contains("rotational") && d["rotational"].is_boolean()) {
-          disk.type = d["rotational"].get<bool>() ? "hdd" : "ssd";
+  auto read_disk = [&r](const Json& d, const std::string& p, Disk& disk) {
+    disk.name = r.String(d, p, {"name", "device"});
+    disk.model = r.String(d, p, {"model"});
+    disk.type = r.String(d, p, {"type", "kind", "media"});
+    if (disk.type.empty() && d.contains("rotational") && d["rotational"].is_boolean()) {
+      disk.type = d["rotational"].get<bool>() ? "hdd" : "ssd";
+    }
+    disk.size_bytes = r.Number(d, p, {"size_bytes", "bytes"});
+    disk.boot = r.Bool(d, p, {"boot", "is_boot"});
+    disk.health = r.String(d, p, {"health", "status", "smart_status"});
+    disk.power_on_hours = r.Number(d, p, {"power_on_hours"});
+    const Json* smart = r.Find(d, {"smart", "smart_raw", "smart_attributes", "attributes"});
+    if (smart != nullptr && smart->is_object()) {
+      for (auto it = smart->begin(); it != smart->end() && disk.smart.size() < 64; ++it) {
+        if (it->is_number()) {
+          disk.smart.push_back({it.key(), it->get<double>(), false});
+        } else if (it->is_object()) {
+          SmartAttribute a{it.key(), r.Number(*it, p, {"raw", "value", "raw_value"}),
+                           r.Bool(*it, p, {"warning", "failing"})};
+          disk.smart.push_back(a);
         }
-        disk.size_bytes = r.Number(d, p, {"size_bytes", "bytes"});
-        disk.boot = r.Bool(d, p, {"boot", "is_boot"});
-        disk.health = r.String(d, p, {"health", "status", "smart_status"});
-        disk.power_on_hours = r.Number(d, p, {"power_on_hours"});
-        const Json* smart = r.Find(d, {"smart", "smart_attributes", "attributes"});
-        if (smart != nullptr && smart->is_object()) {
-          for (auto it = smart->begin(); it != smart->end() && disk.smart.size() < 64; ++it) {
-            if (it->is_number()) {
-              disk.smart.push_back({it.key(), it->get<double>(), false});
-            } else if (it->is_object()) {
-              SmartAttribute a{it.key(), r.Number(*it, p, {"raw", "value", "raw_value"}),
-                               r.Bool(*it, p, {"warning", "failing"})};
-              disk.smart.push_back(a);
-            }
-          }
-        } else if (smart != nullptr && smart->is_array()) {
-          for (const Json& a : *smart) {
-            if (!a.is_object() || disk.smart.size() >= 64) continue;
-            std::string name = r.String(a, p, {"name"});
-            const std::string id = r.String(a, p, {"id"});
-            if (!id.empty()) name = id + (name.empty() ? "" : " " + name);
-            disk.smart.push_back(
-                {name, r.Number(a, p, {"raw", "raw_value", "value"}), r.Bool(a, p, {"warning"})});
-          }
-        }
-        if (disk.power_on_hours != disk.power_on_hours) {
-          for (const auto& a : disk.smart) {
-            if (a.name == "power_on_hours" || a.name == "9") disk.power_on_hours = a.value;
-          }
-        }
-      });
+      }
+    } else if (smart != nullptr && smart->is_array()) {
+      for (const Json& a : *smart) {
+        if (!a.is_object() || disk.smart.size() >= 64) continue;
+        std::string name = r.String(a, p, {"name"});
+        const std::string id = r.String(a, p, {"id"});
+        if (!id.empty()) name = id + (name.empty() ? "" : " " + name);
+        disk.smart.push_back(
+            {name, r.Number(a, p, {"raw", "raw_value", "value"}), r.Bool(a, p, {"warning"})});
+      }
+    }
+    if (disk.power_on_hours != disk.power_on_hours) {
+      for (const auto& a : disk.smart) {
+        if (a.name == "power_on_hours" || a.name == "9") disk.power_on_hours = a.value;
+      }
+    }
+    if (const Json* passed = r.Find(d, {"smart_passed"});
+        passed && passed->is_boolean() && disk.health.empty()) {
+      disk.health = passed->get<bool>() ? "ok" : "failing";
+    }
+    for (const char* k : {"nvme_percentage_used", "nvme_media_errors"}) {
+      const double v = r.Number(d, p, {k});
+      if (!std::isnan(v))
+        disk.smart.push_back({k, v, std::string(k) == "nvme_media_errors" && v > 0});
+    }
+  };
+  out.disks = r.Objects<Disk>(*doc, "", {"disks"}, read_disk);
+  if (out.disks.empty() && inv_obj != nullptr && inv_obj->is_object()) {
+    if (const Json* bd = r.Find(*inv_obj, {"boot_disk"}); bd && bd->is_object()) {
+      Disk disk;
+      read_disk(*bd, "inventory.boot_disk", disk);
+      disk.boot = true;
+      out.disks.push_back(std::move(disk));
+    }
+  }
 
   auto read_app = [&r](const Json& a, const std::string& p, AppUsage& app) {
     app.name = r.String(a, p, {"name", "app", "application"});
@@ -739,6 +839,10 @@ Result<Heatmap> ParseHeatmap(std::string_view body, ParseWarnings* warnings) {
   out.weeks = static_cast<int>(r.Int(root, "", {"weeks"}));
   out.direction = r.String(root, "", {"direction"});
   if (out.direction.empty()) out.direction = "receive";
+  out.capacity_down_mbps = r.Number(root, "", {"uplink_down_mbps", "capacity_down_mbps"});
+  out.capacity_up_mbps = r.Number(root, "", {"uplink_up_mbps", "capacity_up_mbps"});
+  out.baseline_latency_seconds = r.Number(root, "", {"baseline_latency_seconds"});
+  out.peak_demand_down_mbps = r.Number(root, "", {"peak_demand_down_mbps"});
   std::string key;
   const Json* cells =
       root.is_array()
@@ -767,9 +871,10 @@ Result<Heatmap> ParseHeatmap(std::string_view body, ParseWarnings* warnings) {
       r.Warn(wj::IndexPath("cells", i), "weekday", "expected weekday 0..6 and hour 0..23", c);
       continue;
     }
-    out.cells[day][hour] = r.Number(
-        c, wj::IndexPath("cells", i),
-        {"p95_utilisation_ratio", "utilisation_ratio", "p95_ratio", "value", "utilisation"});
+    out.cells[day][hour] =
+        r.Number(c, wj::IndexPath("cells", i),
+                 {"p95_utilisation_down", "p95_utilisation_ratio", "p95_utilisation",
+                  "utilisation_ratio", "p95_ratio", "value", "utilisation"});
   }
   return out;
 }
@@ -809,8 +914,12 @@ Result<NetworkStatus> ParseBottlenecks(std::string_view body, ParseWarnings* war
       [&r](const Json& b, const std::string& p, BottleneckHour& h) {
         if (const Json* wd = r.Find(b, {"weekday", "day", "dow"}); wd) h.weekday = WeekdayFrom(*wd);
         h.hour = static_cast<int>(r.Int(b, p, {"hour", "hour_of_day"}, -1));
-        h.p95_utilisation = r.Number(b, p, {"p95_utilisation_ratio", "utilisation_ratio", "p95"});
-        h.latency_ratio = r.Number(b, p, {"latency_ratio", "probe_latency_ratio"});
+        h.p95_utilisation = r.Number(
+            b, p, {"p95_utilisation", "p95_utilisation_ratio", "utilisation_ratio", "p95"});
+        h.latency_ratio =
+            r.Number(b, p, {"latency_factor", "latency_ratio", "probe_latency_ratio"});
+        h.latency_seconds = r.Number(b, p, {"latency_seconds"});
+        h.direction = r.String(b, p, {"direction"});
         h.machines = ReadContributors(r, b, p, {"top_machines", "machines"});
         h.apps = ReadContributors(r, b, p, {"top_apps", "apps", "applications"});
         h.services = ReadContributors(
@@ -821,8 +930,12 @@ Result<NetworkStatus> ParseBottlenecks(std::string_view body, ParseWarnings* war
   out.portal_latency_seconds = r.Number(portal, "portal",
                                         {"latency_seconds", "now_seconds", "portal_latency_seconds",
                                          "p50_seconds", "current_seconds"});
-  out.portal_baseline_seconds =
-      r.Number(portal, "portal", {"baseline_seconds", "portal_baseline_seconds", "baseline"});
+  out.portal_baseline_seconds = r.Number(
+      portal, "portal",
+      {"baseline_seconds", "portal_baseline_seconds", "baseline", "baseline_latency_seconds"});
+  if (std::isnan(out.portal_baseline_seconds)) {
+    out.portal_baseline_seconds = r.Number(*doc, "", {"baseline_latency_seconds"});
+  }
   if (const Json* s = r.Find(portal, {"series", "today", "points"}); s && &portal != &*doc) {
     out.portal_latency = ReadPoints(r, *s, "portal.series");
   }
@@ -834,6 +947,14 @@ Result<NetworkStatus> ParseBottlenecks(std::string_view body, ParseWarnings* war
       out.verdict.recommended_plan_mbps =
           r.Number(*v, "verdict", {"recommended_plan_mbps", "next_plan_mbps", "plan_mbps"});
       out.verdict.text = r.Text(*v, "verdict", {"text", "sentence", "message"});
+      out.verdict.peak_demand_mbps = r.Number(*v, "verdict", {"peak_demand_mbps"});
+      if (const Json* plan = r.Find(*v, {"plan"}); plan && plan->is_object()) {
+        out.verdict.plan_name = r.String(*plan, "verdict.plan", {"name"});
+        if (std::isnan(out.verdict.recommended_plan_mbps)) {
+          out.verdict.recommended_plan_mbps =
+              r.Number(*plan, "verdict.plan", {"down_mbps", "mbps"});
+        }
+      }
     } else if (v->is_string()) {
       out.verdict.text.vi = out.verdict.text.en = v->get<std::string>();
     }
@@ -851,9 +972,10 @@ Result<SoftwareData> ParseSoftware(std::string_view body, ParseWarnings* warning
       *doc, "", {"ranking", "usage", "apps", "applications"},
       [&r](const Json& a, const std::string& p, AppUsage& app) {
         app.name = r.String(a, p, {"name", "app", "application"});
-        app.office_hours_seconds =
-            r.Number(a, p, {"office_hours_seconds", "running_seconds", "seconds"});
-        app.foreground_seconds = r.Number(a, p, {"foreground_seconds"});
+        app.office_hours_seconds = r.Number(
+            a, p, {"office_hours_seconds", "office_running_seconds", "running_seconds", "seconds"});
+        app.foreground_seconds =
+            r.Number(a, p, {"office_foreground_seconds", "foreground_seconds"});
         app.wan_bytes = r.Number(a, p, {"wan_bytes", "network_bytes", "bytes"});
         app.machines = static_cast<int>(r.Int(a, p, {"machines", "machine_count"}));
       });
@@ -871,7 +993,7 @@ Result<SoftwareData> ParseSoftware(std::string_view body, ParseWarnings* warning
         u.machine_name = r.String(a, p, {"hostname", "name"});
         if (u.machine_name.empty()) u.machine_name = u.machine_id;
         u.os = r.String(a, p, {"os", "os_name", "os_pretty_name"});
-        u.end_of_support = r.String(a, p, {"end_of_support", "eol", "end_of_support_date"});
+        u.end_of_support = r.String(a, p, {"end_of_support", "eol", "end_of_support_date", "flag"});
       });
   return out;
 }
@@ -881,6 +1003,16 @@ Result<std::vector<Finding>> ParseFindings(std::string_view body, ParseWarnings*
   if (!doc.ok()) return MakeError(doc.error());
   Reader r(warnings);
   Json wrapper = doc->is_array() ? Json{{"findings", *doc}} : *doc;
+  if (wrapper.is_object() && !wrapper.contains("findings") && wrapper.contains("machines")) {
+    // The collector's findings document: one recommendation per machine.
+    return r.Objects<Finding>(wrapper, "", {"machines"},
+                              [&r](const Json& f, const std::string& p, Finding& out) {
+                                out.kind = "recommendation";
+                                out.machine_id = r.String(f, p, {"machine_id"});
+                                out.severity = r.String(f, p, {"recommendation"});
+                                out.text = r.Text(f, p, {"summary"});
+                              });
+  }
   return r.Objects<Finding>(wrapper, "", {"findings", "items"},
                             [&r](const Json& f, const std::string& p, Finding& out) {
                               out.kind = r.String(f, p, {"kind", "type", "finding"});
@@ -894,7 +1026,6 @@ std::string EncodeMeta(const MachineMeta& m) {
   Json j = {{"purchase_date", m.purchase_date}, {"asset_tag", m.asset_tag},
             {"department", m.department},       {"room", m.room},
             {"primary_user", m.user},           {"notes", m.notes}};
-  if (m.purchase_date.empty()) j["purchase_date"] = nullptr;
   return j.dump();
 }
 

@@ -259,7 +259,8 @@ void DataSource::Refresh() {
 
 void DataSource::FetchDetail(const std::string& id, int hours) {
   Updates u;
-  const std::string path = "/api/v1/machines/" + UrlEscape(id) + "?hours=" + std::to_string(hours);
+  const int days = std::clamp((hours + 23) / 24, 1, 400);
+  const std::string path = "/api/v1/machines/" + UrlEscape(id) + "?days=" + std::to_string(days);
   FetchOptional(
       *this, Get(path), "/api/v1/machines/{id}",
       [](std::string_view b, ParseWarnings* w) { return ParseMachineDetail(b, w); }, u.detail, u);

@@ -142,7 +142,13 @@ enum class Lang { kVi, kEn };
   X(kSeries_wan, "Network WAN", "Mạng WAN")                                                        \
   X(kSeries_lan, "Network LAN", "Mạng LAN")                                                        \
   X(kSeries_portal, "Portal latency", "Độ trễ cổng dịch vụ công")                                  \
-  X(kNeedsAttention, "need attention", "cần xử lý")
+  X(kNeedsAttention, "need attention", "cần xử lý")                                                \
+  X(kTypicalDay, "Typical", "Thường ngày")                                                         \
+  X(kTypicalNote, "p95 by hour; this collector does not publish today's live series",              \
+    "p95 theo giờ; máy chủ chưa cung cấp số liệu trực tiếp hôm nay")                               \
+  X(kEolEnded, "ended", "đã hết")                                                                  \
+  X(kEolSoon, "ending soon", "sắp hết")                                                            \
+  X(kPeakDemand, "peak demand", "nhu cầu cao điểm")
 
 enum class Str {
 #define WARDWATCH_X(id, en, vi) id,

@@ -55,7 +55,7 @@ struct MachineSummary {
   std::string os;
   std::int64_t last_seen_ms = 0;
   std::uint32_t flags = 0;
-  std::string evidence_summary;  // optional one-line reason shown as a tooltip
+  Bilingual summary;  // one-line recommendation with its reason (tooltip)
 };
 
 struct EvidenceItem {
@@ -138,6 +138,10 @@ struct Heatmap {
   std::array<std::array<double, 24>, 7> cells{};  // NaN: no data
   int weeks = 0;
   std::string direction = "receive";
+  double capacity_down_mbps = kNaN;
+  double capacity_up_mbps = kNaN;
+  double baseline_latency_seconds = kNaN;
+  double peak_demand_down_mbps = kNaN;
   Heatmap() {
     for (auto& row : cells) row.fill(kNaN);
   }
@@ -154,6 +158,8 @@ struct BottleneckHour {
   int hour = -1;
   double p95_utilisation = kNaN;
   double latency_ratio = kNaN;  // probe latency / off-peak baseline
+  double latency_seconds = kNaN;
+  std::string direction;  // down | up
   std::vector<Contributor> machines;
   std::vector<Contributor> apps;
   std::vector<Contributor> services;
@@ -165,6 +171,8 @@ struct Verdict {
   double current_mbps = kNaN;
   double required_mbps = kNaN;
   double recommended_plan_mbps = kNaN;
+  double peak_demand_mbps = kNaN;
+  std::string plan_name;
   Bilingual text;
 };
 

@@ -117,8 +117,8 @@ void DrawFleet(const ConsoleModel& model, ViewState& state, UiActions& actions) 
         actions.open_machine = m.id;
       }
       if (offline) ImGui::PopStyleColor();
-      if (ImGui::IsItemHovered() && !m.evidence_summary.empty()) {
-        ImGui::SetTooltip("%s", m.evidence_summary.c_str());
+      if (ImGui::IsItemHovered() && !Pick(lang, m.summary).empty()) {
+        ImGui::SetTooltip("%s", Pick(lang, m.summary).c_str());
       }
       ImGui::TableSetColumnIndex(1);
       if (m.room.empty()) {

@@ -102,10 +102,9 @@ void DrawMeta(const MachineDetail& d, const ConsoleModel& model, ViewState& stat
               UiActions& actions) {
   const Lang lang = model.lang;
   widgets::Heading(Tr(lang, Str::kMetadata));
-  if (state.meta_for != d.summary.id ||
-      (model.meta_status.state == MetaEditStatus::State::kSaved &&
-       model.meta_status.machine_id == d.summary.id && d.meta == state.meta_draft)) {
-    if (state.meta_for != d.summary.id) state.meta_draft = d.meta;
+  // The draft starts from the collector's values whenever another machine is shown.
+  if (state.meta_for != d.summary.id) {
+    state.meta_draft = d.meta;
     state.meta_for = d.summary.id;
   }
   MachineMeta& m = state.meta_draft;
@@ -173,6 +172,7 @@ void DrawEvidence(const MachineDetail& d, Lang lang) {
 
 void DrawDisks(const MachineDetail& d, Lang lang) {
   widgets::Heading(Tr(lang, Str::kDisks));
+  if (d.disks.empty()) ImGui::TextDisabled("%s", Tr(lang, Str::kNotAvailable));
   for (std::size_t i = 0; i < d.disks.size(); ++i) {
     const Disk& disk = d.disks[i];
     const bool bad = disk.health == "failing" || disk.health == "warning" ||
@@ -210,6 +210,10 @@ void DrawDisks(const MachineDetail& d, Lang lang) {
 
 void DrawApps(const MachineDetail& d, Lang lang) {
   widgets::Heading(Tr(lang, Str::kTopApps));
+  if (d.top_apps.empty()) {
+    ImGui::TextDisabled("%s", Tr(lang, Str::kNotAvailable));
+    return;
+  }
   if (ImGui::BeginTable("apps", 3, ImGuiTableFlags_RowBg)) {
     ImGui::TableSetupColumn(Tr(lang, Str::kApplication), ImGuiTableColumnFlags_WidthStretch);
     ImGui::TableSetupColumn(Tr(lang, Str::kOfficeHours), ImGuiTableColumnFlags_WidthFixed, 100);
@@ -231,6 +235,7 @@ void DrawApps(const MachineDetail& d, Lang lang) {
 
 void DrawProbes(const MachineDetail& d, Lang lang) {
   widgets::Heading(Tr(lang, Str::kProbes));
+  if (d.probes.empty()) ImGui::TextDisabled("%s", Tr(lang, Str::kNotAvailable));
   for (const Probe& p : d.probes) {
     const bool slow = !std::isnan(p.baseline_seconds) && p.latency_seconds > 2 * p.baseline_seconds;
     char b[320];

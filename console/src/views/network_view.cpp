@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 
 #include "model/format.h"
 #include "views/views.h"
@@ -96,6 +97,82 @@ void Plot(const char* id, const std::vector<float>& v, float lo, float hi, const
   }
 }
 
+// Local weekday, 0 = Monday.
+int TodayWeekday(std::int64_t now_ms) {
+  const std::time_t t = static_cast<std::time_t>(now_ms / 1000);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  return (tm.tm_wday + 6) % 7;
+}
+
+void DrawTodayAndPortal(const ConsoleModel& model, ViewState& state) {
+  const Lang lang = model.lang;
+  const NetworkStatus* n = model.network ? &*model.network : nullptr;
+  const Heatmap* h = model.heatmap ? &*model.heatmap : nullptr;
+  double capacity = n != nullptr ? n->capacity_down_mbps : kNaN;
+  if (std::isnan(capacity) && h != nullptr) capacity = h->capacity_down_mbps;
+  char overlay[200];
+  widgets::Heading(Tr(lang, Str::kToday));
+  if (!state.today_values.empty()) {
+    std::snprintf(overlay, sizeof overlay, "%s %s  (%s %s)", Tr(lang, Str::kNow),
+                  FormatPercent(model.UtilisationNow()).c_str(), Tr(lang, Str::kCapacity),
+                  FormatMbps(capacity).c_str());
+    Plot("##today", state.today_values, 0.0f, 1.05f, overlay, 90, 0.8f, widgets::kRed);
+  } else if (h != nullptr) {
+    // No live series from this collector: show what today's weekday usually looks like.
+    const int day = TodayWeekday(state.now_ms);
+    float values[24];
+    float peak = 0;
+    for (int hour = 0; hour < 24; ++hour) {
+      const double v = h->cells[day][hour];
+      values[hour] = std::isnan(v) ? 0.0f : static_cast<float>(v);
+      peak = std::max(peak, values[hour]);
+    }
+    std::snprintf(overlay, sizeof overlay, "%s %s: max %s  (%s %s, %s %s)",
+                  Tr(lang, Str::kTypicalDay), DayLabel(lang, day), FormatPercent(peak).c_str(),
+                  Tr(lang, Str::kCapacity), FormatMbps(capacity).c_str(),
+                  Tr(lang, Str::kPeakDemand), FormatMbps(h->peak_demand_down_mbps).c_str());
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const float w = ImGui::GetContentRegionAvail().x, height = 90;
+    ImGui::PlotHistogram("##typical", values, 24, 0, overlay, 0.0f, 1.05f, ImVec2(w, height));
+    const float y = p.y + height - 0.8f / 1.05f * height;
+    ImGui::GetWindowDrawList()->AddLine(ImVec2(p.x, y), ImVec2(p.x + w, y), widgets::kRed, 1.5f);
+    ImGui::TextDisabled("%s", Tr(lang, Str::kTypicalNote));
+  } else {
+    ImGui::TextDisabled("%s", Tr(lang, Str::kLoading));
+  }
+
+  widgets::Heading(Tr(lang, Str::kPortal));
+  double baseline = n != nullptr ? n->portal_baseline_seconds : kNaN;
+  if (std::isnan(baseline) && h != nullptr) baseline = h->baseline_latency_seconds;
+  double now = n != nullptr ? n->portal_latency_seconds : kNaN;
+  if (!state.portal_values.empty()) {
+    const double ratio = now / baseline;
+    std::snprintf(overlay, sizeof overlay, "%s %s, %s %s (x%.1f)", Tr(lang, Str::kNow),
+                  FormatSeconds(now).c_str(), Tr(lang, Str::kBaseline),
+                  FormatSeconds(baseline).c_str(), std::isnan(ratio) ? 0.0 : ratio);
+    const float hi =
+        std::max(*std::max_element(state.portal_values.begin(), state.portal_values.end()),
+                 static_cast<float>(std::isnan(baseline) ? 0.0 : baseline) * 2.2f);
+    Plot("##portal", state.portal_values, 0.0f, hi * 1.05f, overlay, 70,
+         static_cast<float>(baseline), widgets::kGreen);
+  } else {
+    // The bottleneck hours carry the latency measured while the line was full.
+    widgets::LabelValue(Tr(lang, Str::kBaseline), FormatSeconds(baseline));
+    if (n != nullptr) {
+      for (std::size_t i = 0; i < n->bottlenecks.size() && i < 4; ++i) {
+        const BottleneckHour& b = n->bottlenecks[i];
+        if (std::isnan(b.latency_seconds)) continue;
+        std::snprintf(overlay, sizeof overlay, "%s %02d:00  %s %s (x%.1f)",
+                      DayLabel(lang, b.weekday), b.hour, Tr(lang, Str::kLatency),
+                      FormatSeconds(b.latency_seconds).c_str(),
+                      std::isnan(b.latency_ratio) ? 0.0 : b.latency_ratio);
+        widgets::ColouredText(b.latency_ratio >= 2 ? widgets::kRed : widgets::kOrange, overlay);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 void DrawNetwork(const ConsoleModel& model, ViewState& state, UiActions& /*actions*/) {
@@ -160,34 +237,7 @@ void DrawNetwork(const ConsoleModel& model, ViewState& state, UiActions& /*actio
     }
 
     ImGui::TableSetColumnIndex(1);
-    widgets::Heading(Tr(lang, Str::kToday));
-    if (model.network) {
-      const NetworkStatus& n = *model.network;
-      char overlay[160];
-      std::snprintf(overlay, sizeof overlay, "%s %s  (%s %s)", Tr(lang, Str::kNow),
-                    FormatPercent(model.UtilisationNow()).c_str(), Tr(lang, Str::kCapacity),
-                    FormatMbps(n.capacity_down_mbps).c_str());
-      if (!state.today_values.empty()) {
-        Plot("##today", state.today_values, 0.0f, 1.05f, overlay, 90, 0.8f, widgets::kRed);
-      } else {
-        ImGui::TextUnformatted(overlay);
-      }
-      widgets::Heading(Tr(lang, Str::kPortal));
-      const double ratio = n.portal_latency_seconds / n.portal_baseline_seconds;
-      std::snprintf(overlay, sizeof overlay, "%s %s, %s %s (x%.1f)", Tr(lang, Str::kNow),
-                    FormatSeconds(n.portal_latency_seconds).c_str(), Tr(lang, Str::kBaseline),
-                    FormatSeconds(n.portal_baseline_seconds).c_str(),
-                    std::isnan(ratio) ? 0.0 : ratio);
-      if (!state.portal_values.empty()) {
-        const float hi =
-            std::max(*std::max_element(state.portal_values.begin(), state.portal_values.end()),
-                     static_cast<float>(n.portal_baseline_seconds) * 2.2f);
-        Plot("##portal", state.portal_values, 0.0f, hi * 1.05f, overlay, 70,
-             static_cast<float>(n.portal_baseline_seconds), widgets::kGreen);
-      } else {
-        widgets::ColouredText(ratio >= 2 ? widgets::kRed : widgets::kGreen, overlay);
-      }
-    }
+    DrawTodayAndPortal(model, state);
     ImGui::EndTable();
   }
 

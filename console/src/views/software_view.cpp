@@ -89,7 +89,10 @@ void DrawSoftware(const ConsoleModel& model, ViewState& state, UiActions& action
         ImGui::TableSetColumnIndex(1);
         ImGui::TextUnformatted(u.os.c_str());
         ImGui::TableSetColumnIndex(2);
-        ImGui::TextUnformatted(u.end_of_support.c_str());
+        const char* eol = u.end_of_support == "os_eol"        ? Tr(lang, Str::kEolEnded)
+                          : u.end_of_support == "os_eol_soon" ? Tr(lang, Str::kEolSoon)
+                                                              : u.end_of_support.c_str();
+        ImGui::TextUnformatted(eol);
       }
       ImGui::EndTable();
     }
@@ -99,6 +102,10 @@ void DrawSoftware(const ConsoleModel& model, ViewState& state, UiActions& action
   widgets::Heading(Tr(lang, Str::kInstalled));
   ImGui::SetNextItemWidth(300);
   ImGui::InputTextWithHint("##swsearch", Tr(lang, Str::kSearch), &state.software_search);
+  if (s.installed.empty()) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("(%s)", Tr(lang, Str::kNotAvailable));
+  }
   const std::string needle = LowerAscii(state.software_search);
   if (ImGui::BeginTable(
           "installed", 3,

@@ -1,0 +1,284 @@
+#!/usr/bin/env python3
+"""wardwatch-console against a real collector fed by the office simulator, under Xvfb.
+
+Usage: console_screenshot_test.py CONSOLE COLLECTOR [SIMULATOR]
+
+Starts wardwatch-collector on a free 127.0.0.1 port, backfills 60 machines x 7 days with
+wardwatch-simulate (or, without a simulator, posts a few hand-built reports through the real
+enroll + ingest API), then:
+  - `wardwatch-console --dump-model` must rank a planted "replace" machine with a failing disk
+    among the fleet's top rows;
+  - `--screenshot` of every view must give a PNG of the requested size with real content
+    (pixel variance, many colours) and, for the fleet, the flag colours.
+Screenshots are kept in $WARDWATCH_SCREENSHOT_DIR when set. Exits 77 (skipped) without xvfb-run.
+"""
+import json
+import os
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import zlib
+
+ENROLL = "enroll-secret"
+API = "api-secret-for-console"
+WIDTH, HEIGHT = 1440, 900
+FAILURES = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what, flush=True)
+    if not cond:
+        FAILURES.append(what)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(base, path, token=API):
+    req = urllib.request.Request(base + path, headers={"Authorization": f"Bearer {token}"})
+    try:
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def post(base, path, doc, token):
+    req = urllib.request.Request(base + path, data=json.dumps(doc).encode(), method="POST",
+                                 headers={"Content-Type": "application/json",
+                                          "Authorization": f"Bearer {token}"})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def read_png(path):
+    """Decodes an 8-bit RGB/RGBA PNG with zlib: (width, height, channels, rows of bytes)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path}: not a PNG"
+    pos, idat, width = 8, b"", 0
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        chunk = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, colour = struct.unpack(">IIBB", chunk[:10])
+            assert depth == 8 and colour in (2, 6), f"{path}: unexpected PNG format"
+            channels = 3 if colour == 2 else 4
+        elif kind == b"IDAT":
+            idat += chunk
+        pos += 12 + length
+    raw = zlib.decompress(idat)
+    stride = width * channels
+    rows, prev = [], bytearray(stride)
+    for y in range(height):
+        ftype = raw[y * (stride + 1)]
+        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        if ftype == 1:
+            for i in range(channels, stride):
+                line[i] = (line[i] + line[i - channels]) & 255
+        elif ftype == 2:
+            for i in range(stride):
+                line[i] = (line[i] + prev[i]) & 255
+        elif ftype == 3:
+            for i in range(stride):
+                left = line[i - channels] if i >= channels else 0
+                line[i] = (line[i] + ((left + prev[i]) >> 1)) & 255
+        elif ftype == 4:
+            for i in range(stride):
+                a = line[i - channels] if i >= channels else 0
+                b = prev[i]
+                c = prev[i - channels] if i >= channels else 0
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                pred = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
+                line[i] = (line[i] + pred) & 255
+        rows.append(bytes(line))
+        prev = line
+    return width, height, channels, rows
+
+
+def image_stats(path):
+    w, h, ch, rows = read_png(path)
+    colours = {}
+    total = total_sq = n = 0
+    for y in range(0, h, 2):
+        row = rows[y]
+        for x in range(0, w * ch, ch * 2):
+            px = (row[x], row[x + 1], row[x + 2])
+            colours[px] = colours.get(px, 0) + 1
+            lum = (px[0] * 3 + px[1] * 6 + px[2]) // 10
+            total += lum
+            total_sq += lum * lum
+            n += 1
+    mean = total / n
+    return w, h, total_sq / n - mean * mean, colours
+
+
+def near(colours, rgb, tol=30):
+    return sum(c for px, c in colours.items()
+               if all(abs(px[i] - rgb[i]) <= tol for i in range(3)))
+
+
+class Collector:
+    def __init__(self, binary, root):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.data = os.path.join(root, "data")
+        os.makedirs(self.data)
+        self.log = open(os.path.join(root, "collector.log"), "wb")
+        self.proc = subprocess.Popen(
+            [binary, "--listen", f"127.0.0.1:{self.port}", "--data-dir", self.data,
+             "--enroll-token", ENROLL, "--api-token", API, "--threads", "2"],
+            stdout=self.log, stderr=self.log)
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"collector exited with {self.proc.returncode}")
+            try:
+                if get(self.base, "/healthz")[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError("collector did not answer /healthz")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+def post_hand_built_reports(base):
+    """Without the simulator: three machines through the real enroll + ingest path."""
+    sample = json.loads(subprocess.run(
+        [os.environ.get("WARDWATCH_AGENT", "wardwatch-agent"), "--print", "--once"],
+        capture_output=True, check=True).stdout)
+    planted = []
+    for i, name in enumerate(["MOTCUA-OLD-01", "TUPHAP-02", "KETOAN-03"]):
+        st, body = post(base, "/api/v1/enroll", {"machine_id": f"m-{i}", "hostname": name}, ENROLL)
+        token = json.loads(body)["machine_token"]
+        report = dict(sample)
+        report["machine_id"], report["hostname"], report["sequence"] = f"m-{i}", name, 1
+        st, body = post(base, "/api/v1/reports", report, token)
+        if st >= 300:
+            raise RuntimeError(f"report rejected: {st} {body[:200]!r}")
+    return {"machines": [{"hostname": "MOTCUA-OLD-01", "planted": "replace",
+                          "failing_disk": True}]}, planted
+
+
+def main():
+    if len(sys.argv) < 3:
+        print(__doc__)
+        return 2
+    console, collector_bin = sys.argv[1], sys.argv[2]
+    simulator = sys.argv[3] if len(sys.argv) > 3 and os.path.exists(sys.argv[3]) else None
+    if shutil.which("xvfb-run") is None:
+        print("SKIP: xvfb-run is not installed (apt-get install xvfb); the console needs a display")
+        return 77
+    root = tempfile.mkdtemp(prefix="wardwatch-console-it-")
+    out_dir = os.environ.get("WARDWATCH_SCREENSHOT_DIR") or os.path.join(root, "shots")
+    os.makedirs(out_dir, exist_ok=True)
+    env = dict(os.environ, XDG_CONFIG_HOME=os.path.join(root, "config"), LANG="en_US.UTF-8")
+    col = Collector(collector_bin, root)
+    try:
+        started = time.time()
+        if simulator:
+            truth_path = os.path.join(root, "truth.json")
+            sim = subprocess.run(
+                [simulator, "--collector", col.base, "--enroll-token", ENROLL, "--machines", "60",
+                 "--days", "7", "--seed", "11", "--step-minutes", "15", "--concurrency", "4",
+                 "--gzip", "--truth", truth_path],
+                capture_output=True, text=True, timeout=1200)
+            check(sim.returncode == 0, f"simulator backfilled 60 machines x 7 days "
+                                       f"({time.time() - started:.0f} s) {sim.stderr[-300:]}")
+            with open(truth_path) as f:
+                truth = json.load(f)
+        else:
+            print("note: wardwatch-simulate not built; posting hand-built reports instead")
+            truth, _ = post_hand_built_reports(col.base)
+        # Analytics first run can take a moment: wait until scores appear in the fleet list.
+        deadline = time.time() + 300
+        scored = False
+        while time.time() < deadline and not scored:
+            get(col.base, "/api/v1/findings?fresh=1")
+            st, body = get(col.base, "/api/v1/machines")
+            if st == 200:
+                ms = json.loads(body).get("machines", [])
+                scored = bool(ms) and all(m.get("score") is not None for m in ms)
+            if not scored:
+                time.sleep(1)
+        check(scored, "collector scored every machine")
+
+        base_args = [console, "--collector", col.base, "--token", API, "--timeout", "60"]
+        dump = subprocess.run(base_args + ["--dump-model"], capture_output=True, text=True,
+                              env=env, timeout=120)
+        check(dump.returncode == 0, f"--dump-model exits 0 {dump.stderr[-300:]}")
+        model = json.loads(dump.stdout)
+        rows = model["machines"]
+        check(len(rows) == len(truth["machines"]),
+              f"model has every machine ({len(rows)} of {len(truth['machines'])})")
+        replace = {m["hostname"] for m in truth["machines"] if m.get("planted") == "replace"}
+        worst = {m["hostname"] for m in truth["machines"]
+                 if m.get("planted") == "replace" and m.get("failing_disk")} or replace
+        top = [r["hostname"] for r in rows[:max(1, len(replace))]]
+        print(f"     planted replace: {sorted(replace)}; failing disk: {sorted(worst)}")
+        print(f"     console top rows: {top}")
+        check(rows[0]["hostname"] in replace, f"top row {rows[0]['hostname']} is planted for replacement")
+        check(bool(worst & set(top)), "a planted failing-disk machine is in the fleet's top rows")
+        scores = [r["aging_score"] for r in rows if r["aging_score"] is not None]
+        check(scores == sorted(scores, reverse=True), "rows sorted by aging score, worst first")
+        check(model["totals"]["to_replace"] >= 1, "totals count machines to replace")
+        worst_id = rows[0]["machine_id"]
+
+        views = ["fleet", f"machine:{worst_id}", "network", "software", "reports"]
+        for view in views:
+            name = view.split(":")[0]
+            png = os.path.join(out_dir, f"console-{name}.png")
+            t0 = time.time()
+            r = subprocess.run(
+                ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24"] + base_args +
+                ["--screenshot", png, "--view", view, "--size", f"{WIDTH}x{HEIGHT}"],
+                capture_output=True, text=True, env=env, timeout=180)
+            check(r.returncode == 0, f"{view}: screenshot exits 0 ({time.time() - t0:.1f} s) "
+                                     f"{r.stderr[-300:]}")
+            if not os.path.exists(png):
+                continue
+            w, h, variance, colours = image_stats(png)
+            check((w, h) == (WIDTH, HEIGHT), f"{view}: PNG is {w}x{h}")
+            check(variance > 100, f"{view}: real content (luminance variance {variance:.0f})")
+            check(len(colours) > 50, f"{view}: {len(colours)} distinct colours")
+            if name == "fleet":
+                red, orange = near(colours, (220, 60, 60)), near(colours, (235, 145, 40))
+                check(red > 20 and orange > 20,
+                      f"fleet: flag colours present (red {red}, orange {orange} sampled pixels)")
+        print(f"screenshots in {out_dir}")
+    finally:
+        col.stop()
+        if not os.environ.get("WARDWATCH_SCREENSHOT_DIR"):
+            shutil.rmtree(root, ignore_errors=True)
+    if FAILURES:
+        print(f"{len(FAILURES)} check(s) failed")
+        return 1
+    print("all checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,6 +1,7 @@
 // The one table of collectors. Add a collector: write <name>.h/.cpp (pure parser) and
 // <name>_<os>.cpp (reads the machine), then add one line here.
 #include "collector.h"
+#include "collectors/apps.h"
 #include "collectors/battery.h"
 #include "collectors/chassis.h"
 #include "collectors/cpu.h"
@@ -17,6 +18,7 @@
 #include "collectors/netlink.h"
 #include "collectors/netstat.h"
 #include "collectors/os.h"
+#include "collectors/packages.h"
 #include "collectors/pressure.h"
 #include "collectors/probes.h"
 #include "collectors/routes.h"
@@ -45,6 +47,8 @@ const CollectorEntry kCollectors[] = {
      "bytes by class, app and service (needs --capture-interface or --pcap-file)"},
     {"dmi", true, &NewDmiCollector, "vendor, model, BIOS version and date"},
     {"os", true, &NewOsCollector, "kernel, distribution, boot time"},
+    {"apps", true, &NewAppsCollector, "per-application running, CPU, memory, foreground time"},
+    {"packages", true, &NewPackagesCollector, "installed packages, changes, OS install date"},
     // Hardware health (docs/hardware.md). disks runs before smart, which fills its disks.
     {"disks", true, &NewDisksCollector, "physical disks, rotational or solid state, boot disk"},
     {"smart", true, &NewSmartCollector, "disk SMART health via smartctl, every few hours"},

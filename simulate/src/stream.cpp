@@ -1,0 +1,476 @@
+// One simulated machine's report stream: counters since boot, per-interval usage, probes.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "office.h"
+#include "wardwatch/analytics/local_time.h"
+
+namespace wardwatch::simulate {
+
+namespace an = wardwatch::analytics;
+
+namespace {
+
+struct AppUse {
+  std::string name;
+  double fg_share;   // of foreground time
+  double run_share;  // of the interval
+  double cpu_share;  // of busy CPU time
+  std::uint64_t rss;
+};
+
+std::vector<schema::Package> Packages(const MachinePlan& m) {
+  std::vector<schema::Package> p;
+  auto add = [&](const char* n, const char* v, const char* src) {
+    p.push_back({n, v, src, "x86_64", std::nullopt});
+  };
+  if (m.os_id == "windows") {
+    add("Google Chrome", "131.0.6778.86", "registry");
+    add("Microsoft Edge", "131.0.2903.70", "registry");
+    add(m.office_suite.c_str(), m.os_version == "7" ? "14.0.7015.1000" : "16.0.4266.1001",
+        "registry");
+    add("Zalo", "24.11.1", "registry");
+    add("Foxit PDF Reader", "2024.3.0", "registry");
+    add("UniKey", "4.3 RC5", "registry");
+    add("VNPT-CA Plugin", "1.0.8.6", "registry");
+    add("HTKK", "5.2.5", "registry");
+    add("Zoom Workplace", "6.2.11", "registry");
+    add("Microsoft OneDrive", "24.211.1020", "registry");
+    add("Microsoft Teams", "24295.605", "registry");
+  } else {
+    add("firefox", "133.0+build1", "dpkg");
+    add("libreoffice-writer", "1:7.3.7-0ubuntu0.22.04", "dpkg");
+    add("libreoffice-calc", "1:7.3.7-0ubuntu0.22.04", "dpkg");
+    add("evince", "42.3-0ubuntu3", "dpkg");
+    add("ibus-unikey", "0.7.0~beta1-1", "dpkg");
+    add("zoom", "6.2.11", "dpkg");
+    add("openssh-client", "1:8.9p1-3ubuntu0.10", "dpkg");
+    add("zalo", "24.11.1", "snap");
+  }
+  return p;
+}
+
+}  // namespace
+
+MachineStream::MachineStream(const Office& office, int machine)
+    : office_(office), m_(office.machines()[static_cast<std::size_t>(machine)]) {}
+
+bool MachineStream::Next(std::int64_t t, Report& r) {
+  const Office& o = office_;
+  const MachinePlan& m = m_;
+  const std::uint64_t seed = o.options().seed;
+  const auto mi = static_cast<std::uint64_t>(m.index);
+  const std::int64_t step = o.step_seconds();
+  const double dt = static_cast<double>(step);
+  const std::int64_t b = t - step;
+  const auto bu = static_cast<std::uint64_t>(b);
+  if (!o.IsOn(m.index, t)) {
+    was_on_ = false;
+    return false;
+  }
+  if (!was_on_) {  // boot: every counter starts again
+    was_on_ = true;
+    boot_time_ = static_cast<double>(b) - 60;
+    cpu_busy_.assign(m.threads, 0);
+    cpu_idle_.assign(m.threads, 0);
+    cpu_iowait_.assign(m.threads, 0);
+    mem_some_ = io_some_ = cpu_some_ = 0;
+    disk_io_time_ = disk_read_bytes_ = disk_written_bytes_ = 0;
+    pswpin_ = pswpout_ = pgmajfault_ = throttle_ = 0;
+    wan_rx_ = wan_tx_ = lan_rx_ = lan_tx_ = 0;
+    if_rx_ = if_tx_ = if_rx_pkts_ = if_tx_pkts_ = 0;
+    probe_attempts_ = probe_failures_ = retrans_ = 0;
+  }
+  auto noise = [&](std::uint64_t what) { return Noise(seed, 100 + what, mi, bu); };
+  const an::LocalTime lt = an::ToLocal(b, o.options().utc_offset_minutes);
+  const int mod = lt.minute_of_day();
+  const bool workday = lt.weekday < 5;
+  const bool office = workday && ((mod >= 450 && mod < 690) || (mod >= 780 && mod < 1020));
+  const bool lunch = workday && mod >= 690 && mod < 780;
+  const bool active = office || (lunch && noise(1) < 0.3);
+
+  // CPU.
+  double busy = active ? m.cpu_busy_base * (0.6 + 0.8 * noise(2)) : 0.03 + 0.02 * noise(2);
+  if (active && noise(3) < m.cpu_saturated_prob) busy = 0.92 + 0.07 * noise(4);
+  busy = std::min(busy, 0.99);
+  const double iowait = m.hdd ? (active ? 0.04 : 0.005) : 0.002;
+  for (std::size_t c = 0; c < m.threads; ++c) {
+    const double jitter = 0.9 + 0.2 * Noise(seed, 5, mi, bu, c);
+    const double bc = std::min(0.995, busy * jitter);
+    cpu_busy_[c] += bc * dt;
+    cpu_iowait_[c] += std::min(1 - bc, iowait) * dt;
+    cpu_idle_[c] += std::max(0.0, 1 - bc - iowait) * dt;
+  }
+  // Pressure, disk, swap, throttling.
+  const double mem_ratio =
+      active ? m.memory_pressure * (0.7 + 0.6 * noise(6)) : m.memory_pressure * 0.1;
+  const double io_ratio = active ? m.io_pressure * (0.7 + 0.6 * noise(7)) : m.io_pressure * 0.1;
+  mem_some_ += mem_ratio * dt;
+  io_some_ += io_ratio * dt;
+  cpu_some_ += std::max(0.0, busy - 0.7) * dt;
+  const double disk_busy =
+      m.hdd ? (active ? 0.25 + 0.35 * noise(8) : 0.03) : (active ? 0.04 : 0.005);
+  disk_io_time_ += disk_busy * dt;
+  disk_read_bytes_ += (active ? 2e6 : 1e5) * dt * noise(9);
+  disk_written_bytes_ += (active ? 1e6 : 5e4) * dt * noise(10);
+  const auto swapin =
+      static_cast<std::uint64_t>(active ? m.swap_in_per_interval * (0.5 + noise(11)) : 0);
+  pswpin_ += swapin;
+  pswpout_ += swapin / 2;
+  pgmajfault_ += swapin + static_cast<std::uint64_t>(50 * noise(12));
+  if (m.throttles && active && busy > 0.9)
+    throttle_ += 1 + static_cast<std::uint64_t>(4 * noise(13));
+
+  // Network: this machine's share of the site's demand, after the uplink is shared out.
+  const Office::Demand want = o.DesiredDemand(m.index, b);
+  const auto [sd, su] = o.Scale(b);
+  const auto wrx = static_cast<std::uint64_t>(want.down * sd);
+  const auto wtx = static_cast<std::uint64_t>(want.up * su);
+  const auto lrx = static_cast<std::uint64_t>((active ? 40'000.0 : 2'000.0) * dt * noise(14));
+  const auto ltx = static_cast<std::uint64_t>((active ? 15'000.0 : 1'000.0) * dt * noise(15));
+  wan_rx_ += wrx;
+  wan_tx_ += wtx;
+  lan_rx_ += lrx;
+  lan_tx_ += ltx;
+  if_rx_ += wrx + lrx + 300;
+  if_tx_ += wtx + ltx + 200;
+  if_rx_pkts_ += (wrx + lrx) / 1200 + 3;
+  if_tx_pkts_ += (wtx + ltx) / 900 + 2;
+  const double util = o.Utilisation(b);
+  retrans_ += static_cast<std::uint64_t>((util > 0.9 ? 40 : 2) * noise(16));
+
+  r = Report{};
+  r.machine_id = m.machine_id;
+  r.hostname = m.hostname;
+  r.agent_version = "0.1.0-sim";
+  r.platform = m.platform;
+  r.sequence = ++sequence_;
+  r.collected_at_ms = static_cast<std::uint64_t>(t) * 1000;
+  r.interval_seconds = static_cast<std::uint32_t>(step);
+  for (const char* c : {"cpu", "meminfo", "filesystem", "dmi", "os", "netdev", "probes", "traffic",
+                        "disks", "pressure", "software"}) {
+    r.collectors.push_back({c, true, 0.002, ""});
+  }
+
+  // System.
+  for (std::size_t c = 0; c < m.threads; ++c) {
+    schema::CpuTimes ct;
+    ct.cpu = static_cast<std::uint32_t>(c);
+    ct.user = cpu_busy_[c] * 0.70;
+    ct.system = cpu_busy_[c] * 0.25;
+    ct.softirq = cpu_busy_[c] * 0.03;
+    ct.irq = cpu_busy_[c] * 0.02;
+    ct.idle = cpu_idle_[c];
+    ct.iowait = cpu_iowait_[c];
+    r.system.cpus.push_back(ct);
+  }
+  const double used =
+      active ? 0.55 + 0.4 * (m.ram_bytes < 5 * 1073741824.0 ? 1 : 0.4) * noise(17) : 0.35;
+  const auto avail =
+      static_cast<std::uint64_t>(static_cast<double>(m.ram_bytes) * std::max(0.03, 1 - used));
+  r.system.meminfo = {
+      {"MemTotal", m.ram_bytes},
+      {"MemFree", avail / 3},
+      {"MemAvailable", avail},
+      {"Cached", avail / 2},
+      {"Buffers", avail / 20},
+      {"SwapTotal", 2147483648ULL},
+      {"SwapFree", 2147483648ULL - std::min<std::uint64_t>(pswpout_ * 4096, 2000000000ULL)}};
+  schema::Filesystem fs;
+  fs.device = m.os_id == "windows" ? "C:" : (m.nvme ? "/dev/nvme0n1p2" : "/dev/sda2");
+  fs.mountpoint = m.os_id == "windows" ? "C:\\" : "/";
+  fs.fstype = m.os_id == "windows" ? "NTFS" : "ext4";
+  fs.size_bytes = m.disk_size_bytes - 1073741824ULL;
+  fs.free_bytes = fs.avail_bytes = fs.size_bytes / (m.kind == Kind::kOld ? 8 : 3);
+  r.system.filesystems.push_back(fs);
+  r.system.dmi = {{"sys_vendor", m.vendor},
+                  {"product_name", m.product},
+                  {"bios_vendor", m.vendor == "Dell Inc." ? "Dell Inc." : "AMI"},
+                  {"chassis_type", m.laptop ? "10" : "3"}};
+  if (!m.bios_date.empty()) r.system.dmi["bios_date"] = m.bios_date;
+  schema::OsInfo os;
+  os.sysname = m.os_id == "windows" ? "Windows" : "Linux";
+  os.release = m.os_kernel;
+  os.machine = "x86_64";
+  os.nodename = m.hostname;
+  os.os_release = {{"ID", m.os_id},
+                   {"VERSION_ID", m.os_version},
+                   {"PRETTY_NAME", m.os_pretty},
+                   {"NAME", m.os_id == "windows"  ? "Microsoft Windows"
+                            : m.os_id == "ubuntu" ? "Ubuntu"
+                                                  : "Debian GNU/Linux"}};
+  os.boot_time_seconds = boot_time_;
+  r.system.os = os;
+
+  // Network.
+  schema::NetInterface lo;
+  lo.name = "lo";
+  lo.type = 772;
+  lo.operstate = "unknown";
+  lo.receive_bytes = lo.transmit_bytes =
+      static_cast<std::uint64_t>((static_cast<double>(t) - boot_time_) * 50);
+  r.network.interfaces.push_back(lo);
+  schema::NetInterface nic;
+  nic.name = m.wireless ? "wlan0" : "eth0";
+  nic.type = 1;
+  nic.operstate = "up";
+  nic.duplex = m.wireless ? "" : "full";
+  char mac[24];
+  std::snprintf(mac, sizeof mac, "3c:52:82:%02x:%02x:%02x", static_cast<unsigned>(mi >> 16) & 255,
+                static_cast<unsigned>(mi >> 8) & 255, static_cast<unsigned>(mi) & 255);
+  nic.address = mac;
+  nic.mtu = 1500;
+  nic.receive_bytes = if_rx_;
+  nic.transmit_bytes = if_tx_;
+  nic.receive_packets = if_rx_pkts_;
+  nic.transmit_packets = if_tx_pkts_;
+  if (m.nic_speed_bytes > 0) nic.speed_bytes = static_cast<std::uint64_t>(m.nic_speed_bytes);
+  if (m.wireless)
+    nic.wireless = schema::Wireless{std::max(0.0, 70 + (m.wifi_dbm + 40) * 1.2),
+                                    m.wifi_dbm + 3 * (noise(18) - 0.5), -92.0};
+  r.network.interfaces.push_back(nic);
+  r.network.netstat = {
+      {"Tcp_RetransSegs", retrans_}, {"Tcp_OutSegs", if_tx_pkts_}, {"Tcp_InSegs", if_rx_pkts_}};
+  r.network.default_gateways = {"192.168.1.1"};
+  r.network.dns_servers = {"192.168.1.1"};
+  // Probes: the public-service portal slows down when the line is full.
+  {
+    const double factor = 1 + 8 * std::max(0.0, util - 0.85) / 0.15;
+    const double p50 = 0.085 * factor * (0.9 + 0.2 * noise(19));
+    schema::ProbeTarget p;
+    p.name = "portal";
+    p.kind = "http";
+    p.url = "https://dichvucong.gov.vn/";
+    p.attempts = 5;
+    p.failures = util > 0.95 && noise(20) < 0.25 ? 1 : 0;
+    probe_attempts_ += p.attempts;
+    probe_failures_ += p.failures;
+    p.attempts_total = probe_attempts_;
+    p.failures_total = probe_failures_;
+    const std::uint64_t ok = p.attempts - p.failures;
+    auto phase = [&](const char* name, double frac) {
+      schema::ProbePhase ph;
+      ph.phase = name;
+      ph.count = ok;
+      ph.p50 = p50 * frac;
+      ph.p95 = p50 * frac * 1.6;
+      ph.max = p50 * frac * 2.2;
+      ph.sum = ph.p50 * static_cast<double>(ok) * 1.1;
+      return ph;
+    };
+    p.phases = {phase("dns", 0.05), phase("connect", 0.2), phase("tls", 0.3),
+                phase("first_byte", 0.85), phase("total", 1.0)};
+    if (p.failures) p.last_error = "timeout after 10 s";
+    r.network.probes.push_back(p);
+    schema::ProbeTarget g;
+    g.name = "gateway";
+    g.kind = "tcp";
+    g.url = "192.168.1.1:80";
+    g.attempts = 5;
+    g.attempts_total = probe_attempts_;
+    schema::ProbePhase gp;
+    gp.phase = "connect";
+    gp.count = 5;
+    gp.p50 = 0.0008 * (1 + 2 * util);
+    gp.p95 = gp.p50 * 2;
+    gp.max = gp.p50 * 3;
+    gp.sum = gp.p50 * 5;
+    g.phases = {gp};
+    r.network.probes.push_back(g);
+  }
+  {
+    schema::Traffic tr;
+    tr.interval_seconds = dt;
+    tr.source = "live:" + nic.name;
+    if (m.capture) {
+      tr.receive_bytes_total = {{"wan", wan_rx_}, {"lan", lan_rx_}};
+      tr.transmit_bytes_total = {{"wan", wan_tx_}, {"lan", lan_tx_}};
+      const double total_want = want.down + want.up;
+      const double scale = total_want > 0 ? static_cast<double>(wrx + wtx) / total_want : 0;
+      auto entries = [&](const std::map<std::string, double>& src,
+                         std::vector<schema::TrafficEntry>& out, bool cls) {
+        for (const auto& [k, v] : src) {
+          const auto bytes = static_cast<std::uint64_t>(v * scale);
+          if (bytes == 0) continue;
+          schema::TrafficEntry e;
+          e.key = k;
+          if (cls) e.traffic_class = "wan";
+          e.receive_bytes = bytes * 4 / 5;
+          e.transmit_bytes = bytes - e.receive_bytes;
+          e.receive_packets = e.receive_bytes / 1200;
+          e.transmit_packets = e.transmit_bytes / 900 + 1;
+          out.push_back(e);
+        }
+      };
+      entries(want.apps, tr.apps, false);
+      entries(want.services, tr.remote_hosts, true);
+      if (lrx + ltx > 0) {
+        schema::TrafficEntry e;
+        e.key = "fileserver.ubnd.local";
+        e.traffic_class = "lan";
+        e.receive_bytes = lrx;
+        e.transmit_bytes = ltx;
+        tr.remote_hosts.push_back(e);
+      }
+      tr.packets_total = if_rx_pkts_ + if_tx_pkts_;
+    } else {
+      tr.capture_error = "no permission to capture on " + nic.name + " (needs CAP_NET_RAW)";
+    }
+    r.network.traffic = tr;
+  }
+
+  // Hardware.
+  schema::HardwareSection hw;
+  schema::Disk d;
+  d.name = m.nvme ? "nvme0n1" : "sda";
+  d.model = m.disk_model;
+  d.serial = "SIM" + m.machine_id.substr(0, 10);
+  d.size_bytes = m.disk_size_bytes;
+  d.rotational = m.hdd;
+  d.boot = true;
+  d.smart_passed = true;
+  d.smart_protocol = m.nvme ? "NVMe" : "ATA";
+  const double elapsed_days = static_cast<double>(t - o.start()) / 86400;
+  const std::uint64_t poh =
+      m.power_on_hours_at_start + static_cast<std::uint64_t>(elapsed_days * 24 * 0.42);
+  d.power_on_hours = poh;
+  d.smart_collected_at_ms = r.collected_at_ms;
+  d.temperature_celsius = m.hdd ? 38 + 6 * noise(21) : 34 + 8 * noise(21);
+  if (m.nvme) {
+    schema::NvmeHealth n;
+    n.percentage_used = m.nvme_used_percent;
+    n.available_spare = 100;
+    n.available_spare_threshold = 10;
+    n.power_on_hours = poh;
+    n.power_cycles = 400;
+    n.temperature_celsius = d.temperature_celsius;
+    d.nvme = n;
+  } else {
+    const std::uint64_t realloc =
+        m.failing_disk
+            ? m.reallocated_start + static_cast<std::uint64_t>(m.reallocated_per_day * elapsed_days)
+            : 0;
+    auto attr = [&](std::uint32_t id, const char* name, std::uint64_t raw, std::uint64_t value) {
+      d.attributes.push_back({id, name, value, value, id == 5 ? 36u : 0u, raw, "PO--CK"});
+    };
+    attr(1, "Raw_Read_Error_Rate", 0, 110);
+    attr(5, "Reallocated_Sector_Ct", realloc, realloc > 0 ? 99 : 100);
+    attr(9, "Power_On_Hours", poh, 60);
+    attr(12, "Power_Cycle_Count", 1500 + poh / 10, 98);
+    attr(187, "Reported_Uncorrect", 0, 100);
+    attr(188, "Command_Timeout", 0, 100);
+    attr(194, "Temperature_Celsius", static_cast<std::uint64_t>(*d.temperature_celsius), 60);
+    attr(197, "Current_Pending_Sector", m.failing_disk && realloc > 12 ? 2 : 0, 100);
+    attr(198, "Offline_Uncorrectable", 0, 100);
+  }
+  hw.disks.push_back(d);
+  schema::DiskStats ds;
+  ds.device = d.name;
+  ds.read_bytes = static_cast<std::uint64_t>(disk_read_bytes_);
+  ds.written_bytes = static_cast<std::uint64_t>(disk_written_bytes_);
+  ds.reads_completed = ds.read_bytes / 16384;
+  ds.writes_completed = ds.written_bytes / 8192;
+  ds.io_time_seconds = disk_io_time_;
+  ds.io_time_weighted_seconds = disk_io_time_ * (m.hdd ? 3 : 1.2);
+  hw.diskstats.push_back(ds);
+  schema::Pressure ps;
+  ps.cpu_some_seconds = cpu_some_;
+  ps.memory_some_seconds = mem_some_;
+  ps.memory_full_seconds = mem_some_ * 0.3;
+  ps.io_some_seconds = io_some_;
+  ps.io_full_seconds = io_some_ * 0.5;
+  hw.pressure = ps;
+  hw.vmstat = {{"pswpin", pswpin_}, {"pswpout", pswpout_}, {"pgmajfault", pgmajfault_}};
+  hw.load = schema::LoadAverage{busy * m.threads, busy * m.threads * 0.9, busy * m.threads * 0.8};
+  schema::CpuInfo ci;
+  ci.vendor = "GenuineIntel";
+  ci.model_name = m.cpu_model;
+  ci.sockets = 1;
+  ci.cores = m.threads > 2 ? m.threads / 2 : m.threads;
+  ci.threads = m.threads;
+  ci.flags = m.kind == Kind::kOld ? std::vector<std::string>{"sse4_2", "aes", "avx", "avx2"}
+                                  : std::vector<std::string>{"sse4_2", "aes", "avx", "avx2"};
+  ci.core_throttle_total = throttle_;
+  ci.package_throttle_total = 0;
+  hw.cpu = ci;
+  const std::uint64_t dimm = m.ram_bytes < 5 * 1073741824.0 ? 4294967296ULL : 8589934592ULL;
+  hw.memory_modules.push_back({"DIMM1", m.kind == Kind::kOld ? "DDR3" : "DDR4", "Samsung",
+                               "M378B5173QH0", "DIMM", dimm, m.kind == Kind::kOld ? 1600u : 2666u});
+  if (m.ram_bytes > 12 * 1073741824.0) hw.memory_modules.push_back(hw.memory_modules.back());
+  hw.memory_slots = m.laptop ? 2 : 4;
+  const double pkg = 40 + 30 * busy + (m.throttles ? 20 : 0) + 4 * noise(22);
+  hw.temperatures.push_back({"coretemp", "temp1", "Package id 0", pkg, 86.0, 100.0});
+  if (m.laptop) {
+    schema::Battery bat;
+    bat.name = "BAT0";
+    bat.status = active ? "Discharging" : "Charging";
+    bat.technology = "Li-ion";
+    bat.manufacturer = "SMP";
+    bat.model_name = "5B10W13930";
+    bat.energy_full_design_wh = 45.0;
+    bat.energy_full_wh = 45.0 * (1 - m.battery_wear);
+    bat.wear_ratio = m.battery_wear;
+    bat.cycle_count = 640;
+    bat.capacity_ratio = 0.8;
+    hw.batteries.push_back(bat);
+  } else {
+    hw.absent.push_back("battery");
+  }
+  hw.chassis_type = m.laptop ? 10 : 3;
+  r.hardware = hw;
+
+  // Software: what the user did in the interval.
+  schema::SoftwareSection sw;
+  sw.interval_seconds = dt;
+  sw.process_count = 140 + static_cast<std::uint64_t>(60 * noise(23));
+  sw.foreground_available = true;
+  sw.user_idle_seconds = active ? 20 * noise(24) : dt;
+  if (active) {
+    std::vector<AppUse> apps = {
+        {m.browser, 0.42, 1.0, 0.45, 900ull << 20},
+        {m.office_suite, 0.22, 0.7, 0.20, 350ull << 20},
+        {"Zalo", 0.12, 1.0, 0.08, 420ull << 20},
+        {m.os_id == "windows" ? "Foxit PDF Reader" : "Evince", 0.08, 0.4, 0.05, 180ull << 20}};
+    if (m.department == "Kế toán") apps.push_back({"HTKK", 0.08, 0.5, 0.05, 200ull << 20});
+    if (m.department == "Bộ phận Một cửa" || m.department == "Tư pháp - Hộ tịch")
+      apps.push_back({"VNPT-CA Plugin", 0.04, 1.0, 0.02, 60ull << 20});
+    for (const auto& [app, bytes] : want.apps) {
+      if (app == "Zoom" || app == "Microsoft Teams")
+        apps.push_back({app, 0.5, 1.0, 0.25, 600ull << 20});
+      else if (app == "OneDrive" || app == "Google Drive" || app == "Windows Update" ||
+               app == "apt")
+        apps.push_back({app, 0.0, 1.0, 0.10, 150ull << 20});
+    }
+    double fg_total = 0;
+    for (const AppUse& a : apps) fg_total += a.fg_share;
+    const double busy_cpu = busy * m.threads * dt;
+    for (const AppUse& a : apps) {
+      schema::AppUsage u;
+      u.app = a.name;
+      u.instances = 1 + static_cast<std::uint32_t>(4 * noise(25));
+      u.running_seconds = dt * a.run_share;
+      u.office_running_seconds = office ? u.running_seconds : 0;
+      u.foreground_seconds = fg_total > 0 ? dt * 0.85 * a.fg_share / fg_total : 0;
+      u.office_foreground_seconds = office ? u.foreground_seconds : 0;
+      u.cpu_seconds = busy_cpu * a.cpu_share;
+      u.rss_peak_bytes = a.rss;
+      u.rss_avg_bytes = a.rss * 4 / 5;
+      sw.apps.push_back(u);
+    }
+  }
+  const std::vector<schema::Package> pk = Packages(m);
+  sw.inventory_hash = m.os_id + "-" + m.os_version + "-" + std::to_string(pk.size());
+  for (const schema::Package& p : pk) ++sw.package_counts[p.source];
+  if (!sent_packages_) {
+    sw.packages = pk;
+    sent_packages_ = true;
+  }
+  r.software = sw;
+  schema::AgentHealthSection ah;
+  ah.reports_sent_total = sent_total_++;
+  r.agent_health = ah;
+  return true;
+}
+
+}  // namespace wardwatch::simulate

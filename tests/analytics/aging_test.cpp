@@ -1,0 +1,243 @@
+// The aging score on constructed machines: exact points, evidence sentences, recommendation.
+#include "wardwatch/analytics/aging.h"
+
+#include <doctest/doctest.h>
+
+#include "wardwatch/analytics/local_time.h"
+
+using namespace wardwatch::analytics;
+
+namespace {
+
+constexpr double kGiB = 1024.0 * 1024 * 1024;
+const std::int64_t kNow = LocalMidnight(2026, 1, 1, 420) + 12 * 3600;
+
+MachineInventory Healthy() {
+  MachineInventory m;
+  m.machine_id = "healthy";
+  m.hostname = "PC-NEW";
+  m.os_id = "windows";
+  m.os_version = "11";
+  m.bios_date = "03/15/2024";
+  m.ram_bytes = static_cast<std::uint64_t>(15.5 * kGiB);
+  m.has_boot_disk = true;
+  m.disk_rotational = false;
+  m.nic_speed_bytes = 125000000;
+  return m;
+}
+
+const Evidence* Find(const AgingResult& a, const std::string& key) {
+  for (const Evidence& e : a.evidence) {
+    if (e.key == key) return &e;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("a healthy new PC scores only its age evidence and is fine") {
+  const AgingResult a = ComputeAging(Healthy(), {}, {}, SiteConfig{}, kNow);
+  CHECK(a.score == 0);
+  CHECK(a.recommendation == Recommendation::kFine);
+  CHECK(a.cost_vnd == 0);
+  CHECK(a.age_source == "bios_date");
+  REQUIRE(a.age_years);
+  CHECK(*a.age_years == doctest::Approx(657.0 / 365.25));  // 2024-03-15 .. 2026-01-01
+  REQUIRE(a.evidence.size() == 1);
+  CHECK(a.evidence[0].key == "age");
+  CHECK(a.evidence[0].points == 0);
+  CHECK(a.summary_en == "No action needed");
+}
+
+TEST_CASE("an old failing PC: points, sentences and the replace recommendation") {
+  MachineInventory m = Healthy();
+  m.machine_id = "old";
+  m.os_version = "7";
+  m.ram_bytes = static_cast<std::uint64_t>(3.84 * kGiB);
+  m.disk_rotational = true;
+  m.smart_raw = {{5, 14}, {197, 0}, {9, 30000}};
+  m.nic_speed_bytes = 12500000;
+  MachineMeta meta;
+  meta.purchase_date = "2016-01-01";  // wins over the BIOS date
+  UsageSummary u;
+  u.smart_reallocated_first = 6;
+  const AgingResult a = ComputeAging(m, u, meta, SiteConfig{}, kNow);
+  CHECK(a.age_source == "purchase_date");
+  CHECK(*a.age_years == doctest::Approx(3653.0 / 365.25));
+  // age 25 + SMART 5 25 + HDD 10 + low RAM 10 + slow NIC 5 + Windows 7 15 = 90
+  CHECK(a.score == 90);
+  CHECK(a.recommendation == Recommendation::kReplace);
+  CHECK(a.cost_vnd == 15'000'000);
+  const Evidence* s5 = Find(a, "smart_5");
+  REQUIRE(s5);
+  CHECK(s5->value == 14);
+  CHECK(s5->threshold == 0);
+  CHECK(s5->weight == 25);
+  CHECK(s5->points == 25);
+  CHECK(
+      s5->text_vi ==
+      "Ổ cứng khởi động là HDD, có 14 sector bị ánh xạ lại (SMART 5), tăng từ 6 trong kỳ theo dõi");
+  CHECK(s5->text_en ==
+        "Boot disk is a HDD with 14 reallocated sectors (SMART 5), up from 6 in the period");
+  CHECK(Find(a, "age")->text_en ==
+        "The machine is about 10.0 years old (from its purchase date 2016-01-01)");
+  CHECK(Find(a, "age")->text_vi == "Máy đã dùng khoảng 10,0 năm (theo ngày mua 2016-01-01)");
+  CHECK(Find(a, "os_eol")->text_en ==
+        "Windows 7 has been out of security support since 2020-01-14");
+  CHECK(Find(a, "low_ram")->text_en == "Only 3.8 GB of RAM (threshold 4.5 GB)");
+  CHECK(Find(a, "slow_nic")->text_vi == "Card mạng chỉ chạy 100 Mb/s");
+  CHECK(a.evidence.front().points >= a.evidence.back().points);  // highest points first
+  CHECK(a.summary_vi == "Đề nghị thay máy mới (ước tính 15.000.000 đ)");
+  CHECK(a.summary_en == "Replace this PC (about 15,000,000 VND)");
+  for (const char* f : {"old", "failing_disk", "hdd", "low_ram", "slow_nic", "os_eol"}) {
+    CAPTURE(f);
+    CHECK(std::find(a.flags.begin(), a.flags.end(), f) != a.flags.end());
+  }
+}
+
+TEST_CASE("SMART points share one cap of 40") {
+  MachineInventory m = Healthy();
+  m.smart_passed = false;
+  m.smart_raw = {{5, 3}, {198, 1}};
+  const AgingResult a = ComputeAging(m, {}, {}, SiteConfig{}, kNow);
+  CHECK(Find(a, "smart_failed")->points == 40);
+  CHECK(Find(a, "smart_5")->points == 0);
+  CHECK(Find(a, "smart_198")->points == 0);
+  CHECK(a.score == 40);
+  // A failing disk on an otherwise good PC: fit a new disk, do not replace the PC.
+  CHECK(a.recommendation == Recommendation::kUpgrade);
+  CHECK(a.actions == std::vector<std::string>{"ssd"});
+  CHECK(a.cost_vnd == 1'000'000);
+}
+
+TEST_CASE("a middle-aged PC with an HDD and 4 GB under memory pressure is upgraded") {
+  MachineInventory m = Healthy();
+  m.bios_date = "01/01/2020";  // 6.0 years
+  m.disk_rotational = true;
+  m.ram_bytes = static_cast<std::uint64_t>(3.84 * kGiB);
+  UsageSummary u;
+  u.office_seconds = 100 * 3600;
+  u.memory_pressure_ratio = 0.15;
+  u.swap_in_pages_per_office_hour = 3000;
+  u.office_intervals = 1200;
+  u.cpu_saturated_share = 0.05;  // below 0.20: no points
+  const AgingResult a = ComputeAging(m, u, {}, SiteConfig{}, kNow);
+  // age 12 + HDD 10 + low RAM 10 + memory pressure 10 = 42
+  CHECK(a.score == 42);
+  CHECK(a.recommendation == Recommendation::kUpgrade);
+  CHECK(a.actions == std::vector<std::string>{"ssd", "add_ram"});
+  CHECK(a.cost_vnd == 1'800'000);
+  CHECK(Find(a, "memory_pressure")->text_en ==
+        "During office hours the machine waited for memory 15% of the time and swapped in 3000 "
+        "pages an hour");
+  CHECK(Find(a, "cpu_saturated") == nullptr);
+  CHECK(a.summary_en == "Upgrade: fit an SSD, add RAM (about 1,800,000 VND)");
+}
+
+TEST_CASE("age falls back to disk power-on hours; Windows 10 past support means watch") {
+  MachineInventory m = Healthy();
+  m.bios_date.clear();
+  m.power_on_hours = 15000;  // 6 years of office use
+  m.os_version = "10";
+  const AgingResult a = ComputeAging(m, {}, {}, SiteConfig{}, kNow);
+  CHECK(a.age_source == "power_on_hours");
+  CHECK(*a.age_years == doctest::Approx(6.0));
+  CHECK(a.score == 27);  // 12 + 15
+  CHECK(a.recommendation == Recommendation::kWatch);
+  CHECK(Find(a, "os_eol")->value == 79);  // days since 2025-10-14
+}
+
+TEST_CASE("a laptop with a worn battery gets a battery, not a new laptop") {
+  MachineInventory m = Healthy();
+  m.laptop = true;
+  m.battery_wear_ratio = 0.55;
+  m.nic_wireless = true;
+  m.nic_speed_bytes.reset();
+  m.wifi_signal_dbm = -78;
+  const AgingResult a = ComputeAging(m, {}, {}, SiteConfig{}, kNow);
+  CHECK(a.score == 10);
+  CHECK(Find(a, "battery_wear")->text_en == "Laptop battery has lost 55% of its design capacity");
+  CHECK(Find(a, "weak_wifi")->text_vi == "Sóng Wi-Fi yếu (-78 dBm)");
+  CHECK(a.recommendation == Recommendation::kUpgrade);
+  CHECK(a.actions == std::vector<std::string>{"battery"});
+  CHECK(a.cost_vnd == 1'200'000);
+}
+
+TEST_CASE("CPU saturation, I/O pressure and throttling in office hours") {
+  MachineInventory m = Healthy();
+  UsageSummary u;
+  u.office_seconds = 3600;
+  u.office_intervals = 10;
+  u.cpu_saturated_share = 0.2;  // exactly at the threshold counts
+  u.io_pressure_ratio = 0.25;
+  u.office_throttle_events = 7;
+  const AgingResult a = ComputeAging(m, u, {}, SiteConfig{}, kNow);
+  CHECK(a.score == 20);
+  CHECK(Find(a, "cpu_saturated")->text_en == "CPU saturated (≥ 90%) for 20% of office time");
+  CHECK(Find(a, "io_pressure")->points == 5);
+  CHECK(Find(a, "thermal_throttling")->text_en ==
+        "CPU throttled for heat 7 times during office hours");
+  CHECK(a.recommendation == Recommendation::kWatch);
+}
+
+TEST_CASE("replace-first ranking and summaries of usage") {
+  std::vector<AgingResult> fleet(4);
+  fleet[0].machine_id = "a";
+  fleet[0].score = 30;
+  fleet[0].recommendation = Recommendation::kUpgrade;
+  fleet[1].machine_id = "b";
+  fleet[1].score = 65;
+  fleet[1].recommendation = Recommendation::kReplace;
+  fleet[2].machine_id = "c";
+  fleet[2].score = 80;
+  fleet[2].recommendation = Recommendation::kReplace;
+  fleet[3].machine_id = "d";
+  const auto ranked = RankReplaceFirst(fleet);
+  CHECK(ranked[0]->machine_id == "c");
+  CHECK(ranked[1]->machine_id == "b");
+  CHECK(ranked[2]->machine_id == "a");
+  CHECK(ranked[3]->machine_id == "d");
+
+  MachineHour h1, h2;
+  h1.hour_start = 100;
+  h1.office_seconds = 3600;
+  h1.office_cpu_busy_seconds = 1800;
+  h1.office_cpu_total_seconds = 3600;
+  h1.office_intervals = 12;
+  h1.office_saturated_intervals = 6;
+  h1.office_memory_some_seconds = 360;
+  h1.office_swap_in_pages = 1000;
+  h1.has_smart = true;
+  h1.smart_reallocated_max = 3;
+  h2 = h1;
+  h2.hour_start = 200;
+  h2.office_saturated_intervals = 0;
+  h2.smart_reallocated_max = 9;
+  const UsageSummary u = SummarizeUsage({h2, h1}, SiteConfig{});
+  CHECK(u.office_cpu_busy_ratio == doctest::Approx(0.5));
+  CHECK(u.cpu_saturated_share == doctest::Approx(0.25));
+  CHECK(u.memory_pressure_ratio == doctest::Approx(0.1));
+  CHECK(u.swap_in_pages_per_office_hour == doctest::Approx(1000));
+  CHECK(*u.smart_reallocated_first == 3);
+  CHECK(*u.smart_reallocated_last == 9);
+}
+
+TEST_CASE("machine metadata is validated field by field") {
+  auto ok = MetaFromJson({{"purchase_date", "2017-03-01"}, {"asset_tag", "UBND-0042"}});
+  REQUIRE(ok.ok());
+  CHECK(ok->purchase_date == "2017-03-01");
+  MachineMeta base;
+  base.notes = "kept";
+  auto merged = MetaFromJson({{"room", "P.2"}}, base);
+  CHECK(merged->notes == "kept");
+  CHECK(merged->room == "P.2");
+  CHECK(MetaFromJson({{"purchase_date", "01/03/2017"}}).error() ==
+        "purchase_date: expected a date YYYY-MM-DD, got \"01/03/2017\"");
+  CHECK(MetaFromJson({{"purchase_date", "2017-02-30"}}).error() ==
+        "purchase_date: expected a date YYYY-MM-DD, got \"2017-02-30\"");
+  CHECK(MetaFromJson({{"owner", "x"}}).error() == "owner: unknown field");
+  CHECK(MetaFromJson({{"room", 5}}).error() == "room: expected a string");
+  CHECK(MetaFromJson({{"notes", std::string(2001, 'x')}}).error() ==
+        "notes: longer than 2000 bytes");
+  CHECK(FormatVnd(1234567, true) == "1.234.567 đ");
+}

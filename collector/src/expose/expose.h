@@ -59,6 +59,7 @@ void ExposeMachine(const MachineContext& m, FamilySet& out);      // machine.cpp
 void ExposeCollectors(const MachineContext& m, FamilySet& out);   // collectors.cpp
 void ExposeSystem(const MachineContext& m, FamilySet& out);       // system.cpp
 void ExposeNetwork(const MachineContext& m, FamilySet& out);      // network.cpp
+void ExposeNetworkQuality(const MachineContext& m, FamilySet& out);  // network_quality.cpp
 void ExposeAgentHealth(const MachineContext& m, FamilySet& out);  // agent_health.cpp
 
 // The registration table (sections.cpp).

@@ -13,6 +13,7 @@ namespace {
 constexpr ExposeSection kSections[] = {
     {"machine", ExposeMachine}, {"collectors", ExposeCollectors},    {"system", ExposeSystem},
     {"network", ExposeNetwork}, {"agent_health", ExposeAgentHealth},
+    {"network_quality", ExposeNetworkQuality},
 };
 
 prometheus::ClientMetric Sample(const std::vector<prometheus::ClientMetric::Label>& base,

@@ -9,6 +9,7 @@ constexpr RouteModule kModules[] = {
     {"reports", AddReportRoutes},
     {"machines", AddMachineRoutes},
     {"exporter", AddExporterRoutes},
+    {"speedtest", AddSpeedtestRoutes},
 };
 
 }  // namespace

@@ -18,6 +18,7 @@ void AddEnrollRoutes(http::Router& router, App& app);    // enroll.cpp
 void AddReportRoutes(http::Router& router, App& app);    // reports.cpp
 void AddMachineRoutes(http::Router& router, App& app);   // machines.cpp
 void AddExporterRoutes(http::Router& router, App& app);  // exporter.cpp: /metrics, /healthz
+void AddSpeedtestRoutes(http::Router& router, App& app);  // speedtest.cpp: LAN speed test
 
 std::span<const RouteModule> RouteModules();
 void AddAllRoutes(http::Router& router, App& app);

@@ -59,6 +59,18 @@ void Fleet::Enrolled(const MachineRow& row) {
   ++generation_;
 }
 
+bool Fleet::Revoke(const std::string& id, const std::string& token_hash) {
+  std::lock_guard lock(mu_);
+  auto it = machines_.find(id);
+  if (it == machines_.end() || it->second.row.revoked || it->second.row.token_hash != token_hash) {
+    return false;
+  }
+  it->second.row.revoked = true;
+  by_token_hash_.erase(token_hash);
+  ++generation_;
+  return true;
+}
+
 void Fleet::Stored(std::shared_ptr<const Report> report, std::int64_t received_at_ms) {
   std::lock_guard lock(mu_);
   auto it = machines_.find(report->machine_id);

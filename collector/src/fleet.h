@@ -34,6 +34,9 @@ class Fleet {
 
   // After the enrollment committed: replaces the token (the old one stops working at once).
   void Enrolled(const MachineRow& row);
+  // A revocation committed by `machines revoke`: the token stops working at once. Only when
+  // `token_hash` is still the machine's token (a later enrollment wins). True if it changed.
+  bool Revoke(const std::string& id, const std::string& token_hash);
   // After a report committed: keeps it when its sequence is the highest seen.
   void Stored(std::shared_ptr<const Report> report, std::int64_t received_at_ms);
 

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <string_view>
 
+#include "machines_cmd.h"
 #include "serve.h"
 
 namespace {
@@ -16,6 +17,7 @@ struct Subcommand {
 // Later work adds lines here: {"report", RunReport, ...}, {"machines", RunMachines, ...}.
 constexpr Subcommand kSubcommands[] = {
     {"serve", wardwatch::collector::RunServe, "run the server (the default)"},
+    {"machines", wardwatch::collector::RunMachines, "list enrolled machines, revoke one"},
 };
 
 }  // namespace

@@ -57,7 +57,13 @@ Result<ParsedArgs> ParseServeArgs(int argc, const char* const* argv) {
       ("threads", po::value<unsigned>(&c.threads)->default_value(c.threads),
        "HTTP worker threads")
       ("ingest-queue", po::value<std::size_t>(&c.queue_capacity)->default_value(c.queue_capacity),
-       "reports waiting for the database writer before ingest answers 503");
+       "reports waiting for the database writer before ingest answers 503")
+      ("tls-cert", po::value<std::string>(&c.tls_cert)->value_name("FILE"),
+       "serve HTTPS (TLS 1.2+) with this PEM certificate chain; needs --tls-key")
+      ("tls-key", po::value<std::string>(&c.tls_key)->value_name("FILE"),
+       "PEM private key of --tls-cert (keep it mode 0600)")
+      ("tls-client-ca", po::value<std::string>(&c.tls_client_ca)->value_name("FILE"),
+       "require agents to present a client certificate signed by this CA (mTLS)");
   // clang-format on
   std::ostringstream help;
   help << desc;
@@ -81,6 +87,12 @@ Result<ParsedArgs> ParseServeArgs(int argc, const char* const* argv) {
     return MakeError(e.what());
   }
   if (c.data_dir.empty()) return MakeError("--data-dir is required");
+  if (c.tls_cert.empty() != c.tls_key.empty()) {
+    return MakeError("--tls-cert and --tls-key go together");
+  }
+  if (!c.tls_client_ca.empty() && c.tls_cert.empty()) {
+    return MakeError("--tls-client-ca needs --tls-cert and --tls-key");
+  }
   if (c.threads < 1 || c.threads > 64) return MakeError("--threads must be between 1 and 64");
   if (c.max_body_bytes < 1024) return MakeError("--max-body-bytes must be at least 1024");
   if (c.queue_capacity < 1) return MakeError("--ingest-queue must be at least 1");

@@ -18,6 +18,7 @@
 #include "auth.h"
 #include "http/server.h"
 #include "log.h"
+#include "machines_cmd.h"
 #include "routes/routes.h"
 
 namespace wardwatch::collector {
@@ -94,14 +95,25 @@ int RunServe(int argc, const char* const* argv) {
   options.address = config.listen_address;
   options.port = config.listen_port;
   options.max_body_bytes = config.max_body_bytes;
-  http::Server server(ioc, router, {config.enroll_token, config.api_token, &fleet}, options);
+  options.tls_cert = config.tls_cert;
+  options.tls_key = config.tls_key;
+  options.tls_client_ca = config.tls_client_ca;
+  RevocationWatch revocations(config.data_dir, **store, fleet);
+  http::Server server(
+      ioc, router,
+      {config.enroll_token, config.api_token, &fleet, [&revocations] { revocations.Check(); }},
+      options);
   auto port = server.Listen();
   if (!port) {
     LogError(port.error());
     return 1;
   }
   server.Start();
-  LogInfo("listening on " + config.listen_address + ":" + std::to_string(*port) + " with " +
+  LogInfo(std::string("listening (") +
+          (config.tls_cert.empty()        ? "HTTP"
+           : config.tls_client_ca.empty() ? "HTTPS"
+                                          : "HTTPS, mTLS") +
+          ") on " + config.listen_address + ":" + std::to_string(*port) + " with " +
           std::to_string(config.threads) + " thread(s); data in " + (*store)->path() + "; " +
           std::to_string(fleet.active_machines()) +
           " machine(s) enrolled; routes: " + std::to_string(router.routes().size()));

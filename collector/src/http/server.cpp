@@ -4,10 +4,13 @@
 #include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <limits>
+#include <type_traits>
 
 #include "auth.h"
 #include "fleet.h"
@@ -23,6 +26,7 @@ struct Server::Shared {
   const Router& router;
   Credentials credentials;
   ServerOptions options;
+  std::unique_ptr<net::ssl::context> tls;  // set by Listen() when options.tls_cert is given
 };
 
 namespace {
@@ -60,6 +64,7 @@ std::optional<Response> Authenticate(const Route& route, const RequestHeader& he
       if (!auth::SecretMatches(token, creds.api_token)) return Unauthorized("invalid api token");
       return std::nullopt;
     case AuthKind::kMachineToken: {
+      if (creds.before_machine_auth) creds.before_machine_auth();
       auto id = creds.fleet != nullptr ? creds.fleet->Authenticate(token) : std::nullopt;
       if (!id) return Unauthorized("unknown or revoked machine token");
       machine_id = std::move(*id);
@@ -71,23 +76,62 @@ std::optional<Response> Authenticate(const Route& route, const RequestHeader& he
   return std::nullopt;
 }
 
-class Session : public std::enable_shared_from_this<Session> {
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+// One connection; Stream is beast::tcp_stream (plain HTTP) or TlsStream (TLS, handshake first).
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+  using std::enable_shared_from_this<Session<Stream>>::shared_from_this;
+
  public:
   Session(tcp::socket&& socket, std::shared_ptr<const Server::Shared> shared)
-      : stream_(std::move(socket)), shared_(std::move(shared)) {}
+      : stream_(MakeStream(std::move(socket), *shared)), shared_(std::move(shared)) {}
 
   void Run() {
-    net::dispatch(stream_.get_executor(),
-                  beast::bind_front_handler(&Session::ReadHeader, shared_from_this()));
+    if constexpr (kTls) {
+      net::dispatch(stream_.get_executor(),
+                    beast::bind_front_handler(&Session::Handshake, shared_from_this()));
+    } else {
+      net::dispatch(stream_.get_executor(),
+                    beast::bind_front_handler(&Session::ReadHeader, shared_from_this()));
+    }
   }
 
  private:
+  static Stream MakeStream(tcp::socket&& socket, const Server::Shared& shared) {
+    if constexpr (kTls) {
+      return Stream(std::move(socket), *shared.tls);
+    } else {
+      return Stream(std::move(socket));
+    }
+  }
+
   const ServerOptions& opts() const { return shared_->options; }
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
 
   std::string Peer() {
     beast::error_code ec;
-    auto ep = stream_.socket().remote_endpoint(ec);
+    auto ep = lowest().socket().remote_endpoint(ec);
     return ec ? std::string("?") : ep.address().to_string() + ":" + std::to_string(ep.port());
+  }
+
+  void Handshake() {
+    if constexpr (kTls) {
+      lowest().expires_after(opts().handshake_timeout);
+      stream_.async_handshake(
+          net::ssl::stream_base::server, [self = shared_from_this()](beast::error_code ec) {
+            if (ec) {
+              // The usual cause is a client speaking plain HTTP to this port ("http request").
+              LogWarn("tls: handshake with " + self->Peer() + " failed: " + ec.message() +
+                      (ec.message().find("http request") != std::string::npos
+                           ? " (plain HTTP sent to the TLS port; the client must use https://)"
+                           : ""));
+              return self->Close();
+            }
+            self->ReadHeader();
+          });
+    }
   }
 
   void ReadHeader() {
@@ -100,7 +144,7 @@ class Session : public std::enable_shared_from_this<Session> {
     header_parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     route_ = nullptr;
     // A fresh connection must send its header promptly; a kept-alive one may idle first.
-    stream_.expires_after(first_request_ ? opts().header_timeout : opts().idle_timeout);
+    lowest().expires_after(first_request_ ? opts().header_timeout : opts().idle_timeout);
     first_request_ = false;
     bhttp::async_read_header(stream_, buffer_, *header_parser_,
                              beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
@@ -163,7 +207,7 @@ class Session : public std::enable_shared_from_this<Session> {
       // Authenticated: now invite the body (curl waits for this before sending it).
       continue_ =
           std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, version_);
-      stream_.expires_after(opts().body_timeout);
+      lowest().expires_after(opts().body_timeout);
       bhttp::async_write(stream_, *continue_,
                          [self = shared_from_this()](beast::error_code wec, std::size_t) {
                            if (wec) return self->Close();
@@ -175,7 +219,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void ReadBody() {
-    stream_.expires_after(opts().body_timeout);
+    lowest().expires_after(opts().body_timeout);
     bhttp::async_read(stream_, buffer_, *body_parser_,
                       beast::bind_front_handler(&Session::OnBody, shared_from_this()));
   }
@@ -197,7 +241,7 @@ class Session : public std::enable_shared_from_this<Session> {
       }
       return Close();
     }
-    stream_.expires_never();  // the handler may wait for the store; the write sets a new timer
+    lowest().expires_never();  // the handler may wait for the store; the write sets a new timer
     ctx_.message = body_parser_->release();
     body_parser_.reset();
     ctx_.params = std::move(params_);
@@ -231,7 +275,7 @@ class Session : public std::enable_shared_from_this<Session> {
     res.set(bhttp::field::server, "wardwatch-collector");
     res.prepare_payload();
     response_ = std::make_shared<Response>(std::move(res));
-    stream_.expires_after(opts().body_timeout);
+    lowest().expires_after(opts().body_timeout);
     bhttp::async_write(stream_, *response_,
                        [self = shared_from_this()](beast::error_code ec, std::size_t) {
                          if (ec) return self->Close();
@@ -247,9 +291,9 @@ class Session : public std::enable_shared_from_this<Session> {
   // than a reset caused by its unread body.
   void Linger() {
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
     if (ec) return Close();
-    stream_.expires_after(kLingerTime);
+    lowest().expires_after(kLingerTime);
     Drain();
   }
 
@@ -264,11 +308,11 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Close() {
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream_.close();
+    lowest().socket().shutdown(tcp::socket::shutdown_both, ec);
+    lowest().close();
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   std::shared_ptr<const Server::Shared> shared_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::empty_body>> header_parser_;
@@ -294,13 +338,51 @@ Server::Server(net::io_context& ioc, const Router& router, Credentials credentia
                ServerOptions options)
     : ioc_(ioc),
       acceptor_(net::make_strand(ioc)),
-      shared_(
-          std::make_shared<Shared>(Shared{router, std::move(credentials), std::move(options)})) {}
+      shared_(std::make_shared<Shared>(
+          Shared{router, std::move(credentials), std::move(options), nullptr})) {}
 
 Server::~Server() = default;
 
+namespace {
+
+// TLS 1.2 or newer only, the server's certificate chain and key, and with a client CA the
+// requirement that clients present a certificate it signed.
+Result<std::unique_ptr<net::ssl::context>> MakeTlsContext(const ServerOptions& o) {
+  if (o.tls_key.empty()) return MakeError("--tls-cert needs --tls-key");
+  auto ctx = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+  beast::error_code ec;
+  ctx->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                       net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                       net::ssl::context::no_tlsv1_1 | net::ssl::context::single_dh_use,
+                   ec);
+  if (ec) return MakeError("cannot configure TLS: " + ec.message());
+  if (ctx->use_certificate_chain_file(o.tls_cert, ec); ec) {
+    return MakeError("--tls-cert " + o.tls_cert +
+                     ": cannot load the certificate chain: " + ec.message());
+  }
+  if (ctx->use_private_key_file(o.tls_key, net::ssl::context::pem, ec); ec) {
+    return MakeError("--tls-key " + o.tls_key + ": cannot load the private key: " + ec.message());
+  }
+  if (!o.tls_client_ca.empty()) {
+    if (ctx->load_verify_file(o.tls_client_ca, ec); ec) {
+      return MakeError("--tls-client-ca " + o.tls_client_ca + ": cannot load: " + ec.message());
+    }
+    ctx->set_verify_mode(net::ssl::verify_peer | net::ssl::verify_fail_if_no_peer_cert);
+  }
+  return ctx;
+}
+
+}  // namespace
+
 Result<std::uint16_t> Server::Listen() {
   beast::error_code ec;
+  if (!shared_->options.tls_cert.empty() && !shared_->tls) {
+    auto tls = MakeTlsContext(shared_->options);
+    if (!tls) return MakeError(tls.error());
+    shared_->tls = std::move(*tls);
+  } else if (shared_->options.tls_cert.empty() && !shared_->options.tls_client_ca.empty()) {
+    return MakeError("--tls-client-ca needs --tls-cert and --tls-key");
+  }
   const auto address = net::ip::make_address(shared_->options.address, ec);
   if (ec)
     return MakeError("invalid listen address \"" + shared_->options.address +
@@ -337,7 +419,11 @@ void Server::Accept() {
     if (ec) {
       LogWarn("http: accept failed: " + ec.message());
     } else {
-      std::make_shared<Session>(std::move(socket), shared_)->Run();
+      if (shared_->tls) {
+        std::make_shared<Session<TlsStream>>(std::move(socket), shared_)->Run();
+      } else {
+        std::make_shared<Session<beast::tcp_stream>>(std::move(socket), shared_)->Run();
+      }
     }
     Accept();
   });

@@ -6,6 +6,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,6 +28,12 @@ struct ServerOptions {
   std::chrono::seconds header_timeout{10};
   std::chrono::seconds body_timeout{30};
   std::chrono::seconds idle_timeout{30};
+  // TLS (1.2+) when tls_cert is set; with tls_client_ca, clients must present a certificate
+  // signed by that CA (mTLS). Empty: plain HTTP.
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_client_ca;
+  std::chrono::seconds handshake_timeout{10};
 };
 
 // Secrets the server checks per route kind. An empty enroll token refuses enrollment (403).
@@ -34,6 +41,8 @@ struct Credentials {
   std::string enroll_token;
   std::string api_token;
   const Fleet* fleet = nullptr;
+  // Called before a machine token is checked (picks up revocations made by the CLI).
+  std::function<void()> before_machine_auth;
 };
 
 class Server {

@@ -205,12 +205,14 @@ void DrawNetwork(const ConsoleModel& model, ViewState& state, UiActions& /*actio
     ImGui::PushStyleColor(ImGuiCol_Text, c);
     ImGui::TextWrapped("%s", text.empty() ? v.kind.c_str() : text.c_str());
     ImGui::PopStyleColor();
-    ImGui::TextDisabled(
-        "%s %s   %s %s   %s %s", Tr(lang, Str::kCapacity),
-        FormatMbps(std::isnan(v.current_mbps) ? model.network->capacity_down_mbps : v.current_mbps)
-            .c_str(),
-        Tr(lang, Str::kRequired), FormatMbps(v.required_mbps).c_str(), Tr(lang, Str::kPlan),
-        FormatMbps(v.recommended_plan_mbps).c_str());
+    double current = v.current_mbps;
+    if (std::isnan(current)) current = model.network->capacity_down_mbps;
+    if (std::isnan(current) && model.heatmap) current = model.heatmap->capacity_down_mbps;
+    ImGui::TextDisabled("%s %s   %s %s   %s %s   %s %s %s", Tr(lang, Str::kCapacity),
+                        FormatMbps(current).c_str(), Tr(lang, Str::kPeakDemand),
+                        FormatMbps(v.peak_demand_mbps).c_str(), Tr(lang, Str::kRequired),
+                        FormatMbps(v.required_mbps).c_str(), Tr(lang, Str::kPlan),
+                        FormatMbps(v.recommended_plan_mbps).c_str(), v.plan_name.c_str());
   } else {
     const std::string& err = model.EndpointError("/api/v1/network/bottlenecks");
     ImGui::TextDisabled("%s", err.empty() ? Tr(lang, Str::kLoading) : err.c_str());

@@ -9,12 +9,15 @@
 
 namespace wardwatch::collector {
 
+class AnalyticsEngine;
+
 struct App {
   const Config& config;
   Store& store;
   Fleet& fleet;
   SelfMetrics& metrics;
   MetricsPage& page;
+  AnalyticsEngine* analytics = nullptr;  // analytics/engine.h; null when not running
 };
 
 }  // namespace wardwatch::collector

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "machines_cmd.h"
+#include "analytics/import_meta.h"
 #include "serve.h"
 
 namespace {
@@ -17,6 +18,7 @@ struct Subcommand {
 // Later work adds lines here: {"report", RunReport, ...}, {"machines", RunMachines, ...}.
 constexpr Subcommand kSubcommands[] = {
     {"serve", wardwatch::collector::RunServe, "run the server (the default)"},
+    {"import-meta", wardwatch::collector::RunImportMeta, "import machine metadata from CSV"},
     {"machines", wardwatch::collector::RunMachines, "list enrolled machines, revoke one"},
 };
 

@@ -76,6 +76,7 @@ std::string MetricsPage::Render() {
     body = cached_fleet_text_;
   }
   body += expose::Serialize(self_.Collect(fleet_.active_machines(), site_));
+  if (extra) body += extra();
   return body;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -24,6 +25,8 @@ class MetricsPage {
   // For tests and logs: how often the fleet part / a single machine was serialized.
   std::uint64_t renders() const { return renders_; }
   std::uint64_t machine_renders() const { return machine_renders_; }
+  // Appended to every page (the analytics series, expose/analytics.cpp).
+  std::function<std::string()> extra;
 
   // One machine's samples grouped by family: (family name, its sample lines).
   struct MachineBlocks {

@@ -58,6 +58,10 @@ Result<ParsedArgs> ParseServeArgs(int argc, const char* const* argv) {
        "HTTP worker threads")
       ("ingest-queue", po::value<std::size_t>(&c.queue_capacity)->default_value(c.queue_capacity),
        "reports waiting for the database writer before ingest answers 503")
+      ("site-config", po::value<std::string>(&c.site_config)->default_value("")->value_name("FILE"),
+       "analytics site configuration (uplink, office hours, prices); default DATA_DIR/site.json")
+      ("raw-retention-days", po::value<int>(&c.raw_retention_days)->default_value(c.raw_retention_days),
+       "days raw reports are kept (hourly rollups are kept 400 days)")
       ("tls-cert", po::value<std::string>(&c.tls_cert)->value_name("FILE"),
        "serve HTTPS (TLS 1.2+) with this PEM certificate chain; needs --tls-key")
       ("tls-key", po::value<std::string>(&c.tls_key)->value_name("FILE"),
@@ -96,6 +100,7 @@ Result<ParsedArgs> ParseServeArgs(int argc, const char* const* argv) {
   if (c.threads < 1 || c.threads > 64) return MakeError("--threads must be between 1 and 64");
   if (c.max_body_bytes < 1024) return MakeError("--max-body-bytes must be at least 1024");
   if (c.queue_capacity < 1) return MakeError("--ingest-queue must be at least 1");
+  if (c.raw_retention_days < 1) return MakeError("--raw-retention-days must be at least 1");
   for (char ch : c.site) {
     if (static_cast<unsigned char>(ch) < 0x20) {
       return MakeError("--site must not contain control characters");

@@ -14,7 +14,9 @@
 #include <iostream>
 #include <thread>
 
+#include "analytics/engine.h"
 #include "app.h"
+#include "expose/analytics.h"
 #include "auth.h"
 #include "http/server.h"
 #include "log.h"
@@ -87,6 +89,19 @@ int RunServe(int argc, const char* const* argv) {
   SelfMetrics metrics;
   MetricsPage page(fleet, metrics, config.site);
   App app{config, **store, fleet, metrics, page};
+  auto site = LoadSiteConfig(config.data_dir, config.site_config);
+  if (!site) {
+    LogError(site.error());
+    return 1;
+  }
+  auto analytics = AnalyticsEngine::Open(
+      {config.data_dir, (*store)->path(), *site, config.raw_retention_days}, fleet);
+  if (!analytics) {
+    LogError(analytics.error());
+    return 1;
+  }
+  app.analytics = analytics->get();
+  page.extra = [&app, &config] { return expose::ExposeAnalytics(*app.analytics, config.site); };
   http::Router router;
   routes::AddAllRoutes(router, app);
 
@@ -131,6 +146,7 @@ int RunServe(int argc, const char* const* argv) {
   ioc.run();
   for (auto& t : workers) t.join();
   (*store)->Stop();  // finishes queued writes before exit
+  (*analytics)->Stop();
   LogInfo("stopped");
   return 0;
 }

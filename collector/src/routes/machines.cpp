@@ -28,19 +28,20 @@ void AddMachineRoutes(http::Router& router, App& app) {
               .handler = [&app](http::RequestContext&, http::Responder respond) {
                 auto list = nlohmann::json::array();
                 for (const auto& m : app.fleet.Snapshot()) list.push_back(Describe(m));
+                AnnotateMachines(app, list);
                 respond(http::JsonResponse(http::bhttp::status::ok, {{"machines", list}}));
               }});
   router.Add({.method = http::bhttp::verb::get,
               .pattern = "/api/v1/machines/{id}",
               .auth = http::AuthKind::kApiToken,
               .handler = [&app](http::RequestContext& ctx, http::Responder respond) {
-                const std::string& id = ctx.params.find("id")->second;
+                const std::string id = ctx.params.find("id")->second;
                 auto m = app.fleet.Find(id);
                 if (!m) {
                   respond(http::JsonError(http::bhttp::status::not_found, "no machine " + id));
                   return;
                 }
-                respond(http::JsonResponse(http::bhttp::status::ok, Describe(*m)));
+                RespondMachineDetail(app, ctx, Describe(*m), std::move(respond));
               }});
 }
 

@@ -2,6 +2,7 @@
 #include <boost/beast/core/string.hpp>
 #include <chrono>
 
+#include "analytics/engine.h"
 #include "gzip.h"
 #include "log.h"
 #include "routes/routes.h"
@@ -124,6 +125,7 @@ void AddReportRoutes(http::Router& router, App& app) {
               const bool stored = outcome == IngestOutcome::kStored;
               if (stored) {
                 app.fleet.Stored(report, received);
+                if (app.analytics != nullptr) app.analytics->Ingest(report);
                 app.metrics.Stored();
               } else {
                 app.metrics.Duplicate();

@@ -10,6 +10,7 @@ constexpr RouteModule kModules[] = {
     {"machines", AddMachineRoutes},
     {"exporter", AddExporterRoutes},
     {"speedtest", AddSpeedtestRoutes},
+    {"analytics", AddAnalyticsRoutes},
 };
 
 }  // namespace

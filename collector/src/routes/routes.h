@@ -19,6 +19,11 @@ void AddReportRoutes(http::Router& router, App& app);    // reports.cpp
 void AddMachineRoutes(http::Router& router, App& app);   // machines.cpp
 void AddExporterRoutes(http::Router& router, App& app);  // exporter.cpp: /metrics, /healthz
 void AddSpeedtestRoutes(http::Router& router, App& app);  // speedtest.cpp: LAN speed test
+void AddAnalyticsRoutes(http::Router& router, App& app);  // analytics.cpp: findings, network
+// analytics.cpp: what /api/v1/machines and /api/v1/machines/{id} add from the analytics.
+void AnnotateMachines(App& app, nlohmann::json& machines);
+void RespondMachineDetail(App& app, http::RequestContext& ctx, nlohmann::json base,
+                          http::Responder respond);
 
 std::span<const RouteModule> RouteModules();
 void AddAllRoutes(http::Router& router, App& app);

@@ -50,6 +50,8 @@ Status Agent::Init() {
     http.connect_timeout_seconds = options_.connect_timeout_seconds;
     http.request_timeout_seconds = options_.request_timeout_seconds;
     http.ca_file = options_.ca_file;
+    http.client_cert = options_.client_cert;
+    http.client_key = options_.client_key;
     client_ = std::make_unique<CollectorClient>(options_.collector_url, options_.enroll_token,
                                                 state_, NewHttpClient(http));
     SpoolLimits limits;

@@ -28,6 +28,8 @@ struct HttpClientOptions {
   double connect_timeout_seconds = 5;
   double request_timeout_seconds = 30;
   std::string ca_file;
+  std::string client_cert;  // PEM client certificate for collectors that require mTLS
+  std::string client_key;   // its PEM private key
 };
 
 class HttpClient {

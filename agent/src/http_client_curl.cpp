@@ -75,6 +75,14 @@ class CurlHttpClient : public HttpClient {
     curl_easy_setopt(c, CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     if (!options_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, options_.ca_file.c_str());
+    if (!options_.client_cert.empty()) {
+      curl_easy_setopt(c, CURLOPT_SSLCERT, options_.client_cert.c_str());
+      curl_easy_setopt(c, CURLOPT_SSLCERTTYPE, "PEM");
+    }
+    if (!options_.client_key.empty()) {
+      curl_easy_setopt(c, CURLOPT_SSLKEY, options_.client_key.c_str());
+      curl_easy_setopt(c, CURLOPT_SSLKEYTYPE, "PEM");
+    }
     if (req.method == "POST" || req.method == "PUT") {
       curl_easy_setopt(c, CURLOPT_POSTFIELDS, req.body.data());
       curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
@@ -86,6 +94,13 @@ class CurlHttpClient : public HttpClient {
     if (rc != CURLE_OK) {
       std::string why = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);
       while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+      // A TLS collector closes a plain-HTTP connection without an answer: say so.
+      if (req.url.rfind("http://", 0) == 0 &&
+          (rc == CURLE_GOT_NOTHING || rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR)) {
+        why +=
+            " (the collector closed the connection without an HTTP answer; if it serves "
+            "TLS, use an https:// URL for --collector)";
+      }
       return MakeError("cannot reach collector at " + req.url + ": " + why);
     }
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);

@@ -57,6 +57,8 @@ ParsedOptions ParseOptions(int argc, const char* const* argv, std::ostream& out)
       ("backoff-base", po::value(&o.backoff_base_seconds)->default_value(o.backoff_base_seconds), "first retry delay in seconds (exponential, full jitter)")
       ("backoff-cap", po::value(&o.backoff_cap_seconds)->default_value(o.backoff_cap_seconds), "longest retry delay in seconds")
       ("ca-file", po::value(&o.ca_file), "CA certificate (PEM) that signed the collector's TLS certificate; default: system store")
+      ("client-cert", po::value(&o.client_cert), "client certificate (PEM) for a collector that requires mTLS; needs --client-key")
+      ("client-key", po::value(&o.client_key), "private key (PEM) of --client-cert")
       ("probe", po::value(&o.probes)->composing(), "probe target NAME=URL (repeatable): http(s)://host[:port]/path, tcp://host:port, dns://[server[:port]]/name; default: the collector only")
       ("probe-count", po::value(&o.probe_count)->default_value(o.probe_count), "probes per target per interval, at random offsets")
       ("probe-timeout", po::value(&o.probe_timeout_seconds)->default_value(o.probe_timeout_seconds), "seconds before a probe counts as failed")
@@ -128,6 +130,12 @@ ParsedOptions ParseOptions(int argc, const char* const* argv, std::ostream& out)
   }
   if (o.interval_seconds < 1 || o.interval_seconds > 86400) {
     out << "wardwatch-agent: --interval must be between 1 and 86400 seconds\n";
+    parsed.exit_now = true;
+    parsed.exit_code = 2;
+    return parsed;
+  }
+  if (o.client_cert.empty() != o.client_key.empty()) {
+    out << "wardwatch-agent: --client-cert and --client-key go together\n";
     parsed.exit_now = true;
     parsed.exit_code = 2;
     return parsed;

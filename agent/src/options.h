@@ -29,6 +29,8 @@ struct AgentOptions {
   double connect_timeout_seconds = 5;
   double request_timeout_seconds = 30;
   std::string ca_file;
+  std::string client_cert;  // PEM; for collectors started with --tls-client-ca (mTLS)
+  std::string client_key;
   std::string config_file;
   // Spool (see docs/delivery.md): bounded by bytes and age; oldest records go first.
   std::uint64_t spool_max_bytes = 50ull << 20;

@@ -104,8 +104,10 @@ std::vector<SpoolRecord> Spool::DecodeSegment(const std::string& bytes, std::uin
       }
     }
     // Not a valid record here: count one corrupt record per run of garbage, then resync on
-    // the next magic.
-    if (!in_garbage && corrupt != nullptr) ++*corrupt;
+    // the next magic. A damaged record that still starts with the magic is one record lost
+    // even right after another damaged one (two adjacent bad records count 2, not 1).
+    const bool damaged_record = header_fits && std::memcmp(bytes.data() + at, kMagic, 4) == 0;
+    if ((!in_garbage || damaged_record) && corrupt != nullptr) ++*corrupt;
     in_garbage = true;
     ++at;
   }

@@ -127,6 +127,26 @@ TEST_CASE("bit flips and a torn tail are skipped, counted once, and the rest del
   CHECK(again.pending_records() == 4);
 }
 
+TEST_CASE("two adjacent damaged records count as two") {
+  const auto dir = FreshDir("adjacent");
+  {
+    Spool s(dir, {});
+    REQUIRE(s.Open(0).ok());
+    for (std::uint64_t q = 1; q <= 5; ++q) REQUIRE(s.Append(q, q, Payload(q), q).ok());
+  }
+  auto segs = Segments(dir);
+  REQUIRE(segs.size() == 1);
+  auto bytes = *ReadFile(segs[0]);
+  const std::size_t rec = Spool::EncodeRecord({1, 1, Payload(1)}).size();
+  bytes[rec * 1 + 30] ^= 0x01;  // record 2's payload
+  bytes[rec * 2 + 30] ^= 0x01;  // record 3's payload
+  std::ofstream(segs[0], std::ios::binary | std::ios::trunc) << bytes;
+  Spool s(dir, {});
+  REQUIRE(s.Open(100).ok());
+  CHECK(PendingSequences(s) == std::vector<std::uint64_t>{1, 4, 5});
+  CHECK(s.counters().corrupt == 2);
+}
+
 TEST_CASE("garbage files never stop the spool from opening") {
   const auto dir = FreshDir("garbage");
   fs::create_directories(dir);

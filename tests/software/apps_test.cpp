@@ -1,0 +1,227 @@
+// Application names (table-driven) and usage metering over two fixture /proc sweeps.
+#include "collectors/apps.h"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+using namespace wardwatch::agent;
+using wardwatch::schema::AppUsage;
+
+TEST_CASE("AppNameFor: known office applications and fallbacks") {
+  struct Case {
+    const char* exe;
+    const char* comm;
+    const char* app;
+  };
+  const Case cases[] = {
+      {"/opt/google/chrome/chrome", "chrome", "Google Chrome"},
+      {"/opt/google/chrome/chrome_crashpad_handler", "chrome_crashpad", "Google Chrome"},
+      {"/usr/lib/chromium/chromium", "chromium", "Chromium"},
+      {"/usr/lib/firefox-esr/firefox-esr", "Web Content", "Firefox"},
+      {"/snap/firefox/3600/usr/lib/firefox/firefox", "firefox", "Firefox"},
+      {"/opt/microsoft/msedge/msedge", "msedge", "Microsoft Edge"},
+      {"/opt/coccoc/browser/coccoc", "coccoc", "Cốc Cốc"},
+      {"/usr/lib/libreoffice/program/soffice.bin", "soffice.bin", "LibreOffice"},
+      {"/opt/libreoffice7.6/program/soffice.bin", "soffice.bin", "LibreOffice"},
+      {"/opt/kingsoft/wps-office/office6/wps", "wps", "WPS Writer"},
+      {"/opt/kingsoft/wps-office/office6/et", "et", "WPS Spreadsheets"},
+      {"/opt/kingsoft/wps-office/office6/wpp", "wpp", "WPS Presentation"},
+      {"/opt/kingsoft/wps-office/office6/wpspdf", "wpspdf", "WPS PDF"},
+      {"/opt/kingsoft/wps-office/office6/wpscloudsvr", "wpscloudsvr", "WPS Office"},
+      {"/usr/lib/wine/wine64-preloader", "WINWORD.EXE", "Microsoft Word"},
+      {"/usr/lib/wine/wine-preloader", "EXCEL.EXE", "Microsoft Excel"},
+      {"/usr/bin/wine64", "HTKK.exe", "HTKK"},
+      {"/usr/bin/wine", "iTaxViewer.exe", "iTaxViewer"},
+      {"/usr/lib/wine/wine64-preloader", "FoxitPDFReader.", "Foxit PDF Reader"},
+      {"/usr/lib/wine/wine64-preloader", "Zalo.exe", "Zalo"},
+      {"/usr/lib/wine/wine64-preloader", "notepad.exe", "Wine: notepad.exe"},
+      {"/opt/foxitsoftware/foxitreader/FoxitReader", "FoxitReader", "Foxit PDF Reader"},
+      {"/usr/bin/evince", "evince", "Evince"},
+      {"/usr/bin/okular", "okular", "Okular"},
+      {"/opt/zalo/zalo", "zalo", "Zalo"},
+      {"/opt/zoom/zoom", "zoom", "Zoom"},
+      {"/usr/bin/teams-for-linux", "teams-for-linux", "Microsoft Teams"},
+      {"/usr/share/skypeforlinux/skypeforlinux", "skypeforlinux", "Skype"},
+      {"/opt/VNPT-CA/vnpt-ca-plugin", "vnpt-ca-plugin", "VNPT-CA"},
+      {"/opt/viettel-ca/ViettelCA", "ViettelCA", "Viettel-CA"},
+      {"/opt/BkavCA/BkavCASigner", "BkavCASigner", "BkavCA"},
+      {"/usr/lib/ibus/ibus-engine-unikey", "ibus-engine-uni", "UniKey"},
+      {"/usr/lib/ibus/ibus-engine-bamboo", "ibus-engine-bam", "Bamboo"},
+      {"/usr/bin/python3.11", "python3", "python3.11"},  // unknown: executable name
+      {"/opt/weird app/my (weird) app", "my (weird) app", "my (weird) app"},
+      {"", "chrome", "Google Chrome"},  // link unreadable: comm
+      {"", "systemd", "systemd"},
+      {"", "", "unknown"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.exe);
+    CAPTURE(c.comm);
+    CHECK(AppNameFor(c.exe, c.comm) == c.app);
+  }
+}
+
+TEST_CASE("every known-app row is lower case (patterns compare case-insensitively)") {
+  for (const auto& k : KnownApps()) {
+    CAPTURE(k.pattern);
+    CHECK(std::none_of(k.pattern.begin(), k.pattern.end(),
+                       [](char c) { return c >= 'A' && c <= 'Z'; }));
+  }
+}
+
+namespace {
+
+constexpr double kBoot = 1764300000;
+constexpr double kT0 = kBoot + 3600, kT1 = kBoot + 3660;
+
+ProcessSweep Sweep(const char* tree, double now) {
+  SweepOptions o;
+  o.boot_time = kBoot;
+  o.ticks_per_second = 100;
+  o.page_size = 4096;
+  auto s = SweepProcesses(std::string(WARDWATCH_FIXTURES "/software/") + tree, o, now);
+  REQUIRE(s.ok());
+  return *s;
+}
+
+const AppUsage* Find(const wardwatch::schema::SoftwareSection& s, const std::string& app) {
+  for (const auto& a : s.apps) {
+    if (a.app == app) return &a;
+  }
+  return nullptr;
+}
+
+AppsConfig AllDayOffice() {
+  AppsConfig c;
+  auto h = ParseOfficeHours("Mon-Sun 00:00-24:00", 420);
+  REQUIRE(h.ok());
+  c.office = *h;
+  c.top_n = 100;
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("UsageMeter: deltas between two sweeps") {
+  UsageMeter m(AllDayOffice());
+  m.Observe(Sweep("proc_t0", kT0), {});
+  auto first = m.TakeInterval();
+  CHECK(first.interval_seconds == 0);  // a baseline only: no deltas yet
+  REQUIRE(Find(first, "Firefox"));
+  CHECK(Find(first, "Firefox")->instances == 2);
+  CHECK(Find(first, "Firefox")->cpu_seconds == 0);
+
+  m.Observe(Sweep("proc_t1", kT1), {});
+  auto s = m.TakeInterval();
+  CHECK(s.interval_seconds == doctest::Approx(60));
+  CHECK(s.process_count == 8);
+  struct Want {
+    const char* app;
+    std::uint32_t instances;
+    std::uint64_t starts;
+    double cpu, running;
+  };
+  const Want wants[] = {
+      {"Firefox", 1, 0, 3.0, 60},         // 6 s -> 9 s; its child exited (pid 101 reused)
+      {"Evince", 1, 1, 0.2, 10},          // pid 101 again, new start time: a new process
+      {"my (weird) app", 1, 0, 0.5, 60},  // name with spaces and parentheses
+      {"Google Chrome", 1, 0, 2.0, 60},   // executable replaced while running
+      {"LibreOffice", 1, 1, 4.0, 30},     // started 30 s before the sweep
+      {"Microsoft Word", 1, 1, 1.0, 40},  // under Wine
+      {"sshd", 1, 0, 0.0, 60},            // missed at t0: its past CPU is not invented
+      {"systemd", 1, 0, 0.1, 60},         // exe unreadable: named from comm
+  };
+  for (const auto& w : wants) {
+    CAPTURE(w.app);
+    const AppUsage* a = Find(s, w.app);
+    REQUIRE(a);
+    CHECK(a->instances == w.instances);
+    CHECK(a->starts == w.starts);
+    CHECK(a->cpu_seconds == doctest::Approx(w.cpu));
+    CHECK(a->running_seconds == doctest::Approx(w.running));
+    CHECK(a->office_running_seconds == doctest::Approx(w.running));  // office all day
+    CHECK(a->foreground_seconds == 0);
+  }
+  const AppUsage* weird = Find(s, "my (weird) app");
+  CHECK(weird->rss_peak_bytes == 4000ull * 4096);
+  CHECK(weird->rss_avg_bytes == 4000ull * 4096);
+  // Ranked by CPU when nobody has the focus: LibreOffice first.
+  CHECK(s.apps.front().app == "LibreOffice");
+  CHECK_FALSE(s.foreground_available);
+}
+
+TEST_CASE("UsageMeter: RSS peak and average over several sweeps in one interval") {
+  UsageMeter m(AllDayOffice());
+  m.Observe(Sweep("proc_t0", kT0), {});
+  m.Observe(Sweep("proc_t1", kT1), {});
+  auto s = m.TakeInterval();
+  const AppUsage* weird = Find(s, "my (weird) app");
+  REQUIRE(weird);
+  CHECK(weird->rss_peak_bytes == 4000ull * 4096);
+  CHECK(weird->rss_avg_bytes == 3000ull * 4096);
+  // A zombie is not a running instance; its app had no live process at all.
+  const AppUsage* zombie = Find(s, "defunct kid");
+  REQUIRE(zombie);
+  CHECK(zombie->instances == 0);
+  CHECK(zombie->running_seconds == 0);
+  CHECK(s.interval_seconds == doctest::Approx(60));
+}
+
+TEST_CASE("UsageMeter: foreground time minus idle, office split") {
+  AppsConfig c = AllDayOffice();
+  UsageMeter m(c);
+  ForegroundSample fg;
+  fg.available = true;
+  fg.pid = 100;  // Firefox
+  fg.idle_seconds = 0;
+  m.Observe(Sweep("proc_t0", kT0), fg);
+  (void)m.TakeInterval();
+  fg.idle_seconds = 20;
+  m.Observe(Sweep("proc_t1", kT1), fg);
+  auto s = m.TakeInterval();
+  CHECK(s.foreground_available);
+  REQUIRE(s.user_idle_seconds);
+  CHECK(*s.user_idle_seconds == 20);
+  REQUIRE(Find(s, "Firefox"));
+  CHECK(Find(s, "Firefox")->foreground_seconds == doctest::Approx(40));
+  CHECK(Find(s, "Firefox")->office_foreground_seconds == doctest::Approx(40));
+  CHECK(s.apps.front().app == "Firefox");  // the focused app ranks first
+
+  // Idle longer than the gap: no foreground time at all.
+  fg.idle_seconds = 600;
+  ProcessSweep later = Sweep("proc_t1", kT1 + 60);
+  m.Observe(later, fg);
+  auto idle = m.TakeInterval();
+  REQUIRE(Find(idle, "Firefox"));
+  CHECK(Find(idle, "Firefox")->foreground_seconds == 0);
+  CHECK(Find(idle, "Firefox")->running_seconds == doctest::Approx(60));
+}
+
+TEST_CASE("UsageMeter: office hours outside, long gaps, top-N and deny list") {
+  AppsConfig c;
+  auto never = ParseOfficeHours("Sun 00:00-00:01", 420);
+  REQUIRE(never.ok());
+  c.office = *never;
+  c.top_n = 2;
+  c.deny = {"google chrome"};  // case-insensitive
+  c.max_gap_seconds = 30;
+  UsageMeter m(c);
+  m.Observe(Sweep("proc_t0", kT0), {});
+  (void)m.TakeInterval();
+  m.Observe(Sweep("proc_t1", kT1), {});  // 60 s gap > 30 s: CPU yes, running time no
+  auto s = m.TakeInterval();
+  REQUIRE(s.apps.size() == 3);
+  CHECK(s.apps[0].app == "LibreOffice");
+  CHECK(s.apps[1].app == "Firefox");
+  CHECK(s.apps[2].app == "other");
+  double total_cpu = 0;
+  for (const auto& a : s.apps) {
+    total_cpu += a.cpu_seconds;
+    CHECK(a.running_seconds == 0);
+    CHECK(a.office_running_seconds == 0);
+    CHECK(a.app != "Google Chrome");
+  }
+  // Nothing is lost by folding: 3 + 0.2 + 0.5 + 2 + 4 + 1 + 0 + 0.1
+  CHECK(total_cpu == doctest::Approx(10.8));
+  CHECK(s.apps[2].instances == 6);
+}

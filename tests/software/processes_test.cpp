@@ -1,0 +1,123 @@
+// /proc/PID/stat parsing (table-driven) and a sweep over the fixture /proc tree.
+#include "collectors/processes.h"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+using namespace wardwatch::agent;
+
+namespace {
+
+std::string Tail() {
+  // ppid .. rss and beyond: fields (4)..(52) with utime=11 stime=22 starttime=333 rss=44.
+  return " 1 1 1 0 -1 4194560 0 0 0 0 11 22 0 0 20 0 1 0 333 1000 44 18446744073709551615 0 0 "
+         "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n";
+}
+
+}  // namespace
+
+TEST_CASE("ParseProcPidStat: names with spaces and parentheses") {
+  struct Case {
+    std::string text;
+    std::string comm;
+    char state;
+  };
+  const Case cases[] = {
+      {"42 (bash) S" + Tail(), "bash", 'S'},
+      {"42 (my (weird) app) R" + Tail(), "my (weird) app", 'R'},
+      {"42 ()) (x) Z" + Tail(), ")) (x", 'Z'},
+      {"42 (a b  c) D" + Tail(), "a b  c", 'D'},
+      {"42 () S" + Tail(), "", 'S'},
+      {"42 (kworker/0:1-events) I" + Tail(), "kworker/0:1-events", 'I'},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.text);
+    auto s = ParseProcPidStat(c.text);
+    REQUIRE(s.ok());
+    CHECK(s->pid == 42);
+    CHECK(s->comm == c.comm);
+    CHECK(s->state == c.state);
+    CHECK(s->ppid == 1);
+    CHECK(s->utime == 11);
+    CHECK(s->stime == 22);
+    CHECK(s->starttime == 333);
+    CHECK(s->rss_pages == 44);
+    CHECK_FALSE(s->kernel_thread());
+  }
+}
+
+TEST_CASE("ParseProcPidStat: kernel threads and zombies") {
+  auto k = ParseProcPidStat(
+      "2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 1 0 0 18446744073709551615 0 0 "
+      "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n");
+  REQUIRE(k.ok());
+  CHECK(k->kernel_thread());
+  auto z = ParseProcPidStat("9 (defunct) Z" + Tail());
+  REQUIRE(z.ok());
+  CHECK(z->zombie());
+}
+
+TEST_CASE("ParseProcPidStat: bad input names what is wrong") {
+  struct Case {
+    std::string text;
+    std::string error_part;
+  };
+  const Case cases[] = {
+      {"", "no \"(comm)\""},
+      {"42 bash S 1", "no \"(comm)\""},
+      {"x (bash) S" + Tail(), "bad pid"},
+      {"42 (bash) S 1 2 3", "fields after the name"},
+      {"42 (bash) SS" + Tail(), "bad state"},
+      {"42 (bash) S 1 1 1 0 -1 4194560 0 0 0 0 eleven 22 0 0 20 0 1 0 333 1000 44 0\n",
+       "not a number"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.text);
+    auto s = ParseProcPidStat(c.text);
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.error().find(c.error_part) != std::string::npos);
+  }
+}
+
+TEST_CASE("CleanExePath strips the deleted marker only at the end") {
+  CHECK(CleanExePath("/usr/bin/x (deleted)") == "/usr/bin/x");
+  CHECK(CleanExePath("/opt/(deleted) dir/x") == "/opt/(deleted) dir/x");
+  CHECK(CleanExePath("/usr/bin/x") == "/usr/bin/x");
+}
+
+TEST_CASE("SweepProcesses over the fixture tree") {
+  SweepOptions o;
+  o.boot_time = 1764300000;
+  o.ticks_per_second = 100;
+  o.page_size = 4096;
+  auto sweep = SweepProcesses(WARDWATCH_FIXTURES "/software/proc_t0", o, 1764303600);
+  REQUIRE(sweep.ok());
+  CHECK(sweep->kernel_threads == 2);  // kthreadd, kworker
+  CHECK(sweep->vanished == 1);        // 4242 has a folder but no stat
+  CHECK(sweep->unparsable == 0);
+  REQUIRE(sweep->processes.size() == 6);
+  auto find = [&](std::int64_t pid) {
+    return *std::find_if(sweep->processes.begin(), sweep->processes.end(),
+                         [&](const ProcessSample& p) { return p.pid == pid; });
+  };
+  const auto weird = find(200);
+  CHECK(weird.comm == "my (weird) app");
+  CHECK(weird.exe == "/opt/weird app/my (weird) app");
+  CHECK(weird.cpu_seconds == doctest::Approx(1.0));
+  CHECK(weird.start_time == doctest::Approx(1764300000 + 2000));
+  CHECK(weird.rss_bytes == 2000ull * 4096);
+  CHECK(find(500).exe == "/opt/google/chrome/chrome");  // "(deleted)" dropped
+  CHECK(find(1).exe.empty());                           // unreadable link: name from comm later
+  CHECK(find(300).zombie);
+
+  o.max_processes = 2;
+  auto capped = SweepProcesses(WARDWATCH_FIXTURES "/software/proc_t0", o, 1764303600);
+  REQUIRE(capped.ok());
+  CHECK(capped->processes.size() == 2);
+  CHECK(capped->dropped == 4);
+
+  auto missing = SweepProcesses("/nonexistent/proc", o, 0);
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error().find("/nonexistent/proc") != std::string::npos);
+}

@@ -59,8 +59,11 @@ void ExposeDisks(const MachineContext& m, FamilySet& out, const schema::Hardware
               static_cast<double>(*d.power_on_hours) * 3600);
     }
     if (d.power_cycles) {
-      m.Gauge(out, "smartctl_device_power_cycle_count", "Device power cycle count", dev,
-              static_cast<double>(*d.power_cycles));
+      // smartctl_exporter's smartctl_device_power_cycle_count breaks promtool's "_count is for
+      // histograms" rule, so this one count gets a wardwatch_ counter name.
+      m.Counter(out, "wardwatch_disk_power_cycles_total",
+                "Times the disk was powered on (SMART power cycle count).", dev,
+                static_cast<double>(*d.power_cycles));
     }
     if (d.temperature_celsius) {
       m.Gauge(out, "smartctl_device_temperature", "Device temperature celsius",

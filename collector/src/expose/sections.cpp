@@ -14,6 +14,7 @@ constexpr ExposeSection kSections[] = {
     {"machine", ExposeMachine}, {"collectors", ExposeCollectors},    {"system", ExposeSystem},
     {"network", ExposeNetwork}, {"agent_health", ExposeAgentHealth},
     {"network_quality", ExposeNetworkQuality},
+    {"hardware", ExposeHardware},
 };
 
 prometheus::ClientMetric Sample(const std::vector<prometheus::ClientMetric::Label>& base,

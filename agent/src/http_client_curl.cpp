@@ -96,7 +96,8 @@ class CurlHttpClient : public HttpClient {
       while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
       // A TLS collector closes a plain-HTTP connection without an answer: say so.
       if (req.url.rfind("http://", 0) == 0 &&
-          (rc == CURLE_GOT_NOTHING || rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR)) {
+          (rc == CURLE_GOT_NOTHING || rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR ||
+           rc == CURLE_WEIRD_SERVER_REPLY || rc == CURLE_UNSUPPORTED_PROTOCOL)) {
         why +=
             " (the collector closed the connection without an HTTP answer; if it serves "
             "TLS, use an https:// URL for --collector)";

@@ -177,6 +177,7 @@ def tls(collector_bin, agent_bin, tmp):
     finally:
         c.stop()
     # Bad configuration is refused at start with a message naming the option.
+    os.makedirs(os.path.join(tmp, "c-bad"), exist_ok=True)
     out = subprocess.run([collector_bin, "--data-dir", os.path.join(tmp, "c-bad"), "--tls-cert",
                           p("server.pem"), "--tls-key", p("nope.key")],
                          capture_output=True, text=True, timeout=30)

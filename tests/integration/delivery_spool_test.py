@@ -24,7 +24,7 @@ from delivery_common import (Agent, Collector, check, decode_records, encode_rec
 def spool_cap(agent_bin, collector_bin, tmp):
     c = Collector(collector_bin, os.path.join(tmp, "c1"))
     a = Agent(agent_bin, os.path.join(tmp, "a1"), "spool-pc-1", c.base,
-              extra=["--spool-max-bytes", "12000"])
+              extra=["--spool-max-bytes", "6000"])
     produced = 10
     for _ in range(produced):
         a.once()

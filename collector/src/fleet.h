@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "software_state.h"
 #include "store.h"
 #include "wardwatch/report.h"
 
@@ -20,6 +21,7 @@ struct MachineState {
   MachineRow row;
   std::shared_ptr<const Report> latest;  // null until the first report
   std::int64_t latest_received_at_ms = 0;
+  SoftwareState software;  // per-app counters and last package list (software_state.h)
 };
 
 class Fleet {

@@ -61,6 +61,7 @@ void ExposeSystem(const MachineContext& m, FamilySet& out);       // system.cpp
 void ExposeNetwork(const MachineContext& m, FamilySet& out);      // network.cpp
 void ExposeNetworkQuality(const MachineContext& m, FamilySet& out);  // network_quality.cpp
 void ExposeAgentHealth(const MachineContext& m, FamilySet& out);  // agent_health.cpp
+void ExposeSoftware(const MachineContext& m, FamilySet& out);     // software.cpp
 void ExposeHardware(const MachineContext& m, FamilySet& out);     // hardware.cpp
 
 // The registration table (sections.cpp).

@@ -13,6 +13,7 @@ namespace {
 constexpr ExposeSection kSections[] = {
     {"machine", ExposeMachine}, {"collectors", ExposeCollectors},    {"system", ExposeSystem},
     {"network", ExposeNetwork}, {"agent_health", ExposeAgentHealth},
+    {"software", ExposeSoftware},
     {"network_quality", ExposeNetworkQuality},
     {"hardware", ExposeHardware},
 };

@@ -9,6 +9,7 @@ constexpr RouteModule kModules[] = {
     {"reports", AddReportRoutes},
     {"machines", AddMachineRoutes},
     {"exporter", AddExporterRoutes},
+    {"software", AddSoftwareRoutes},
     {"speedtest", AddSpeedtestRoutes},
     {"analytics", AddAnalyticsRoutes},
 };

@@ -18,6 +18,7 @@ void AddEnrollRoutes(http::Router& router, App& app);    // enroll.cpp
 void AddReportRoutes(http::Router& router, App& app);    // reports.cpp
 void AddMachineRoutes(http::Router& router, App& app);   // machines.cpp
 void AddExporterRoutes(http::Router& router, App& app);  // exporter.cpp: /metrics, /healthz
+void AddSoftwareRoutes(http::Router& router, App& app);  // software.cpp: package list
 void AddSpeedtestRoutes(http::Router& router, App& app);  // speedtest.cpp: LAN speed test
 void AddAnalyticsRoutes(http::Router& router, App& app);  // analytics.cpp: findings, network
 // analytics.cpp: what /api/v1/machines and /api/v1/machines/{id} add from the analytics.

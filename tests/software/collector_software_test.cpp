@@ -1,0 +1,161 @@
+// Collector side of the software section: per-interval deltas become monotonic counters per
+// machine and app, the exposition's names and labels, the last package list kept for the API,
+// and `promtool check metrics` on the output when promtool is installed.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "expose/expose.h"
+#include "fleet.h"
+#include "software_state.h"
+
+using namespace wardwatch;
+using namespace wardwatch::collector;
+
+namespace {
+
+Report SoftwareReport(std::uint64_t seq, double firefox_cpu, bool with_packages) {
+  Report r;
+  r.machine_id = "m1";
+  r.hostname = "pc-01";
+  r.sequence = seq;
+  schema::SoftwareSection s;
+  s.interval_seconds = 60;
+  schema::AppUsage ff;
+  ff.app = "Firefox";
+  ff.instances = 3;
+  ff.starts = 1;
+  ff.cpu_seconds = firefox_cpu;
+  ff.running_seconds = 60;
+  ff.office_running_seconds = 30;
+  ff.foreground_seconds = 40;
+  ff.office_foreground_seconds = 20;
+  schema::AppUsage other;
+  other.app = "other";
+  other.instances = 12;
+  other.cpu_seconds = 1.5;
+  s.apps = {ff, other};
+  s.process_count = 140;
+  s.inventory_hash = "0123456789abcdef";
+  s.package_counts = {{"dpkg", 1500}, {"flatpak", 2}};
+  s.os_install_time = 1690000000;
+  if (with_packages) {
+    schema::Package p;
+    p.name = "firefox-esr";
+    p.version = std::to_string(seq);
+    p.source = "dpkg";
+    s.packages = std::vector<schema::Package>{p};
+  }
+  r.software = s;
+  return r;
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+bool Has(const std::vector<std::string>& lines, const std::string& line) {
+  return std::find(lines.begin(), lines.end(), line) != lines.end();
+}
+
+}  // namespace
+
+TEST_CASE("per-interval deltas become counters; the package list is kept") {
+  SoftwareState st;
+  AccumulateSoftware(st, SoftwareReport(1, 2.0, true), true);
+  AccumulateSoftware(st, SoftwareReport(2, 3.0, false), true);
+  REQUIRE(st.apps.count("Firefox"));
+  CHECK(st.apps["Firefox"].cpu_seconds == doctest::Approx(5.0));
+  CHECK(st.apps["Firefox"].running_seconds == doctest::Approx(120));
+  CHECK(st.apps["Firefox"].office_foreground_seconds == doctest::Approx(40));
+  CHECK(st.apps["Firefox"].starts == 2);
+  CHECK(st.apps["other"].cpu_seconds == doctest::Approx(3.0));
+  REQUIRE(st.packages);  // report 2 had none: report 1's list stays
+  CHECK(st.packages_sequence == 1);
+  CHECK(st.packages->front().version == "1");
+
+  // A late (spooled) report still counts, but does not replace a newer list.
+  AccumulateSoftware(st, SoftwareReport(3, 1.0, true), true);
+  AccumulateSoftware(st, SoftwareReport(0, 1.0, true), true);
+  CHECK(st.packages_sequence == 3);
+  CHECK(st.apps["Firefox"].cpu_seconds == doctest::Approx(7.0));
+
+  // Reports loaded at start-up bring the list back but not their (already counted) deltas.
+  SoftwareState loaded;
+  AccumulateSoftware(loaded, SoftwareReport(9, 2.0, true), false);
+  CHECK(loaded.apps.empty());
+  CHECK(loaded.packages_sequence == 9);
+
+  // Garbage deltas never make a counter go down.
+  auto bad = SoftwareReport(4, -5.0, false);
+  AccumulateSoftware(st, bad, true);
+  CHECK(st.apps["Firefox"].cpu_seconds == doctest::Approx(7.0));
+}
+
+TEST_CASE("app names per machine are bounded") {
+  SoftwareState st;
+  for (int i = 0; i < 200; ++i) {
+    auto r = SoftwareReport(static_cast<std::uint64_t>(i), 1.0, false);
+    r.software->apps[0].app = "app-" + std::to_string(i);
+    AccumulateSoftware(st, r, true);
+  }
+  CHECK(st.apps.size() == SoftwareState::kMaxApps);
+  CHECK(st.apps["other"].cpu_seconds > 100);  // late names folded in, nothing lost
+}
+
+TEST_CASE("exposition of the software section") {
+  MachineState m;
+  m.row.id = "m1";
+  m.row.hostname = "pc-01";
+  auto r1 = SoftwareReport(1, 2.0, true);
+  auto r2 = SoftwareReport(2, 3.0, false);
+  AccumulateSoftware(m.software, r1, true);
+  AccumulateSoftware(m.software, r2, true);
+  m.latest = std::make_shared<const Report>(r2);
+  const std::string text = expose::Serialize(expose::CollectFleet({m}, ""));
+  const auto lines = Lines(text);
+  const char* expected[] = {
+      "# TYPE wardwatch_app_cpu_seconds_total counter",
+      R"(wardwatch_app_cpu_seconds_total{app="Firefox",instance="pc-01"} 5)",
+      R"(wardwatch_app_running_seconds_total{app="Firefox",instance="pc-01"} 120)",
+      R"(wardwatch_app_office_running_seconds_total{app="Firefox",instance="pc-01"} 60)",
+      R"(wardwatch_app_foreground_seconds_total{app="Firefox",instance="pc-01"} 80)",
+      R"(wardwatch_app_starts_total{app="Firefox",instance="pc-01"} 2)",
+      R"(wardwatch_app_cpu_seconds_total{app="other",instance="pc-01"} 3)",
+      "# TYPE wardwatch_app_instances gauge",
+      R"(wardwatch_app_instances{app="Firefox",instance="pc-01"} 3)",
+      R"(wardwatch_software_packages{instance="pc-01",source="dpkg"} 1500)",
+      R"(wardwatch_software_packages{instance="pc-01",source="flatpak"} 2)",
+      R"(wardwatch_software_processes{instance="pc-01"} 140)",
+      R"(wardwatch_os_install_timestamp_seconds{instance="pc-01"} 1690000000)",
+      R"(wardwatch_software_inventory_info{hash="0123456789abcdef",instance="pc-01"} 1)",
+  };
+  for (const char* want : expected) {
+    CAPTURE(want);
+    CHECK(Has(lines, want));
+  }
+  CHECK(text.find("firefox-esr") == std::string::npos);  // the package list is not in /metrics
+
+  const std::string path = std::string(WARDWATCH_BINARY_DIR) + "/software_metrics.prom";
+  std::ofstream(path) << text;
+  if (std::system("command -v promtool >/dev/null 2>&1") == 0) {
+    const std::string cmd = "promtool check metrics < " + path + " 2>&1";
+    FILE* p = ::popen(cmd.c_str(), "r");
+    REQUIRE(p);
+    std::string out;
+    char buf[512];
+    while (std::fgets(buf, sizeof buf, p)) out += buf;
+    const int rc = ::pclose(p);
+    CHECK_MESSAGE(rc == 0, out);
+    CHECK_MESSAGE(out.empty(), out);
+  } else {
+    MESSAGE("promtool not installed: lint skipped");
+  }
+}

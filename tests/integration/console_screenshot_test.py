@@ -203,7 +203,7 @@ def main():
             truth_path = os.path.join(root, "truth.json")
             sim = subprocess.run(
                 [simulator, "--collector", col.base, "--enroll-token", ENROLL, "--machines", "60",
-                 "--days", "7", "--seed", "11", "--step-minutes", "15", "--concurrency", "4",
+                 "--days", "7", "--seed", "11", "--step-minutes", "30", "--concurrency", "4",
                  "--gzip", "--truth", truth_path],
                 capture_output=True, text=True, timeout=1200)
             check(sim.returncode == 0, f"simulator backfilled 60 machines x 7 days "
@@ -240,6 +240,9 @@ def main():
         top = [r["hostname"] for r in rows[:max(1, len(replace))]]
         print(f"     planted replace: {sorted(replace)}; failing disk: {sorted(worst)}")
         print(f"     console top rows: {top}")
+        if not rows:
+            print("no machines in the model; stopping")
+            return 1
         check(rows[0]["hostname"] in replace, f"top row {rows[0]['hostname']} is planted for replacement")
         check(bool(worst & set(top)), "a planted failing-disk machine is in the fleet's top rows")
         scores = [r["aging_score"] for r in rows if r["aging_score"] is not None]

@@ -5,6 +5,7 @@
 
 #include "machines_cmd.h"
 #include "analytics/import_meta.h"
+#include "report/report.h"
 #include "serve.h"
 
 namespace {
@@ -19,6 +20,7 @@ struct Subcommand {
 constexpr Subcommand kSubcommands[] = {
     {"serve", wardwatch::collector::RunServe, "run the server (the default)"},
     {"import-meta", wardwatch::collector::RunImportMeta, "import machine metadata from CSV"},
+    {"report", wardwatch::collector::report::RunReport, "write the upgrade report (html, pdf, csv)"},
     {"machines", wardwatch::collector::RunMachines, "list enrolled machines, revoke one"},
 };
 

@@ -12,6 +12,7 @@ constexpr RouteModule kModules[] = {
     {"software", AddSoftwareRoutes},
     {"speedtest", AddSpeedtestRoutes},
     {"analytics", AddAnalyticsRoutes},
+    {"upgrade-report", AddUpgradeReportRoutes},
 };
 
 }  // namespace

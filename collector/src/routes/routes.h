@@ -21,6 +21,7 @@ void AddExporterRoutes(http::Router& router, App& app);  // exporter.cpp: /metri
 void AddSoftwareRoutes(http::Router& router, App& app);  // software.cpp: package list
 void AddSpeedtestRoutes(http::Router& router, App& app);  // speedtest.cpp: LAN speed test
 void AddAnalyticsRoutes(http::Router& router, App& app);  // analytics.cpp: findings, network
+void AddUpgradeReportRoutes(http::Router& router, App& app);  // report.cpp: leadership report
 // analytics.cpp: what /api/v1/machines and /api/v1/machines/{id} add from the analytics.
 void AnnotateMachines(App& app, nlohmann::json& machines);
 void RespondMachineDetail(App& app, http::RequestContext& ctx, nlohmann::json base,

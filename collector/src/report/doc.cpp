@@ -169,7 +169,7 @@ Doc BuildDoc(const Model& m) {
     t.table.head = {std::string(T(vi, "c_rank")),     std::string(T(vi, "c_machine")),
                     std::string(T(vi, "c_score")),    std::string(T(vi, "c_rec")),
                     std::string(T(vi, "c_evidence")), std::string(T(vi, "c_cost"))};
-    t.table.widths = {0.05, 0.19, 0.06, 0.11, 0.45, 0.14};
+    t.table.widths = {0.05, 0.22, 0.06, 0.11, 0.42, 0.14};
     t.table.right = {true, false, true, false, false, true};
     int rank = 0;
     for (const auto& id : f.replace_first) {

@@ -131,6 +131,9 @@ class Writer {
   }
 
   void Footer() {
+    // The footer must not change the font of the text that continues on the next page.
+    cairo_save(cr());
+    const double size = size_;
     Font(9.5, false, false);
     Rgb(0.3, 0.3, 0.3);
     std::string t(report::T(d_.vi, "page"));
@@ -139,7 +142,8 @@ class Writer {
     const auto q = t.find("%2");
     t.replace(q, 2, total_ > 0 ? std::to_string(total_) : "?");
     Centre(W / 2, H - 12 * kMm, t);
-    Rgb(0, 0, 0);
+    cairo_restore(cr());
+    size_ = size;
   }
   void NewPage() {
     Footer();

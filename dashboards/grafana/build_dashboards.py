@@ -511,7 +511,7 @@ def machine_detail():
                    "bps", "LAN vs WAN traffic seen by the agent's capture.", w=8, minv=0),
         timeseries("Probe latency from this machine",
                    targets((f"(sum by (target, phase) (rate(wardwatch_probe_duration_seconds_sum{{{M}}}[$__rate_interval])) / sum by (target, phase) (rate(wardwatch_probe_duration_seconds_count{{{M}}}[$__rate_interval])))"
-                            f' or max by (target, phase) (wardwatch_probe_duration_seconds{{{M}, quantile="0.5"}})',
+                            f' or max by (target, phase) (wardwatch_probe_duration_seconds{{{M}, stat="0.5"}})',
                             "{{target}} {{phase}}"),),
                    "s", "Typical time per probe phase (DNS, connect, TLS, first byte): the mean from a histogram/summary, else the agent's per-interval median.", w=12, minv=0),
         timeseries("Top applications by network traffic",
@@ -583,7 +583,7 @@ def network_peaks():
     # Mean from a histogram/summary (_sum/_count), else the agent's per-interval median gauge.
     probe_mean = (f"(sum by (target, phase) (rate(wardwatch_probe_duration_seconds_sum{{{SI}, target=~\"$target\"}}[$__rate_interval]))"
                   f" / sum by (target, phase) (rate(wardwatch_probe_duration_seconds_count{{{SI}, target=~\"$target\"}}[$__rate_interval])))"
-                  f" or avg by (target, phase) (wardwatch_probe_duration_seconds{{{SI}, target=~\"$target\", quantile=\"0.5\"}})")
+                  f" or avg by (target, phase) (wardwatch_probe_duration_seconds{{{SI}, target=~\"$target\", stat=\"0.5\"}})")
     day_order = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
     panels = [
         row("Uplink"),

@@ -22,9 +22,11 @@ AGENT, COLLECTOR, FIXTURES = sys.argv[1:4]
 UPDATE = "--update-golden" in sys.argv
 GOLDEN = os.path.join(os.path.dirname(__file__), "golden", "fixture_metrics.prom")
 FOUNDATION = {"cpu", "meminfo", "filesystem", "netdev", "dmi", "os"}
-# Values that change from run to run (times, durations, this machine's disk) are masked.
+# Values that change from run to run (times, durations, this machine's disk, findings that
+# depend on today's date such as the machine's age) are masked.
 VOLATILE = re.compile(r"^(node_scrape_collector_duration_seconds|"
-                      r"wardwatch_machine_last_report_timestamp_seconds|node_filesystem_)")
+                      r"wardwatch_machine_last_report_timestamp_seconds|node_filesystem_|"
+                      r"wardwatch_machine_(aging_score|finding|recommendation))")
 CAMEL_LINT = re.compile(r"metric names should be written in 'snake_case' not 'camelCase'")
 
 

@@ -47,6 +47,7 @@ class Collector:
                  api_token="api-secret", extra=()):
         self.binary = binary
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="ww-collector-")
+        os.makedirs(self.data_dir, exist_ok=True)
         self.enroll_token = enroll_token
         self.api_token = api_token
         self.extra = list(extra)

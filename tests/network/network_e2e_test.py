@@ -129,7 +129,7 @@ def main():
               "Wi-Fi signal exposed")
         a = re.search(r'^wardwatch_probe_attempts_total\{[^}]*target="collector"[^}]*\} (\d+)', text, re.M)
         check(a is not None and int(a.group(1)) == 1, "the collector is the default probe target (1 attempt in --once)")
-        check(re.search(r'^wardwatch_probe_duration_seconds\{[^}]*phase="total"[^}]*quantile="0.95"', text, re.M)
+        check(re.search(r'^wardwatch_probe_duration_seconds\{[^}]*phase="total"[^}]*stat="0.95"', text, re.M)
               is not None, "probe duration quantiles exposed")
         if shutil.which("promtool"):
             lint = subprocess.run(["promtool", "check", "metrics"], input=body, capture_output=True)

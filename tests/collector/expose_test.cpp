@@ -105,7 +105,7 @@ TEST_CASE("exposition of one machine's report") {
       R"(node_network_transmit_bytes_total{device="eth0",instance="pc-01"} 2000)",
       R"(node_network_speed_bytes{device="eth0",instance="pc-01"} 12500000)",
       R"(node_network_up{device="eth0",instance="pc-01"} 1)",
-      R"(node_network_info{address="00:11:22:33:44:55",device="eth0",instance="pc-01",operstate="up"} 1)",
+      R"(node_network_info{address="00:11:22:33:44:55",device="eth0",duplex="",instance="pc-01",operstate="up"} 1)",
       R"(node_boot_time_seconds{instance="pc-01"} 1789990000)",
       R"(node_uname_info{instance="pc-01",machine="x86_64",nodename="pc-01",release="6.1.0-18-amd64",sysname="Linux",version="#1 SMP"} 1)",
       R"~(node_os_info{id="debian",id_like="",instance="pc-01",name="Debian GNU/Linux",pretty_name="Debian GNU/Linux 12 (bookworm)",version="12 (bookworm)",version_codename="bookworm",version_id="12"} 1)~",

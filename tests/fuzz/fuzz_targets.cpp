@@ -28,7 +28,7 @@ namespace {
 }
 
 // Report decoder: decode -> encode -> decode gives the same document.
-int FuzzReport(const std::uint8_t* data, std::size_t size) {
+[[maybe_unused]] int FuzzReport(const std::uint8_t* data, std::size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   auto first = wardwatch::DecodeReport(text);
   if (!first.ok()) {
@@ -43,7 +43,7 @@ int FuzzReport(const std::uint8_t* data, std::size_t size) {
 }
 
 // Spool reader: any bytes in a segment file decode to valid records only.
-int FuzzSpool(const std::uint8_t* data, std::size_t size) {
+[[maybe_unused]] int FuzzSpool(const std::uint8_t* data, std::size_t size) {
   std::string bytes(reinterpret_cast<const char*>(data), size);
   std::uint64_t corrupt = 0;
   auto records = wardwatch::agent::Spool::DecodeSegment(bytes, &corrupt);
@@ -56,7 +56,7 @@ int FuzzSpool(const std::uint8_t* data, std::size_t size) {
 }
 
 // /proc and /etc parsers: never crash, errors always say something.
-int FuzzProc(const std::uint8_t* data, std::size_t size) {
+[[maybe_unused]] int FuzzProc(const std::uint8_t* data, std::size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   using namespace wardwatch::agent;
   auto a = ParseProcStat(text, 100);
@@ -75,7 +75,7 @@ int FuzzProc(const std::uint8_t* data, std::size_t size) {
 
 #ifdef WARDWATCH_FUZZ_PACKETS
 // Packet decoder, DNS and TLS SNI parsers: never read out of bounds.
-int FuzzPacket(const std::uint8_t* data, std::size_t size) {
+[[maybe_unused]] int FuzzPacket(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
   static constexpr int kLinks[] = {1, 113, 276, 0, 101, 12};  // EN10MB, SLL, SLL2, NULL, RAW
   const int link = kLinks[data[0] % 6];

@@ -42,7 +42,7 @@ def main():
         path = os.path.join(out_dir, deb[0])
         contents = run("dpkg-deb", "-c", path).stdout
         files = [line.split()[-1] for line in contents.splitlines()]
-        for want in (f"./usr/bin/{binary}", f"./lib/systemd/system/{binary}.service",
+        for want in (f"./usr/bin/{binary}", f"./usr/lib/systemd/system/{binary}.service",
                      f"./etc/wardwatch/{conf}", f"./usr/share/doc/{name}/delivery.md",
                      f"./usr/share/doc/{name}/security.md"):
             check(want in files, f"{name} installs {want}")
@@ -69,7 +69,7 @@ def main():
               f"/etc/wardwatch/{conf}", f"{name}: /etc/wardwatch/{conf} is a conffile")
         data = tempfile.mkdtemp(prefix=f"{name}-data-")
         run("dpkg-deb", "-x", path, data)
-        unit = open(os.path.join(data, "lib/systemd/system", f"{binary}.service")).read()
+        unit = open(os.path.join(data, "usr/lib/systemd/system", f"{binary}.service")).read()
         for setting in (f"User={name}", "ProtectSystem=strict", f"StateDirectory={name}",
                         "NoNewPrivileges=yes", "PrivateTmp=yes", "CapabilityBoundingSet="):
             check(setting in unit, f"{binary}.service has {setting}")

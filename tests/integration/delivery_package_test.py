@@ -63,7 +63,8 @@ def main():
         postinst = open(os.path.join(extract, "postinst")).read()
         check(f"adduser --system" in postinst and name in postinst,
               f"{name} postinst creates the service user")
-        check("systemctl enable" not in postinst and "systemctl start" not in postinst,
+        commands = "\n".join(l for l in postinst.splitlines() if not l.lstrip().startswith("#"))
+        check("systemctl enable" not in commands and "systemctl start" not in commands,
               f"{name} postinst enables and starts nothing")
         check(open(os.path.join(extract, "conffiles")).read().strip() ==
               f"/etc/wardwatch/{conf}", f"{name}: /etc/wardwatch/{conf} is a conffile")

@@ -78,7 +78,7 @@ void Fleet::Stored(std::shared_ptr<const Report> report, std::int64_t received_a
   if (it == machines_.end()) return;
   auto& state = it->second;
   state.row.last_seen_ms = std::max(state.row.last_seen_ms, received_at_ms);
-  AccumulateSoftware(state.software, *report, /*count_usage=*/true);  // late reports count too
+  AccumulateSoftware(state.software, *report, /*count_usage=*/true);      // late reports count too
   if (state.latest && state.latest->sequence > report->sequence) return;  // late spooled report
   state.latest = std::move(report);
   state.latest_received_at_ms = received_at_ms;

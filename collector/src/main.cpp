@@ -3,8 +3,8 @@
 #include <iostream>
 #include <string_view>
 
-#include "machines_cmd.h"
 #include "analytics/import_meta.h"
+#include "machines_cmd.h"
 #include "report/report.h"
 #include "serve.h"
 
@@ -20,7 +20,8 @@ struct Subcommand {
 constexpr Subcommand kSubcommands[] = {
     {"serve", wardwatch::collector::RunServe, "run the server (the default)"},
     {"import-meta", wardwatch::collector::RunImportMeta, "import machine metadata from CSV"},
-    {"report", wardwatch::collector::report::RunReport, "write the upgrade report (html, pdf, csv)"},
+    {"report", wardwatch::collector::report::RunReport,
+     "write the upgrade report (html, pdf, csv)"},
     {"machines", wardwatch::collector::RunMachines, "list enrolled machines, revoke one"},
 };
 

@@ -22,9 +22,9 @@ struct Config {
   std::size_t queue_capacity = 10000;
   std::string site_config;      // analytics site.json; default DATA_DIR/site.json
   int raw_retention_days = 14;  // raw reports kept this long; hourly rollups 400 days
-  std::string tls_cert;       // PEM chain; set: serve HTTPS (TLS 1.2+) instead of HTTP
-  std::string tls_key;        // PEM private key of tls_cert
-  std::string tls_client_ca;  // set: require client certificates signed by this CA (mTLS)
+  std::string tls_cert;         // PEM chain; set: serve HTTPS (TLS 1.2+) instead of HTTP
+  std::string tls_key;          // PEM private key of tls_cert
+  std::string tls_client_ca;    // set: require client certificates signed by this CA (mTLS)
 };
 
 struct ParsedArgs {

@@ -16,8 +16,8 @@
 
 #include "analytics/engine.h"
 #include "app.h"
-#include "expose/analytics.h"
 #include "auth.h"
+#include "expose/analytics.h"
 #include "http/server.h"
 #include "log.h"
 #include "machines_cmd.h"

@@ -1,11 +1,12 @@
 // Report unit tests: CSV quoting and BOM, HTML without external references, every phrase in
 // Vietnamese and English, data coverage gaps, a PDF that cairo finishes.
+#include "report/report.h"
+
 #include <doctest/doctest.h>
 
 #include <regex>
 #include <set>
 
-#include "report/report.h"
 #include "wardwatch/analytics/local_time.h"
 
 namespace rp = wardwatch::collector::report;
@@ -73,7 +74,8 @@ TEST_CASE("HTML is self-contained: no external src/href, no @import, no url()") 
   for (bool vi : {true, false}) {
     const std::string html = rp::RenderHtml(rp::BuildDoc(SampleModel(vi)));
     CHECK(html.find("<svg") != std::string::npos);
-    CHECK_FALSE(std::regex_search(html, std::regex(R"((src|href)\s*=\s*["']?\s*(https?:)?//)", std::regex::icase)));
+    CHECK_FALSE(std::regex_search(
+        html, std::regex(R"((src|href)\s*=\s*["']?\s*(https?:)?//)", std::regex::icase)));
     CHECK(html.find("@import") == std::string::npos);
     CHECK(html.find("url(") == std::string::npos);
     CHECK(html.find("<script") == std::string::npos);

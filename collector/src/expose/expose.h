@@ -55,14 +55,14 @@ struct ExposeSection {
 };
 
 // One function per section, each in its own file under expose/.
-void ExposeMachine(const MachineContext& m, FamilySet& out);      // machine.cpp
-void ExposeCollectors(const MachineContext& m, FamilySet& out);   // collectors.cpp
-void ExposeSystem(const MachineContext& m, FamilySet& out);       // system.cpp
-void ExposeNetwork(const MachineContext& m, FamilySet& out);      // network.cpp
+void ExposeMachine(const MachineContext& m, FamilySet& out);         // machine.cpp
+void ExposeCollectors(const MachineContext& m, FamilySet& out);      // collectors.cpp
+void ExposeSystem(const MachineContext& m, FamilySet& out);          // system.cpp
+void ExposeNetwork(const MachineContext& m, FamilySet& out);         // network.cpp
 void ExposeNetworkQuality(const MachineContext& m, FamilySet& out);  // network_quality.cpp
-void ExposeAgentHealth(const MachineContext& m, FamilySet& out);  // agent_health.cpp
-void ExposeSoftware(const MachineContext& m, FamilySet& out);     // software.cpp
-void ExposeHardware(const MachineContext& m, FamilySet& out);     // hardware.cpp
+void ExposeAgentHealth(const MachineContext& m, FamilySet& out);     // agent_health.cpp
+void ExposeSoftware(const MachineContext& m, FamilySet& out);        // software.cpp
+void ExposeHardware(const MachineContext& m, FamilySet& out);        // hardware.cpp
 
 // The registration table (sections.cpp).
 std::span<const ExposeSection> Sections();

@@ -41,7 +41,9 @@ void ExposeNetwork(const MachineContext& m, FamilySet& out) {
             {{"device", nic.name}}, nic.operstate == "up" ? 1 : 0);
     m.Gauge(out, "node_network_info",
             "Non-numeric data from /sys/class/net/<iface>, value is always 1.",
-            {{"device", nic.name}, {"address", nic.address}, {"operstate", nic.operstate},
+            {{"device", nic.name},
+             {"address", nic.address},
+             {"operstate", nic.operstate},
              {"duplex", nic.duplex}},
             1);
   }

@@ -140,7 +140,8 @@ void ExposeProbes(const MachineContext& m, FamilySet& out) {
       using Q = std::pair<const char*, double>;
       for (const auto& [q, v] : {Q{"0.5", ph.p50}, Q{"0.95", ph.p95}, Q{"1", ph.max}}) {
         m.Gauge(out, "wardwatch_probe_duration_seconds",
-                "Probe phase duration over the agent's last interval: stat 0.5 and 0.95 are quantiles, 1 the maximum.",
+                "Probe phase duration over the agent's last interval: stat 0.5 and 0.95 are "
+                "quantiles, 1 the maximum.",
                 {{"target", p.name}, {"phase", ph.phase}, {"stat", q}}, v);
       }
     }

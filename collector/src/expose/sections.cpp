@@ -11,8 +11,11 @@ namespace {
 
 // Later work adds one line here (hardware, software, traffic, analytics).
 constexpr ExposeSection kSections[] = {
-    {"machine", ExposeMachine}, {"collectors", ExposeCollectors},    {"system", ExposeSystem},
-    {"network", ExposeNetwork}, {"agent_health", ExposeAgentHealth},
+    {"machine", ExposeMachine},
+    {"collectors", ExposeCollectors},
+    {"system", ExposeSystem},
+    {"network", ExposeNetwork},
+    {"agent_health", ExposeAgentHealth},
     {"software", ExposeSoftware},
     {"network_quality", ExposeNetworkQuality},
     {"hardware", ExposeHardware},

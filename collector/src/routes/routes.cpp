@@ -5,14 +5,10 @@ namespace wardwatch::collector::routes {
 namespace {
 
 constexpr RouteModule kModules[] = {
-    {"enroll", AddEnrollRoutes},
-    {"reports", AddReportRoutes},
-    {"machines", AddMachineRoutes},
-    {"exporter", AddExporterRoutes},
-    {"software", AddSoftwareRoutes},
-    {"speedtest", AddSpeedtestRoutes},
-    {"analytics", AddAnalyticsRoutes},
-    {"upgrade-report", AddUpgradeReportRoutes},
+    {"enroll", AddEnrollRoutes},       {"reports", AddReportRoutes},
+    {"machines", AddMachineRoutes},    {"exporter", AddExporterRoutes},
+    {"software", AddSoftwareRoutes},   {"speedtest", AddSpeedtestRoutes},
+    {"analytics", AddAnalyticsRoutes}, {"upgrade-report", AddUpgradeReportRoutes},
 };
 
 }  // namespace

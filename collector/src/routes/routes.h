@@ -14,13 +14,13 @@ struct RouteModule {
   void (*add)(http::Router& router, App& app);
 };
 
-void AddEnrollRoutes(http::Router& router, App& app);    // enroll.cpp
-void AddReportRoutes(http::Router& router, App& app);    // reports.cpp
-void AddMachineRoutes(http::Router& router, App& app);   // machines.cpp
-void AddExporterRoutes(http::Router& router, App& app);  // exporter.cpp: /metrics, /healthz
-void AddSoftwareRoutes(http::Router& router, App& app);  // software.cpp: package list
-void AddSpeedtestRoutes(http::Router& router, App& app);  // speedtest.cpp: LAN speed test
-void AddAnalyticsRoutes(http::Router& router, App& app);  // analytics.cpp: findings, network
+void AddEnrollRoutes(http::Router& router, App& app);         // enroll.cpp
+void AddReportRoutes(http::Router& router, App& app);         // reports.cpp
+void AddMachineRoutes(http::Router& router, App& app);        // machines.cpp
+void AddExporterRoutes(http::Router& router, App& app);       // exporter.cpp: /metrics, /healthz
+void AddSoftwareRoutes(http::Router& router, App& app);       // software.cpp: package list
+void AddSpeedtestRoutes(http::Router& router, App& app);      // speedtest.cpp: LAN speed test
+void AddAnalyticsRoutes(http::Router& router, App& app);      // analytics.cpp: findings, network
 void AddUpgradeReportRoutes(http::Router& router, App& app);  // report.cpp: leadership report
 // analytics.cpp: what /api/v1/machines and /api/v1/machines/{id} add from the analytics.
 void AnnotateMachines(App& app, nlohmann::json& machines);

@@ -492,6 +492,61 @@ std::shared_ptr<const AnalyticsSnapshot> AnalyticsEngine::Compute() {
                     {"wan_bytes", g.wan}});
   }
   out->software_json = {{"from", usage_from}, {"to", as_of}, {"apps", list}};
+  // Each machine's own top applications over the same window.
+  for (const auto& [id, hours] : in.hours.hours) {
+    std::map<std::string, AppAgg> mine;
+    for (const an::MachineHour& h : hours) {
+      if (h.hour_start < usage_from) continue;
+      for (const auto& [name, a] : h.apps) {
+        AppAgg& g = mine[name];
+        g.office_running += a.office_running_seconds;
+        g.foreground += a.foreground_seconds;
+        g.cpu += a.cpu_seconds;
+        g.wan += a.wan_bytes;
+      }
+    }
+    std::vector<std::pair<std::string, AppAgg>> top(mine.begin(), mine.end());
+    std::sort(top.begin(), top.end(), [](const auto& a, const auto& b) {
+      return a.second.office_running != b.second.office_running
+                 ? a.second.office_running > b.second.office_running
+                 : a.first < b.first;
+    });
+    if (top.size() > 10) top.resize(10);
+    nlohmann::json apps_json = nlohmann::json::array();
+    for (const auto& [name, g] : top) {
+      apps_json.push_back({{"name", name},
+                           {"office_hours_seconds", g.office_running},
+                           {"foreground_seconds", g.foreground},
+                           {"cpu_seconds", g.cpu},
+                           {"wan_bytes", g.wan}});
+    }
+    out->machine_apps[id] = std::move(apps_json);
+  }
+  // The uplink now (the latest 5-minute bucket, if it is recent) and today since local
+  // midnight, as a share of the downlink capacity.
+  {
+    const std::int64_t now = WallNow();
+    const double cap = o_.site.uplink_down_mbps * 1e6 / 8 * an::kBucketSeconds;
+    const std::int64_t offset = static_cast<std::int64_t>(o_.site.utc_offset_minutes) * 60;
+    const std::int64_t midnight = (now + offset) / 86400 * 86400 - offset;
+    nlohmann::json today = nlohmann::json::array();
+    nlohmann::json util_now = nullptr, util_at = nullptr;
+    for (auto it = in.buckets.lower_bound(midnight); cap > 0 && it != in.buckets.end(); ++it) {
+      today.push_back({{"t_ms", it->first * 1000}, {"v", it->second.wan_rx / cap}});
+    }
+    if (cap > 0 && !in.buckets.empty()) {
+      const an::SiteBucket& newest = in.buckets.rbegin()->second;
+      if (newest.start >= now - 900 && newest.start <= now) {
+        util_now = newest.wan_rx / cap;
+        util_at = newest.start;
+      }
+    }
+    out->uplink_now = {{"utilisation_now_ratio", util_now},
+                       {"utilisation_now_at", util_at},
+                       {"capacity_down_mbps", o_.site.uplink_down_mbps},
+                       {"capacity_up_mbps", o_.site.uplink_up_mbps},
+                       {"today", today}};
+  }
   out->computed_at = WallNow();
   out->compute_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

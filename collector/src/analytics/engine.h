@@ -32,6 +32,11 @@ struct AnalyticsSnapshot {
   nlohmann::json software_json;                     // fleet-wide application ranking
   std::map<std::string, nlohmann::json> inventory;  // machine id -> inventory JSON
   std::map<std::string, analytics::MachineMeta> meta;
+  // Machine id -> its top applications over the usage window (office-hours running time).
+  std::map<std::string, nlohmann::json> machine_apps;
+  // The uplink now and today: utilisation_now_ratio (latest 5-min bucket, null when no
+  // bucket of the last 15 min), utilisation_now_at, today [{t_ms, v}] since local midnight.
+  nlohmann::json uplink_now;
   std::int64_t computed_at = 0;  // Unix seconds (wall clock)
   double compute_seconds = 0;
 };

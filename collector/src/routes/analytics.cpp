@@ -114,6 +114,11 @@ void RespondMachineDetail(App& app, http::RequestContext& ctx, nlohmann::json ba
     for (const auto& j : snap->findings_json["machines"]) {
       if (j["machine_id"] == id) base["aging"] = j;
     }
+    if (auto it = snap->machine_apps.find(id); it != snap->machine_apps.end())
+      base["top_apps"] = it->second;
+    if (auto b = snap->findings.heatmap.baseline_latency_seconds; b) {
+      for (auto& p : base["probes"]) p["baseline_seconds"] = *b;
+    }
     auto meta = e.GetMeta(id);
     base["meta"] = meta ? an::MetaToJson(*meta) : nlohmann::json(nullptr);
     const std::int64_t to = snap->findings.as_of + 3600;
@@ -193,6 +198,7 @@ void AddAnalyticsRoutes(http::Router& router, App& app) {
               .handler = [&app](http::RequestContext& ctx, http::Responder respond) {
                 WithSnapshot(app, ctx, respond, [](const AnalyticsSnapshot& s) {
                   nlohmann::json j = Envelope(s);
+                  j.update(s.uplink_now);
                   j["bottlenecks"] = s.findings_json["bottlenecks"];
                   j["verdict"] = s.findings_json["verdict"];
                   j["baseline_latency_seconds"] =

@@ -19,6 +19,35 @@ nlohmann::json Describe(const MachineState& m) {
   return j;
 }
 
+// The probes of the machine's latest report: median total time and failures in that
+// interval, failures since the agent started.
+nlohmann::json DescribeProbes(const MachineState& m) {
+  nlohmann::json list = nlohmann::json::array();
+  if (!m.latest) return list;
+  for (const auto& p : m.latest->network.probes) {
+    nlohmann::json latency = nullptr, p95 = nullptr;
+    for (const auto& ph : p.phases) {
+      if (ph.phase == "total" && ph.count > 0) {
+        latency = ph.p50;
+        p95 = ph.p95;
+      }
+    }
+    list.push_back({{"name", p.name},
+                    {"kind", p.kind},
+                    {"target", p.url},
+                    {"latency_seconds", latency},
+                    {"latency_p95_seconds", p95},
+                    {"attempts", p.attempts},
+                    {"failures", p.failures},
+                    {"failure_ratio", p.attempts_total > 0
+                                          ? nlohmann::json(static_cast<double>(p.failures_total) /
+                                                           static_cast<double>(p.attempts_total))
+                                          : nlohmann::json(nullptr)},
+                    {"last_error", p.last_error}});
+  }
+  return list;
+}
+
 }  // namespace
 
 void AddMachineRoutes(http::Router& router, App& app) {
@@ -41,7 +70,9 @@ void AddMachineRoutes(http::Router& router, App& app) {
                   respond(http::JsonError(http::bhttp::status::not_found, "no machine " + id));
                   return;
                 }
-                RespondMachineDetail(app, ctx, Describe(*m), std::move(respond));
+                nlohmann::json base = Describe(*m);
+                base["probes"] = DescribeProbes(*m);
+                RespondMachineDetail(app, ctx, std::move(base), std::move(respond));
               }});
 }
 

@@ -271,12 +271,40 @@ TEST_CASE("collector shapes: detail with aging, inventory and hourly rows") {
   CHECK(by_name.count("hour_start") == 0);
   CHECK(by_name.count("seconds") == 0);
   CHECK(by_name.count("portal_probe_attempts") == 0);
-  REQUIRE(by_name.count("portal_latency_p50_seconds") == 1);
+  // The charted series in the view's order: received + sent as one WAN series, the portal's
+  // median as its latency; p95, swap pages and seconds covered are not charted.
+  REQUIRE(by_name.count("portal_latency_seconds") == 1);
+  CHECK(by_name.count("portal_latency_p50_seconds") == 0);
+  CHECK(by_name.count("portal_latency_p95_seconds") == 0);
+  CHECK(by_name.count("swap_in_pages") == 0);
+  CHECK(by_name.count("wan_receive_bytes") == 0);
+  std::vector<std::string> order;
+  for (const Series& s : d->history) order.push_back(s.name);
+  CHECK(order == std::vector<std::string>{"cpu_busy_ratio", "memory_pressure_ratio",
+                                          "io_pressure_ratio", "wan_bytes",
+                                          "portal_latency_seconds"});
+  const Series& wan = *by_name["wan_bytes"];
+  REQUIRE(wan.points.size() == 2);
+  CHECK(wan.points[0].v == doctest::Approx(1000));
+  CHECK(wan.points[1].v == doctest::Approx(5700));
   const Series& cpu = *by_name["cpu_busy_ratio"];
   REQUIRE(cpu.points.size() == 2);
   CHECK(cpu.points[1].t_ms == 1764295200000);
   CHECK(cpu.points[1].v == doctest::Approx(0.9));
-  CHECK(std::isnan(by_name["portal_latency_p50_seconds"]->points[0].v));
+  CHECK(std::isnan(by_name["portal_latency_seconds"]->points[0].v));
+  CHECK(by_name["portal_latency_seconds"]->points[1].v == doctest::Approx(2.1));
+  // The machine's own top applications and probes (collector fields added for the console).
+  REQUIRE(d->top_apps.size() == 2);
+  CHECK(d->top_apps[0].name == "Microsoft Edge");
+  CHECK(d->top_apps[0].office_hours_seconds == doctest::Approx(52000));
+  CHECK(d->top_apps[0].foreground_seconds == doctest::Approx(30100));
+  CHECK(d->top_apps[0].wan_bytes == doctest::Approx(3.2e9));
+  REQUIRE(d->probes.size() == 1);
+  CHECK(d->probes[0].name == "portal");
+  CHECK(d->probes[0].target == "https://dichvucong.gov.vn/");
+  CHECK(d->probes[0].latency_seconds == doctest::Approx(0.62));
+  CHECK(d->probes[0].baseline_seconds == doctest::Approx(0.085));
+  CHECK(d->probes[0].failure_ratio == doctest::Approx(0.04));
   CHECK(w.items.empty());
 }
 
@@ -297,6 +325,12 @@ TEST_CASE("collector shapes: heatmap, bottlenecks, software, findings") {
   CHECK(n->verdict.recommended_plan_mbps == doctest::Approx(150));
   CHECK(n->verdict.plan_name == "FTTH 150");
   CHECK(n->portal_baseline_seconds == doctest::Approx(0.5));
+  // The uplink now and today, as the collector publishes them for the header and the view.
+  CHECK(n->utilisation_now == doctest::Approx(0.83));
+  CHECK(n->capacity_up_mbps == doctest::Approx(40));
+  REQUIRE(n->today.size() == 2);
+  CHECK(n->today[1].t_ms == 1764325200000);
+  CHECK(n->today[1].v == doctest::Approx(0.83));
   auto s = ParseSoftware(doc["software"].dump());
   REQUIRE(s.ok());
   CHECK(s->ranking[0].name == "chrome");

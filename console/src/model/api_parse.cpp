@@ -6,6 +6,7 @@
 #include <initializer_list>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "wardwatch/json_decode.h"
 
@@ -227,6 +228,60 @@ bool IsTimeKey(const std::string& k) {
          k == "seconds" || k.ends_with("_attempts") || k == "hour_start_ms";
 }
 
+// The collector's hourly rows carry more fields than the machine view charts: keep the
+// charted ones in the view's order, add received + sent into one WAN and one LAN series,
+// chart the portal's median; drop bookkeeping (seconds covered, probe attempts, p95, swap
+// pages). Fields this list does not know stay, after the known ones.
+std::vector<Series> ShapeHourly(std::vector<Series> in) {
+  auto take = [&in](std::string_view name) -> std::optional<Series> {
+    for (auto it = in.begin(); it != in.end(); ++it) {
+      if (it->name == name) {
+        Series s = std::move(*it);
+        in.erase(it);
+        return s;
+      }
+    }
+    return std::nullopt;
+  };
+  auto sum = [&take](std::string_view a, std::string_view b, std::string name) {
+    std::optional<Series> x = take(a), y = take(b);
+    if (!x && !y) return std::optional<Series>();
+    std::map<std::int64_t, double> by_t;
+    for (const auto* s : {&x, &y}) {
+      if (!*s) continue;
+      for (const Point& pt : (*s)->points) {
+        if (std::isnan(pt.v)) continue;
+        auto [it, added] = by_t.emplace(pt.t_ms, pt.v);
+        if (!added) it->second += pt.v;
+      }
+    }
+    Series out{std::move(name), "bytes", {}};
+    for (const auto& [t, v] : by_t) out.points.push_back({t, v});
+    return std::optional<Series>(std::move(out));
+  };
+  std::vector<Series> out;
+  for (const char* n :
+       {"cpu_busy_ratio", "memory_pressure_ratio", "io_pressure_ratio", "disk_busy_ratio"}) {
+    if (auto s = take(n)) out.push_back(std::move(*s));
+  }
+  if (auto s = sum("wan_receive_bytes", "wan_transmit_bytes", "wan_bytes")) {
+    out.push_back(std::move(*s));
+  }
+  if (auto s = sum("lan_receive_bytes", "lan_transmit_bytes", "lan_bytes")) {
+    out.push_back(std::move(*s));
+  }
+  if (auto s = take("portal_latency_p50_seconds")) {
+    s->name = "portal_latency_seconds";
+    out.push_back(std::move(*s));
+  }
+  for (const char* n : {"seconds", "swap_in_pages", "swap_out_pages", "portal_latency_p95_seconds",
+                        "portal_probe_attempts", "portal_probe_failures"}) {
+    take(n);
+  }
+  for (Series& s : in) out.push_back(std::move(s));
+  return out;
+}
+
 std::vector<Series> PivotRows(Reader& r, const Json& rows, const std::string& path) {
   std::vector<Series> out;
   std::map<std::string, std::size_t> index;
@@ -267,7 +322,7 @@ std::vector<Series> ReadSeriesSet(Reader& r, const Json& obj, const std::string&
     // {"step_seconds": 3600, "points": [{"hour_start": t, "cpu_busy_ratio": 0.4, ...}, ...]}:
     // one row per hour, pivoted into one series per numeric field.
     if (const Json* rows = r.Find(*v, {"points", "rows"}); rows != nullptr && rows->is_array()) {
-      return PivotRows(r, *rows, wj::JoinPath(p, "points"));
+      return ShapeHourly(PivotRows(r, *rows, wj::JoinPath(p, "points")));
     }
     for (auto it = v->begin(); it != v->end() && out.size() < 64; ++it) {
       Series s;

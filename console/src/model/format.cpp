@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 
 namespace wardwatch::console {
@@ -105,6 +106,109 @@ std::string FormatTime(std::int64_t ms) {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
   return buf;
+}
+
+std::string FormatMeasure(Lang lang, double value, const std::string& unit) {
+  if (std::isnan(value)) return kDash;
+  const bool vi = lang == Lang::kVi;
+  if (unit == "ratio") return FormatPercent(value);
+  if (unit == "bytes") return FormatBytes(value);
+  if (unit == "bytes_per_second") return FormatMbps(value * 8 / 1e6);
+  if (unit == "bool") return Tr(lang, value != 0 ? Str::kYes : Str::kNo);
+  if (unit == "years") return FormatYears(lang, value);
+  char buf[64];
+  const char* u = unit.c_str();
+  if (unit == "days") u = vi ? "ngày" : "days";
+  if (unit == "dbm") u = "dBm";
+  if (unit == "sectors") u = "sector";
+  if (unit == "errors") u = vi ? "lỗi" : "errors";
+  if (unit == "events" || unit == "timeouts") u = vi ? "lần" : unit.c_str();
+  std::snprintf(buf, sizeof buf,
+                std::fabs(value) >= 100 || value == std::floor(value) ? "%.0f %s" : "%.2g %s",
+                value, u);
+  return buf;
+}
+
+namespace {
+
+bool ToNumber(const std::string& s, double* out) {
+  if (s.empty()) return false;
+  char* end = nullptr;
+  *out = std::strtod(s.c_str(), &end);
+  return end != nullptr && *end == '\0';
+}
+
+// SMBIOS chassis types (DMTF DSP0134, 7.4.1) an office PC can have.
+const char* ChassisName(Lang lang, int type) {
+  const bool vi = lang == Lang::kVi;
+  switch (type) {
+    case 3:
+      return vi ? "máy để bàn" : "desktop";
+    case 4:
+      return vi ? "máy để bàn mỏng" : "low-profile desktop";
+    case 5:
+      return "pizza box";
+    case 6:
+      return vi ? "tháp mini" : "mini tower";
+    case 7:
+      return vi ? "tháp" : "tower";
+    case 8:
+      return vi ? "máy xách tay" : "portable";
+    case 9:
+      return vi ? "máy tính xách tay" : "laptop";
+    case 10:
+      return vi ? "máy tính xách tay" : "notebook";
+    case 13:
+      return vi ? "máy tất cả trong một" : "all-in-one";
+    case 15:
+      return vi ? "máy để bàn nhỏ gọn" : "space-saving";
+    case 35:
+      return "mini PC";
+    default:
+      return nullptr;
+  }
+}
+
+}  // namespace
+
+bool InventoryEntry(Lang lang, const std::string& key, const std::string& value, std::string* label,
+                    std::string* shown) {
+  // Shown in the header, the summary rows or the disk table instead.
+  static constexpr const char* kHidden[] = {"machine_id", "hostname", "last_seen", "os_id",
+                                            "os_version", "platform", "laptop"};
+  for (const char* h : kHidden) {
+    if (key == h) return false;
+  }
+  if (key.rfind("boot_disk.", 0) == 0) return false;
+  double v = 0;
+  const bool number = ToNumber(value, &v);
+  *label = key;
+  *shown = value;
+  if (value == "true" || value == "false")
+    *shown = Tr(lang, value == "true" ? Str::kYes : Str::kNo);
+  if (key == "cpu_model") *label = Tr(lang, Str::kColCpu);
+  if (key == "cpu_threads") *label = Tr(lang, Str::kInv_cpu_threads);
+  if (key == "os_pretty") *label = Tr(lang, Str::kOs);
+  if (key == "bios_date") *label = Tr(lang, Str::kInv_bios_date);
+  if (key == "vendor" || key == "sys_vendor") *label = Tr(lang, Str::kInv_vendor);
+  if (key == "product" || key == "product_name") *label = Tr(lang, Str::kInv_product);
+  if (key == "nic_name") *label = Tr(lang, Str::kInv_nic);
+  if (key == "nic_wireless") *label = Tr(lang, Str::kInv_wifi);
+  if (key == "ram_bytes") {
+    *label = Tr(lang, Str::kColRam);
+    if (number) *shown = FormatBytes(v);
+  } else if (key == "nic_speed_bytes") {
+    *label = Tr(lang, Str::kInv_nic_speed);
+    if (number) *shown = FormatMbps(v * 8 / 1e6);
+  } else if (key == "chassis_type") {
+    *label = Tr(lang, Str::kInv_chassis);
+    if (const char* n = number ? ChassisName(lang, static_cast<int>(v)) : nullptr; n) *shown = n;
+  } else if (key == "wifi_signal_dbm" && number) {
+    *shown = FormatMeasure(lang, v, "dbm");
+  } else if (number && key.size() > 6 && key.compare(key.size() - 6, 6, "_bytes") == 0) {
+    *shown = FormatBytes(v);
+  }
+  return true;
 }
 
 }  // namespace wardwatch::console

@@ -18,5 +18,14 @@ std::string FormatMbps(double mbps);               // "100 Mb/s"
 std::string FormatAgo(Lang lang, std::int64_t then_ms, std::int64_t now_ms);
 // Local wall time "2026-11-28 10:21".
 std::string FormatTime(std::int64_t ms);
+// An evidence value in its unit, as the officer reads it: "ratio" 0.19 → "19%", "bytes" →
+// "3.8 GiB", "bytes_per_second" → "100 Mb/s", "bool" → "yes"/"có", "years" → "8.8 y",
+// "days" → "410 days"; other units as "12 sectors".
+std::string FormatMeasure(Lang lang, double value, const std::string& unit);
+// One inventory entry (the collector's key, its value as text) as a label and a value for
+// the machine view; false for entries the view shows elsewhere (identity, the boot disk,
+// which has its own table) and hides here.
+bool InventoryEntry(Lang lang, const std::string& key, const std::string& value, std::string* label,
+                    std::string* shown);
 
 }  // namespace wardwatch::console

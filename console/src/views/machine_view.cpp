@@ -16,6 +16,7 @@ namespace {
 const char* SeriesLabel(Lang lang, const std::string& name) {
   if (name.find("cpu") != std::string::npos) return Tr(lang, Str::kSeries_cpu);
   if (name.find("mem") != std::string::npos) return Tr(lang, Str::kSeries_mem);
+  if (name.find("io_pressure") != std::string::npos) return Tr(lang, Str::kSeries_io);
   if (name.find("disk") != std::string::npos || name.find("io") == 0) {
     return Tr(lang, Str::kSeries_disk);
   }
@@ -73,6 +74,7 @@ void DrawHistory(const MachineDetail& d, const ConsoleModel& model, ViewState& s
     if (v.empty()) continue;
     float lo = *std::min_element(v.begin(), v.end());
     float hi = *std::max_element(v.begin(), v.end());
+    const float vmax = hi;  // the overlay quotes the data, not the chart's 0..100 % range
     const bool ratio = s.name.find("ratio") != std::string::npos || s.unit == "ratio";
     if (ratio) {
       lo = 0;
@@ -80,7 +82,7 @@ void DrawHistory(const MachineDetail& d, const ConsoleModel& model, ViewState& s
     }
     char overlay[96];
     if (ratio) {
-      std::snprintf(overlay, sizeof overlay, "max %.0f%%  last %.0f%%", hi * 100, v.back() * 100);
+      std::snprintf(overlay, sizeof overlay, "max %.0f%%  last %.0f%%", vmax * 100, v.back() * 100);
     } else if (s.name.find("bytes") != std::string::npos) {
       std::snprintf(overlay, sizeof overlay, "max %s  last %s", FormatBytes(hi).c_str(),
                     FormatBytes(v.back()).c_str());
@@ -150,9 +152,9 @@ void DrawEvidence(const MachineDetail& d, Lang lang) {
   }
   if (ImGui::BeginTable("evidence", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
     ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthStretch);
-    ImGui::TableSetupColumn(Tr(lang, Str::kMeasured), ImGuiTableColumnFlags_WidthFixed, 80);
-    ImGui::TableSetupColumn(Tr(lang, Str::kThreshold), ImGuiTableColumnFlags_WidthFixed, 70);
-    ImGui::TableSetupColumn(Tr(lang, Str::kWeight), ImGuiTableColumnFlags_WidthFixed, 70);
+    ImGui::TableSetupColumn(Tr(lang, Str::kMeasured), ImGuiTableColumnFlags_WidthFixed, 100);
+    ImGui::TableSetupColumn(Tr(lang, Str::kThreshold), ImGuiTableColumnFlags_WidthFixed, 90);
+    ImGui::TableSetupColumn(Tr(lang, Str::kWeight), ImGuiTableColumnFlags_WidthFixed, 55);
     ImGui::TableHeadersRow();
     for (const EvidenceItem& e : d.evidence) {
       ImGui::TableNextRow();
@@ -160,9 +162,12 @@ void DrawEvidence(const MachineDetail& d, Lang lang) {
       const std::string& text = Pick(lang, e.text);
       ImGui::TextWrapped("%s", text.empty() ? e.key.c_str() : text.c_str());
       ImGui::TableSetColumnIndex(1);
-      if (!std::isnan(e.value)) ImGui::Text("%.4g %s", e.value, e.unit.c_str());
+      if (!std::isnan(e.value))
+        ImGui::TextUnformatted(FormatMeasure(lang, e.value, e.unit).c_str());
       ImGui::TableSetColumnIndex(2);
-      if (!std::isnan(e.threshold)) ImGui::Text("%.4g", e.threshold);
+      if (!std::isnan(e.threshold) && e.unit != "bool") {
+        ImGui::TextUnformatted(FormatMeasure(lang, e.threshold, e.unit).c_str());
+      }
       ImGui::TableSetColumnIndex(3);
       if (!std::isnan(e.weight)) ImGui::Text("%.3g", e.weight);
     }
@@ -320,7 +325,10 @@ void DrawMachine(const ConsoleModel& model, ViewState& state, UiActions& actions
             sum.boot_disk_type + " " + FormatBytes(sum.boot_disk_bytes));
         row(Tr(lang, Str::kOs), sum.os);
       }
-      for (const auto& [k, v] : d->inventory) row(k.c_str(), v);
+      std::string label, shown;
+      for (const auto& [k, v] : d->inventory) {
+        if (InventoryEntry(lang, k, v, &label, &shown)) row(label.c_str(), shown);
+      }
       row(Tr(lang, Str::kColAge), FormatYears(lang, sum.age_years) +
                                       (sum.age_source.empty() ? "" : " (" + sum.age_source + ")"));
       row(Tr(lang, Str::kColLastSeen), FormatTime(sum.last_seen_ms));

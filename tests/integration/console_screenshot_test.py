@@ -3,14 +3,16 @@
 
 Usage: console_screenshot_test.py CONSOLE COLLECTOR [SIMULATOR]
 
-Starts wardwatch-collector on a free 127.0.0.1 port, backfills 60 machines x 7 days with
+Starts wardwatch-collector on a free 127.0.0.1 port, backfills a small office (20 x 7 days) with
 wardwatch-simulate (or, without a simulator, posts a few hand-built reports through the real
 enroll + ingest API), then:
   - `wardwatch-console --dump-model` must rank a planted "replace" machine with a failing disk
     among the fleet's top rows;
   - `--screenshot` of every view must give a PNG of the requested size with real content
     (pixel variance, many colours) and, for the fleet, the flag colours.
-Screenshots are kept in $WARDWATCH_SCREENSHOT_DIR when set. Exits 77 (skipped) without xvfb-run.
+Screenshots are kept in $WARDWATCH_SCREENSHOT_DIR when set, in $WARDWATCH_SCREENSHOT_LANG (vi|en,
+default en). The office is $WARDWATCH_SIM_MACHINES x $WARDWATCH_SIM_DAYS (default 20 x 7).
+Exits 77 (skipped) without xvfb-run.
 """
 import json
 import os
@@ -28,6 +30,10 @@ import zlib
 ENROLL = "enroll-secret"
 API = "api-secret-for-console"
 WIDTH, HEIGHT = 1440, 900
+# A small office, a week of history: minutes on 2 busy cores, and still five working days
+# (the simulated PCs are off at night and at weekends) with their congested mornings.
+SIM_MACHINES = int(os.environ.get("WARDWATCH_SIM_MACHINES", "20"))
+SIM_DAYS = int(os.environ.get("WARDWATCH_SIM_DAYS", "7"))
 FAILURES = []
 
 
@@ -202,12 +208,13 @@ def main():
         if simulator:
             truth_path = os.path.join(root, "truth.json")
             sim = subprocess.run(
-                [simulator, "--collector", col.base, "--enroll-token", ENROLL, "--machines", "60",
-                 "--days", "7", "--seed", "11", "--step-minutes", "30", "--concurrency", "4",
-                 "--gzip", "--truth", truth_path],
+                [simulator, "--collector", col.base, "--enroll-token", ENROLL,
+                 "--machines", str(SIM_MACHINES), "--days", str(SIM_DAYS), "--seed", "11",
+                 "--step-minutes", "30", "--concurrency", "2", "--gzip", "--truth", truth_path],
                 capture_output=True, text=True, timeout=1200)
-            check(sim.returncode == 0, f"simulator backfilled 60 machines x 7 days "
-                                       f"({time.time() - started:.0f} s) {sim.stderr[-300:]}")
+            check(sim.returncode == 0, f"simulator backfilled {SIM_MACHINES} machines x "
+                                       f"{SIM_DAYS} days ({time.time() - started:.0f} s) "
+                                       f"{sim.stderr[-300:]}")
             with open(truth_path) as f:
                 truth = json.load(f)
         else:
@@ -227,6 +234,8 @@ def main():
         check(scored, "collector scored every machine")
 
         base_args = [console, "--collector", col.base, "--token", API, "--timeout", "60"]
+        if os.environ.get("WARDWATCH_SCREENSHOT_LANG"):  # vi or en; default from LANG (en)
+            base_args += ["--lang", os.environ["WARDWATCH_SCREENSHOT_LANG"]]
         dump = subprocess.run(base_args + ["--dump-model"], capture_output=True, text=True,
                               env=env, timeout=120)
         check(dump.returncode == 0, f"--dump-model exits 0 {dump.stderr[-300:]}")

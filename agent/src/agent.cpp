@@ -1,12 +1,11 @@
 // The agent: runs the enabled collectors into a report and sends it.
 #include "agent.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 
 #include "fsutil.h"
+#include "platform.h"
 
 namespace wardwatch::agent {
 namespace {
@@ -35,9 +34,7 @@ Status Agent::Init() {
   if (auto h = ReadTrimmed(options_.paths.Proc("sys/kernel/hostname")); h && !h->empty()) {
     hostname_ = *h;
   } else {
-    char buf[256] = {};
-    ::gethostname(buf, sizeof buf - 1);
-    hostname_ = buf;
+    hostname_ = HostName();
   }
   for (const auto& entry : AllCollectors()) {
     const bool on =
@@ -74,7 +71,7 @@ Result<Report> Agent::Collect() {
   r.machine_id = machine_id_;
   r.hostname = hostname_;
   r.agent_version = WARDWATCH_VERSION;
-  r.platform = "linux";
+  r.platform = PlatformName();
   r.interval_seconds = options_.interval_seconds;
   CollectContext ctx{options_.paths, &options_};
   for (auto& c : collectors_) {

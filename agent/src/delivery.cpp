@@ -1,13 +1,13 @@
 // Delivery of spooled reports (see delivery.h).
 #include "delivery.h"
 
-#include <fcntl.h>
-#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
+
+#include "fsutil.h"
 
 namespace wardwatch::agent {
 namespace {
@@ -61,12 +61,7 @@ void Delivery::DeadLetter(const SpoolRecord& r, const PostOutcome& why) {
   line["report"] = doc.is_discarded() ? nlohmann::json() : doc;
   const std::string text =
       line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-  int fd = ::open(deadletter_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-  if (fd >= 0) {
-    (void)!::write(fd, text.data(), text.size());
-    ::fsync(fd);
-    ::close(fd);
-  }
+  (void)AppendFileDurably(deadletter_path_, text, "dead-letter file");  // best effort
   ++stats_.deadlettered;
 }
 

@@ -1,4 +1,5 @@
-// Small file helpers with error messages that name the path and the reason.
+// Small file helpers with error messages that name the path and the reason. File access is
+// per platform: fsutil_linux.cpp, fsutil_windows.cpp.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +19,18 @@ Result<std::string> ReadTrimmed(const std::string& path);
 // Names in a directory (no "." / ".."), sorted.
 Result<std::vector<std::string>> ListDir(const std::string& path);
 bool Exists(const std::string& path);
+
+// Writes `data` to `path` atomically and durably (temp file, flush to disk, replace, and on
+// Linux fsync of the folder).
+Status WriteFileAtomic(const std::string& path, const std::string& data, unsigned mode = 0600);
+// Creates the folder (and parents) if missing; on Linux with mode 0700.
+Status EnsureDir(const std::string& path);
+// Appends and flushes to the disk before returning; errors read "cannot open <what> <path>: ...".
+Status AppendFileDurably(const std::string& path, std::string_view bytes, std::string_view what);
+// Best effort: a file that is already gone is fine.
+void RemoveFile(const std::string& path);
+// This machine's host name.
+std::string HostName();
 
 std::string_view Trim(std::string_view s);
 std::vector<std::string_view> SplitFields(std::string_view line);  // on runs of whitespace

@@ -1,4 +1,4 @@
-// HTTP client used by the agent to talk to the collector (libcurl on Linux, WinHTTP later).
+// HTTP client used by the agent to talk to the collector (libcurl on Linux, WinHTTP on Windows).
 #pragma once
 
 #include <memory>
@@ -41,5 +41,14 @@ class HttpClient {
 };
 
 std::unique_ptr<HttpClient> NewHttpClient(const HttpClientOptions& options);
+
+// The transport's process-wide set-up (libcurl's global init), held for main's lifetime.
+class HttpGlobal {
+ public:
+  HttpGlobal();
+  ~HttpGlobal();
+  HttpGlobal(const HttpGlobal&) = delete;
+  HttpGlobal& operator=(const HttpGlobal&) = delete;
+};
 
 }  // namespace wardwatch::agent

@@ -119,4 +119,7 @@ std::unique_ptr<HttpClient> NewHttpClient(const HttpClientOptions& options) {
   return std::make_unique<CurlHttpClient>(options);
 }
 
+HttpGlobal::HttpGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+HttpGlobal::~HttpGlobal() { curl_global_cleanup(); }
+
 }  // namespace wardwatch::agent

@@ -1,21 +1,19 @@
 // wardwatch-agent: collects this PC's health and usage and pushes it to the collector.
-#include <curl/curl.h>
-
 #include <atomic>
 #include <chrono>
-#include <csignal>
+#include <ctime>
 #include <iostream>
 #include <map>
 #include <thread>
 
 #include "agent.h"
+#include "http_client.h"
 #include "options.h"
+#include "platform.h"
 
 namespace {
 
 std::atomic<bool> g_stop{false};
-
-void OnSignal(int) { g_stop = true; }
 
 void Log(const std::string& line) {
   const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -24,19 +22,15 @@ void Log(const std::string& line) {
   std::cerr << ts << " wardwatch-agent: " << line << std::endl;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// Parses the options and runs until `stop` (signals, or the Windows service being stopped).
+int RunAgent(int argc, char** argv, std::atomic<bool>& stop) {
   using namespace wardwatch::agent;
   ParsedOptions parsed = ParseOptions(argc, argv, std::cerr);
   if (parsed.exit_now) {
     if (parsed.exit_code == 0) std::cerr.flush();
     return parsed.exit_code;
   }
-  curl_global_init(CURL_GLOBAL_DEFAULT);
-  std::signal(SIGINT, OnSignal);
-  std::signal(SIGTERM, OnSignal);
-  std::signal(SIGPIPE, SIG_IGN);
+  HttpGlobal http_global;
 
   Agent agent(parsed.options);
   if (auto s = agent.Init(); !s) {
@@ -48,7 +42,7 @@ int main(int argc, char** argv) {
   std::map<std::string, std::string> last_collector_error;
   std::string last_delivery_error;
   auto next_collect = std::chrono::steady_clock::now();
-  while (!g_stop) {
+  while (!stop) {
     const auto now = std::chrono::steady_clock::now();
     if (now >= next_collect) {
       next_collect += std::chrono::seconds(o.interval_seconds);
@@ -96,10 +90,18 @@ int main(int argc, char** argv) {
     if (o.once) break;
     auto wake = next_collect;
     if (!o.print && agent.pending() > 0) wake = std::min(wake, agent.next_delivery());
-    while (!g_stop && std::chrono::steady_clock::now() < wake) {
+    while (!stop && std::chrono::steady_clock::now() < wake) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   }
-  curl_global_cleanup();
   return rc;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace wardwatch::agent;
+  if (auto rc = RunPlatformCommand(argc, argv, &RunAgent)) return *rc;
+  InstallStopHandlers(&g_stop);
+  return RunAgent(argc, argv, g_stop);
 }

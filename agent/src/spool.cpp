@@ -1,12 +1,10 @@
 // The agent's on-disk spool (see spool.h for the guarantees).
 #include "spool.h"
 
-#include <fcntl.h>
-#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
-#include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "fsutil.h"
@@ -46,27 +44,6 @@ std::string SegmentName(std::uint64_t first_sequence) {
   std::snprintf(name, sizeof name, "seg-%020llu.wws",
                 static_cast<unsigned long long>(first_sequence));
   return name;
-}
-
-Status AppendDurably(const std::string& path, const std::string& bytes) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-  if (fd < 0) return MakeError("cannot open spool segment " + path + ": " + std::strerror(errno));
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const std::string why = std::strerror(errno);
-      ::close(fd);
-      return MakeError("cannot write spool segment " + path + ": " + why);
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  const int rc = ::fsync(fd);
-  const int err = errno;
-  ::close(fd);
-  if (rc != 0) return MakeError("cannot fsync spool segment " + path + ": " + std::strerror(err));
-  return Status::Ok();
 }
 
 }  // namespace
@@ -180,7 +157,7 @@ Status Spool::Open(std::uint64_t now_ms) {
       seg.created.push_back(r.created_ms);
     }
     if (seg.sequences.empty() || PendingIn(seg) == 0) {
-      ::unlink(path.c_str());
+      RemoveFile(path);
       continue;
     }
     segments_.push_back(std::move(seg));
@@ -206,7 +183,7 @@ Status Spool::Append(std::uint64_t sequence, std::uint64_t created_ms, const std
     segments_.push_back(std::move(seg));
   }
   Segment& seg = segments_.back();
-  if (auto s = AppendDurably(seg.path, bytes); !s) return s;
+  if (auto s = AppendFileDurably(seg.path, bytes, "spool segment"); !s) return s;
   seg.bytes += bytes.size();
   seg.sequences.push_back(sequence);
   seg.created.push_back(created_ms);
@@ -220,7 +197,7 @@ Status Spool::DropOldestSegment(const char* /*why*/) {
   const std::uint64_t lost = PendingIn(s);
   counters_.dropped += lost;
   pending_records_ -= lost;
-  ::unlink(s.path.c_str());
+  RemoveFile(s.path);
   acked_ = std::max(acked_, s.sequences.empty() ? acked_ : s.sequences.back());
   segments_.pop_front();
   return SaveState();
@@ -277,7 +254,7 @@ Status Spool::Acknowledge(std::uint64_t sequence, bool deadlettered) {
   pending_records_ -= std::min(pending_records_, newly);
   while (!segments_.empty() && PendingIn(segments_.front()) == 0) {
     // Keep the segment being appended to unless everything in it is acknowledged.
-    ::unlink(segments_.front().path.c_str());
+    RemoveFile(segments_.front().path);
     segments_.pop_front();
   }
   return SaveState();

@@ -1,70 +1,11 @@
 // The agent's persistent state: durable small files in --state-dir.
 #include "state.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <random>
 
 #include "fsutil.h"
 
 namespace wardwatch::agent {
-namespace {
-
-Error SysError(const std::string& what, const std::string& path) {
-  return MakeError("cannot " + what + " " + path + ": " + std::strerror(errno));
-}
-
-}  // namespace
-
-Status EnsureDir(const std::string& path) {
-  std::string cur;
-  for (std::size_t i = 0; i <= path.size(); ++i) {
-    if (i == path.size() || path[i] == '/') {
-      if (!cur.empty() && ::mkdir(cur.c_str(), 0700) != 0 && errno != EEXIST) {
-        return SysError("create folder", cur);
-      }
-    }
-    if (i < path.size()) cur += path[i];
-  }
-  return Status::Ok();
-}
-
-Status WriteFileAtomic(const std::string& path, const std::string& data, unsigned mode) {
-  const std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) return SysError("write", tmp);
-  std::size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      auto e = SysError("write", tmp);
-      ::close(fd);
-      return e;
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0) {
-    auto e = SysError("fsync", tmp);
-    ::close(fd);
-    return e;
-  }
-  ::close(fd);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return SysError("rename to", path);
-  const auto slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
-  int dfd = ::open(dir.empty() ? "/" : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
-  return Status::Ok();
-}
-
 Status AgentState::Open() {
   if (auto s = EnsureDir(dir_); !s) return s;
   if (auto t = ReadTrimmed(dir_ + "/machine-token")) token_ = *t;
@@ -86,7 +27,7 @@ Status AgentState::SetMachineToken(const std::string& token) {
 }
 
 Status AgentState::ClearMachineToken() {
-  ::unlink((dir_ + "/machine-token").c_str());
+  RemoveFile(dir_ + "/machine-token");
   token_.clear();
   return Status::Ok();
 }

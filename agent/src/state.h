@@ -5,13 +5,9 @@
 #include <string>
 
 #include "collector.h"
+#include "fsutil.h"  // WriteFileAtomic, EnsureDir
 
 namespace wardwatch::agent {
-
-// Writes `data` to `path` atomically and durably (temp file, fsync, rename, fsync folder).
-Status WriteFileAtomic(const std::string& path, const std::string& data, unsigned mode = 0600);
-// Creates the folder (and parents) with mode 0700 if missing.
-Status EnsureDir(const std::string& path);
 
 class AgentState {
  public:

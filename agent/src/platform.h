@@ -1,0 +1,23 @@
+// What differs between platforms around main(): stop requests (signals on Linux, console
+// events and the service control manager on Windows) and Windows service commands.
+#pragma once
+
+#include <atomic>
+#include <optional>
+
+namespace wardwatch::agent {
+
+// The agent's run loop (main.cpp): parses the options and runs until `stop` is set.
+using RunAgentFn = int (*)(int argc, char** argv, std::atomic<bool>& stop);
+
+// Handles commands only this platform has (Windows: --install-service, --uninstall-service,
+// --service) and returns their exit code; std::nullopt means "run the agent normally".
+std::optional<int> RunPlatformCommand(int argc, char** argv, RunAgentFn run);
+
+// "linux" or "windows": the report's agent.platform.
+const char* PlatformName();
+
+// Sets `*stop` on Ctrl-C / SIGTERM (Linux) or console close / Ctrl-C (Windows).
+void InstallStopHandlers(std::atomic<bool>* stop);
+
+}  // namespace wardwatch::agent

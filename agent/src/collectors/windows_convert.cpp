@@ -1,0 +1,276 @@
+// Pure conversions from Windows API outputs into report fields (see windows_convert.h).
+#include "collectors/windows_convert.h"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+
+#include "collectors/dmi.h"
+#include "fsutil.h"
+
+namespace wardwatch::agent::winconv {
+namespace {
+
+// 1601-01-01 to 1970-01-01 in 100-ns ticks.
+constexpr std::uint64_t kEpochDelta = 116444736000000000ull;
+
+double Seconds(std::uint64_t ticks) { return static_cast<double>(ticks) / kTicksPerSecond; }
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string StripExe(std::string_view s) {
+  if (s.size() > 4 && Lower(s.substr(s.size() - 4)) == ".exe") s.remove_suffix(4);
+  return std::string(s);
+}
+
+std::string Get(const std::map<std::string, std::string>& m, const std::string& k) {
+  auto it = m.find(k);
+  return it == m.end() ? std::string() : std::string(Trim(it->second));
+}
+
+}  // namespace
+
+double FileTimeToUnixSeconds(std::uint64_t filetime) {
+  if (filetime <= kEpochDelta) return 0;
+  return Seconds(filetime - kEpochDelta);
+}
+
+std::vector<schema::CpuTimes> CpuTimesFromTicks(std::span<const CpuTicks> cpus) {
+  std::vector<schema::CpuTimes> out;
+  std::uint32_t n = 0;
+  for (const auto& c : cpus) {
+    schema::CpuTimes t;
+    t.cpu = n++;
+    t.user = Seconds(c.user);
+    t.idle = Seconds(c.idle);
+    t.irq = Seconds(c.interrupt);
+    t.softirq = Seconds(c.dpc);
+    const std::uint64_t busy_kernel = c.kernel > c.idle ? c.kernel - c.idle : 0;
+    const std::uint64_t other = c.dpc + c.interrupt;
+    t.system = Seconds(busy_kernel > other ? busy_kernel - other : 0);
+    out.push_back(t);
+  }
+  return out;
+}
+
+std::map<std::string, std::uint64_t> MeminfoFromStatus(const MemoryStatus& m) {
+  std::map<std::string, std::uint64_t> out;
+  out["MemTotal"] = m.total_phys;
+  out["MemAvailable"] = m.avail_phys;
+  out["MemFree"] = m.avail_phys;
+  const std::uint64_t swap_total =
+      m.total_page_file > m.total_phys ? m.total_page_file - m.total_phys : 0;
+  // Commit still available beyond what RAM can hold, never more than the page file itself.
+  const std::uint64_t committed =
+      m.total_page_file - std::min(m.avail_page_file, m.total_page_file);
+  const std::uint64_t ram_used = m.total_phys - std::min(m.avail_phys, m.total_phys);
+  const std::uint64_t swap_used = committed > ram_used ? committed - ram_used : 0;
+  out["SwapTotal"] = swap_total;
+  out["SwapFree"] = swap_total - std::min(swap_used, swap_total);
+  if (m.system_cache_bytes) out["Cached"] = *m.system_cache_bytes;
+  return out;
+}
+
+bool KeepVolume(const Volume& v) {
+  constexpr unsigned kRemovable = 2, kFixed = 3;
+  return (v.drive_type == kFixed || v.drive_type == kRemovable) && !v.fstype.empty() && v.total > 0;
+}
+
+schema::Filesystem FilesystemFromVolume(const Volume& v) {
+  schema::Filesystem f;
+  std::string mount = v.root;
+  while (mount.size() > 2 && (mount.back() == '\\' || mount.back() == '/')) mount.pop_back();
+  f.mountpoint = mount;
+  f.device = v.volume_name.empty() ? v.root : v.volume_name;
+  f.fstype = Lower(v.fstype);
+  f.size_bytes = v.total;
+  f.free_bytes = v.free;
+  f.avail_bytes = v.avail;
+  f.readonly = v.readonly;
+  return f;
+}
+
+bool KeepInterface(const IfRow& r) {
+  constexpr std::uint32_t kLoopback = 24;
+  if (r.filter_interface) return false;
+  return r.hardware_interface || r.if_type == kLoopback;
+}
+
+std::string OperState(std::uint32_t s) {
+  switch (s) {
+    case 1:
+      return "up";
+    case 2:
+      return "down";
+    case 3:
+      return "testing";
+    case 5:
+      return "dormant";
+    case 6:
+      return "notpresent";
+    case 7:
+      return "lowerlayerdown";
+    default:
+      return "unknown";
+  }
+}
+
+std::uint32_t ArphrdFromIfType(std::uint32_t if_type) {
+  switch (if_type) {
+    case 24:
+      return 772;  // loopback
+    case 6:        // ethernet
+    case 71:       // IEEE 802.11: Linux reports Wi-Fi as ARPHRD_ETHER too
+      return 1;
+    case 131:
+      return 65534;  // tunnel -> ARPHRD_NONE
+    case 23:
+      return 512;  // PPP
+    default:
+      return 65534;
+  }
+}
+
+schema::NetInterface InterfaceFromRow(const IfRow& r) {
+  schema::NetInterface i;
+  i.name = r.alias.empty() ? r.description : r.alias;
+  i.receive_bytes = r.in_octets;
+  i.transmit_bytes = r.out_octets;
+  i.receive_packets = r.in_ucast + r.in_nucast;
+  i.transmit_packets = r.out_ucast + r.out_nucast;
+  i.receive_errs = r.in_errors;
+  i.transmit_errs = r.out_errors;
+  i.receive_drop = r.in_discards;
+  i.transmit_drop = r.out_discards;
+  const std::uint64_t bits = std::max(r.receive_link_speed, r.transmit_link_speed);
+  // Windows reports "unknown" as 0 or as all bits set.
+  if (bits > 0 && bits != ~std::uint64_t{0}) i.speed_bytes = bits / 8;
+  i.operstate = OperState(r.oper_status);
+  i.type = ArphrdFromIfType(r.if_type);
+  if (r.mtu > 0 && r.mtu != ~std::uint32_t{0}) i.mtu = r.mtu;
+  if (!r.physical_address.empty()) {
+    std::string mac;
+    char b[4];
+    for (auto byte : r.physical_address) {
+      std::snprintf(b, sizeof b, "%02x", byte);
+      if (!mac.empty()) mac += ':';
+      mac += b;
+    }
+    i.address = mac;
+  }
+  return i;
+}
+
+std::map<std::string, std::string> DmiFromBiosKey(const std::map<std::string, std::string>& v) {
+  static const std::pair<const char*, const char*> kMap[] = {
+      {"BIOSReleaseDate", "bios_date"},
+      {"BIOSVendor", "bios_vendor"},
+      {"BIOSVersion", "bios_version"},
+      {"SystemManufacturer", "sys_vendor"},
+      {"SystemProductName", "product_name"},
+      {"SystemFamily", "product_family"},
+      {"SystemSKU", "product_sku"},
+      {"SystemVersion", "product_version"},
+      {"BaseBoardManufacturer", "board_vendor"},
+      {"BaseBoardProduct", "board_name"},
+      {"BaseBoardVersion", "board_version"},
+  };
+  std::map<std::string, std::string> out;
+  for (const auto& [from, to] : kMap) {
+    const std::string value = Get(v, from);
+    if (!value.empty() && !IsPlaceholderDmiValue(value)) out[to] = value;
+  }
+  const std::string major = Get(v, "BiosMajorRelease"), minor = Get(v, "BiosMinorRelease");
+  // 255.255 means "not given" in SMBIOS.
+  if (!major.empty() && !minor.empty() && major != "255") out["bios_release"] = major + "." + minor;
+  return out;
+}
+
+schema::OsInfo OsInfoFromVersion(const WindowsVersion& v) {
+  schema::OsInfo os;
+  os.sysname = "Windows_NT";
+  std::string build = std::to_string(v.build);
+  if (v.ubr) build += "." + std::to_string(*v.ubr);
+  os.release = std::to_string(v.major) + "." + std::to_string(v.minor) + "." + build;
+  os.machine = v.arch;
+  os.nodename = v.hostname;
+  const bool eleven = v.major == 10 && v.build >= 22000;
+  const std::string version_id = eleven                         ? "11"
+                                 : v.major == 10                ? "10"
+                                 : v.major == 6 && v.minor == 3 ? "8.1"
+                                 : v.major == 6 && v.minor == 2 ? "8"
+                                 : v.major == 6 && v.minor == 1 ? "7"
+                                                                : std::to_string(v.major);
+  // ProductName still says "Windows 10 ..." on Windows 11; keep its edition words.
+  std::string product = v.product_name.empty() ? "Windows " + version_id : v.product_name;
+  if (eleven && product.rfind("Windows 10", 0) == 0) product.replace(0, 10, "Windows 11");
+  os.version = product + (v.display_version.empty() ? "" : " " + v.display_version);
+  os.os_release["NAME"] = "Windows";
+  os.os_release["ID"] = "windows";
+  os.os_release["VERSION_ID"] = version_id;
+  if (!v.display_version.empty()) os.os_release["VERSION"] = v.display_version;
+  os.os_release["BUILD_ID"] = build;
+  if (!v.edition_id.empty()) os.os_release["VARIANT_ID"] = Lower(v.edition_id);
+  os.os_release["PRETTY_NAME"] = os.version + " (build " + build + ")";
+  os.boot_time_seconds = v.boot_time_seconds;
+  return os;
+}
+
+std::optional<std::uint64_t> ParseInstallDate(std::string_view s) {
+  s = Trim(s);
+  if (s.size() != 8) return std::nullopt;
+  auto y = ParseU64(s.substr(0, 4)), m = ParseU64(s.substr(4, 2)), d = ParseU64(s.substr(6, 2));
+  if (!y || !m || !d || *y < 1980 || *m < 1 || *m > 12 || *d < 1 || *d > 31) return std::nullopt;
+  const std::chrono::year_month_day ymd{std::chrono::year(static_cast<int>(*y)),
+                                        std::chrono::month(static_cast<unsigned>(*m)),
+                                        std::chrono::day(static_cast<unsigned>(*d))};
+  if (!ymd.ok()) return std::nullopt;
+  const auto days = std::chrono::sys_days(ymd).time_since_epoch().count();
+  return static_cast<std::uint64_t>(days) * 86400;
+}
+
+std::optional<schema::Package> PackageFromUninstallKey(const std::map<std::string, std::string>& v,
+                                                       std::string_view arch) {
+  const std::string name = Get(v, "DisplayName");
+  if (name.empty()) return std::nullopt;
+  if (Get(v, "SystemComponent") == "1") return std::nullopt;
+  if (!Get(v, "ParentKeyName").empty()) return std::nullopt;
+  const std::string release = Lower(Get(v, "ReleaseType"));
+  if (release == "update" || release == "hotfix" || release == "security update") {
+    return std::nullopt;
+  }
+  schema::Package p;
+  p.name = name;
+  p.version = Get(v, "DisplayVersion");
+  p.source = "registry";
+  p.arch = std::string(arch);
+  p.install_time = ParseInstallDate(Get(v, "InstallDate"));
+  return p;
+}
+
+ProcessSample ProcessFromRaw(const ProcessRaw& p) {
+  ProcessSample s;
+  s.pid = p.pid;
+  s.start_ticks = p.creation_filetime;
+  s.comm = StripExe(p.exe_file);
+  if (!p.image_path.empty()) {
+    std::string path = p.image_path;
+    std::replace(path.begin(), path.end(), '\\', '/');
+    s.exe = StripExe(path);
+  }
+  s.cpu_seconds = Seconds(p.kernel_ticks + p.user_ticks);
+  s.start_time = FileTimeToUnixSeconds(p.creation_filetime);
+  s.rss_bytes = p.working_set_bytes;
+  return s;
+}
+
+double IdleSecondsFromTicks(std::uint32_t now_ms, std::uint32_t last_input_ms) {
+  return static_cast<double>(static_cast<std::uint32_t>(now_ms - last_input_ms)) / 1000.0;
+}
+
+}  // namespace wardwatch::agent::winconv

@@ -1,0 +1,125 @@
+// Pure conversions from what Windows APIs return into report fields. No <windows.h>: the raw
+// structs below mirror the API outputs field by field, so these functions build and are
+// table-tested on Linux too (tests/windows/convert_test.cpp); the *_windows.cpp collectors
+// only call the API and fill the raw struct.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "collector.h"
+#include "collectors/processes.h"
+
+namespace wardwatch::agent::winconv {
+
+// FILETIME / 100-ns intervals.
+inline constexpr double kTicksPerSecond = 1e7;
+// 100-ns ticks from 1601-01-01 (FILETIME) to Unix seconds.
+double FileTimeToUnixSeconds(std::uint64_t filetime);
+
+// --- cpu: SYSTEM_PROCESSOR_PERFORMANCE_INFORMATION per CPU (NtQuerySystemInformation) or one
+// GetSystemTimes triple; all in 100-ns ticks. KernelTime includes IdleTime (and DPC and
+// interrupt time), as Windows counts them.
+struct CpuTicks {
+  std::uint64_t idle = 0, kernel = 0, user = 0, dpc = 0, interrupt = 0;
+};
+// user, system (= kernel - idle - dpc - interrupt), idle, irq (= interrupt), softirq (= DPC).
+std::vector<schema::CpuTimes> CpuTimesFromTicks(std::span<const CpuTicks> cpus);
+
+// --- meminfo: MEMORYSTATUSEX (+ the system cache from GetPerformanceInfo when known).
+struct MemoryStatus {
+  std::uint64_t total_phys = 0, avail_phys = 0, total_page_file = 0, avail_page_file = 0;
+  std::optional<std::uint64_t> system_cache_bytes;
+};
+// MemTotal, MemAvailable, MemFree (= available), SwapTotal/SwapFree (the page file beyond RAM:
+// Windows' commit limit is RAM + page files), Cached when known.
+std::map<std::string, std::uint64_t> MeminfoFromStatus(const MemoryStatus& m);
+
+// --- filesystem: GetLogicalDriveStrings + GetDriveType + GetVolumeInformation +
+// GetDiskFreeSpaceEx for one drive.
+struct Volume {
+  std::string root;         // "C:\"
+  unsigned drive_type = 0;  // DRIVE_FIXED = 3, DRIVE_REMOVABLE = 2, DRIVE_REMOTE = 4, CDROM = 5
+  std::string fstype;       // "NTFS", "FAT32", "" when not mounted
+  std::string volume_name;  // \\?\Volume{...}\ when known
+  bool readonly = false;    // FILE_READ_ONLY_VOLUME
+  std::uint64_t total = 0, free = 0, avail = 0;  // total, total free, free for this user
+};
+// Fixed and removable drives with a filesystem; network shares and optical drives are left
+// out like node_exporter leaves out network and pseudo filesystems.
+bool KeepVolume(const Volume& v);
+// mountpoint "C:" ... device is the volume GUID path (or the root), fstype lower case.
+schema::Filesystem FilesystemFromVolume(const Volume& v);
+
+// --- netdev: one MIB_IF_ROW2 of GetIfTable2.
+struct IfRow {
+  std::string alias;              // "Ethernet", "Wi-Fi" (what the user sees)
+  std::string description;        // driver description
+  std::uint32_t if_type = 0;      // IF_TYPE_ETHERNET_CSMACD 6, IEEE80211 71, LOOPBACK 24, ...
+  std::uint32_t oper_status = 0;  // IfOperStatusUp 1, Down 2, Testing 3, Unknown 4, Dormant 5,
+                                  // NotPresent 6, LowerLayerDown 7
+  bool hardware_interface = false, filter_interface = false;
+  std::uint64_t in_octets = 0, out_octets = 0;
+  std::uint64_t in_ucast = 0, in_nucast = 0, out_ucast = 0, out_nucast = 0;
+  std::uint64_t in_errors = 0, out_errors = 0, in_discards = 0, out_discards = 0;
+  std::uint64_t receive_link_speed = 0, transmit_link_speed = 0;  // bits per second
+  std::uint32_t mtu = 0;
+  std::vector<std::uint8_t> physical_address;
+};
+// Real adapters and loopback; leaves out the filter / WFP / miniport shadows Windows lists
+// beside every adapter (they repeat its counters).
+bool KeepInterface(const IfRow& r);
+schema::NetInterface InterfaceFromRow(const IfRow& r);
+std::string OperState(std::uint32_t oper_status);       // node_exporter's words: up, down, ...
+std::uint32_t ArphrdFromIfType(std::uint32_t if_type);  // so the collector treats them alike
+
+// --- dmi: values of HKLM\HARDWARE\DESCRIPTION\System\BIOS (strings; the two release numbers
+// as decimal text). Keys follow /sys/class/dmi/id; placeholders are left out.
+std::map<std::string, std::string> DmiFromBiosKey(const std::map<std::string, std::string>& values);
+
+// --- os: RtlGetVersion + HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion.
+struct WindowsVersion {
+  std::uint32_t major = 0, minor = 0, build = 0;
+  std::optional<std::uint32_t> ubr;  // update build revision (the ".2861" in 22631.2861)
+  std::string product_name;          // "Windows 10 Pro" (still "Windows 10" on Windows 11)
+  std::string display_version;       // "23H2" (ReleaseId "2009" on older builds)
+  std::string edition_id;            // "Professional"
+  std::string hostname, arch;        // "x86_64"
+  std::optional<double> boot_time_seconds;
+};
+// os_release: NAME=Windows, ID=windows, VERSION_ID=10|11 (11 from build 22000), VERSION,
+// PRETTY_NAME ("Windows 11 Pro 23H2 (build 22631.2861)"), BUILD_ID, VARIANT_ID.
+schema::OsInfo OsInfoFromVersion(const WindowsVersion& v);
+
+// --- packages: one subkey of ...\CurrentVersion\Uninstall (64- or 32-bit view; HKLM or HKCU).
+// Values as text (DWORDs in decimal).
+// Entries without DisplayName, system components, and updates (ParentKeyName,
+// ReleaseType Update/Hotfix/Security Update) are not programs: std::nullopt.
+std::optional<schema::Package> PackageFromUninstallKey(
+    const std::map<std::string, std::string>& values, std::string_view arch);
+// InstallDate "20231015" -> Unix seconds at 00:00 UTC.
+std::optional<std::uint64_t> ParseInstallDate(std::string_view yyyymmdd);
+
+// --- processes: CreateToolhelp32Snapshot entry + GetProcessTimes + QueryFullProcessImageName
+// + GetProcessMemoryInfo.
+struct ProcessRaw {
+  std::uint32_t pid = 0;
+  std::string exe_file;    // PROCESSENTRY32W.szExeFile ("chrome.exe")
+  std::string image_path;  // "C:\Program Files\...\chrome.exe"; empty when not allowed
+  std::uint64_t creation_filetime = 0, kernel_ticks = 0, user_ticks = 0;
+  std::uint64_t working_set_bytes = 0;
+};
+// exe: the path with '/' separators and without ".exe", so the application table's basename
+// rows ("chrome", "msedge", "winword") match; comm: the file name without ".exe".
+ProcessSample ProcessFromRaw(const ProcessRaw& p);
+
+// --- foreground: GetLastInputInfo's tick and GetTickCount at the same moment (both wrap at
+// 2^32 ms, the subtraction is done modulo 2^32).
+double IdleSecondsFromTicks(std::uint32_t now_ms, std::uint32_t last_input_ms);
+
+}  // namespace wardwatch::agent::winconv

@@ -1,0 +1,179 @@
+// Parsers over raw DeviceIoControl / EStats answers (see windows_ioctl.h).
+#include "collectors/windows_ioctl.h"
+
+#include <algorithm>
+
+namespace wardwatch::agent::winconv {
+namespace {
+
+std::uint64_t LE(std::span<const std::uint8_t> b, std::size_t at, std::size_t n) {
+  std::uint64_t v = 0;
+  for (std::size_t i = n; i-- > 0;) v = (v << 8) | b[at + i];
+  return v;
+}
+
+// NVMe 128-bit counters: the low 64 bits (an office disk never passes 2^64).
+std::uint64_t LE128(std::span<const std::uint8_t> b, std::size_t at) {
+  return LE(b, at + 8, 8) != 0 ? ~std::uint64_t{0} : LE(b, at, 8);
+}
+
+const char* AtaName(std::uint32_t id) {
+  switch (id) {
+    case 5:
+      return "Reallocated_Sector_Ct";
+    case 9:
+      return "Power_On_Hours";
+    case 10:
+      return "Spin_Retry_Count";
+    case 12:
+      return "Power_Cycle_Count";
+    case 177:
+      return "Wear_Leveling_Count";
+    case 184:
+      return "End-to-End_Error";
+    case 187:
+      return "Reported_Uncorrect";
+    case 188:
+      return "Command_Timeout";
+    case 190:
+      return "Airflow_Temperature_Cel";
+    case 194:
+      return "Temperature_Celsius";
+    case 196:
+      return "Reallocated_Event_Count";
+    case 197:
+      return "Current_Pending_Sector";
+    case 198:
+      return "Offline_Uncorrectable";
+    case 199:
+      return "UDMA_CRC_Error_Count";
+    case 231:
+      return "SSD_Life_Left";
+    case 233:
+      return "Media_Wearout_Indicator";
+    default:
+      return "Unknown_Attribute";
+  }
+}
+
+}  // namespace
+
+Result<SmartResult> ParseAtaSmartData(std::span<const std::uint8_t> data,
+                                      std::span<const std::uint8_t> thresholds) {
+  if (data.size() < 362) {
+    return MakeError("ATA SMART data is " + std::to_string(data.size()) + " bytes, expected 512");
+  }
+  const bool have_thresh = thresholds.size() >= 362;
+  SmartResult r;
+  r.protocol = "ATA";
+  std::optional<double> temp194, temp190;
+  for (std::size_t slot = 0; slot < 30; ++slot) {
+    const std::size_t at = 2 + slot * 12;
+    const std::uint32_t id = data[at];
+    if (id == 0) continue;
+    if (std::find(std::begin(kKeptAtaAttributes), std::end(kKeptAtaAttributes), id) ==
+        std::end(kKeptAtaAttributes)) {
+      continue;
+    }
+    schema::SmartAttribute a;
+    a.id = id;
+    a.name = AtaName(id);
+    const auto flags = static_cast<std::uint32_t>(LE(data, at + 1, 2));
+    a.value = data[at + 3];
+    a.worst = data[at + 4];
+    a.raw = LE(data, at + 5, 6);
+    // smartctl's flags.string letters: P(refailure) O(nline) S(peed) R(ate) C(ount) K(eep).
+    const char letters[] = "POSRCK";
+    for (int bit = 0; bit < 6; ++bit) a.flags += (flags & (1u << bit)) ? letters[bit] : '-';
+    if (have_thresh) {
+      for (std::size_t t = 0; t < 30; ++t) {
+        if (thresholds[2 + t * 12] == id) a.thresh = thresholds[2 + t * 12 + 1];
+      }
+    }
+    if (id == 9) r.power_on_hours = a.raw & 0xffffffffu;
+    if (id == 12) r.power_cycles = a.raw;
+    if (id == 194) temp194 = static_cast<double>(a.raw & 0xff);
+    if (id == 190) temp190 = static_cast<double>(a.raw & 0xff);
+    r.attributes.push_back(std::move(a));
+  }
+  r.temperature_celsius = temp194 ? temp194 : temp190;
+  return r;
+}
+
+std::optional<bool> AtaSmartStatus(std::uint8_t lba_mid, std::uint8_t lba_high) {
+  if (lba_mid == 0x4f && lba_high == 0xc2) return true;
+  if (lba_mid == 0xf4 && lba_high == 0x2c) return false;
+  return std::nullopt;
+}
+
+Result<std::span<const std::uint8_t>> ProtocolSpecificPayload(std::span<const std::uint8_t> b) {
+  constexpr std::size_t kSpecific = 8;  // after Version and Size
+  if (b.size() < kSpecific + 28) {
+    return MakeError("STORAGE_PROTOCOL_DATA_DESCRIPTOR is " + std::to_string(b.size()) +
+                     " bytes, shorter than its header");
+  }
+  const std::uint64_t offset = LE(b, kSpecific + 16, 4);  // ProtocolDataOffset
+  const std::uint64_t length = LE(b, kSpecific + 20, 4);  // ProtocolDataLength
+  if (kSpecific + offset + length > b.size()) {
+    return MakeError("ProtocolDataOffset " + std::to_string(offset) + " + ProtocolDataLength " +
+                     std::to_string(length) + " is past the " + std::to_string(b.size()) +
+                     "-byte answer");
+  }
+  return b.subspan(kSpecific + offset, length);
+}
+
+Result<SmartResult> ParseNvmeHealthLog(std::span<const std::uint8_t> log) {
+  if (log.size() < 192) {
+    return MakeError("NVMe health log is " + std::to_string(log.size()) + " bytes, expected 512");
+  }
+  SmartResult r;
+  r.protocol = "NVMe";
+  schema::NvmeHealth n;
+  n.critical_warning = log[0];
+  const auto kelvin = LE(log, 1, 2);
+  if (kelvin > 0) n.temperature_celsius = static_cast<double>(kelvin) - 273.0;
+  n.available_spare = log[3];
+  n.available_spare_threshold = log[4];
+  n.percentage_used = log[5];
+  n.power_cycles = LE128(log, 112);
+  n.power_on_hours = LE128(log, 128);
+  n.unsafe_shutdowns = LE128(log, 144);
+  n.media_errors = LE128(log, 160);
+  r.power_on_hours = n.power_on_hours;
+  r.power_cycles = n.power_cycles;
+  r.temperature_celsius = n.temperature_celsius;
+  // As smartctl: any critical warning bit means the overall check failed.
+  r.passed = n.critical_warning == 0;
+  r.nvme = n;
+  return r;
+}
+
+Result<TcpDataStats> ParseTcpEstatsData(std::span<const std::uint8_t> rod) {
+  if (rod.size() < 48) {
+    return MakeError("TCP_ESTATS_DATA_ROD_v0 is " + std::to_string(rod.size()) +
+                     " bytes, expected 96");
+  }
+  TcpDataStats s;
+  s.bytes_out = LE(rod, 0, 8);
+  s.segs_out = LE(rod, 8, 8);
+  s.bytes_in = LE(rod, 16, 8);
+  s.segs_in = LE(rod, 24, 8);
+  return s;
+}
+
+std::map<std::string, TcpDataStats> TcpBytesByApp(
+    std::span<const TcpConnectionBytes> connections,
+    const std::map<std::uint32_t, std::string>& app_of_pid) {
+  std::map<std::string, TcpDataStats> out;
+  for (const auto& c : connections) {
+    auto it = app_of_pid.find(c.pid);
+    auto& acc = out[it == app_of_pid.end() ? std::string("other") : it->second];
+    acc.bytes_in += c.stats.bytes_in;
+    acc.bytes_out += c.stats.bytes_out;
+    acc.segs_in += c.stats.segs_in;
+    acc.segs_out += c.stats.segs_out;
+  }
+  return out;
+}
+
+}  // namespace wardwatch::agent::winconv

@@ -1,0 +1,53 @@
+// Parsers over the raw bytes Windows returns for what Wine cannot show: disk SMART through
+// DeviceIoControl (ATA SMART READ DATA / THRESHOLDS via SMART_RCV_DRIVE_DATA, the NVMe
+// SMART / Health log via IOCTL_STORAGE_QUERY_PROPERTY) and per-connection TCP statistics
+// (GetPerTcpConnectionEStats, TcpConnectionEstatsData). Pure functions over byte spans, so
+// they are tested on Linux and under Wine with captured and hand-built buffers
+// (tests/windows/convert_test.cpp); the reader that issues the calls needs administrator
+// rights and real hardware.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "collectors/smart.h"
+
+namespace wardwatch::agent::winconv {
+
+// ATA SMART READ DATA (512 bytes: revision, 30 attribute slots of 12 bytes from offset 2) and
+// READ THRESHOLDS (same layout, threshold in byte 1 of each slot; may be empty). Keeps the
+// attributes of kKeptAtaAttributes; power-on hours (9), power cycles (12) and temperature
+// (194, else 190) also go to their own fields.
+Result<SmartResult> ParseAtaSmartData(std::span<const std::uint8_t> data,
+                                      std::span<const std::uint8_t> thresholds);
+// SMART RETURN STATUS: LBA mid/high 0x4F/0xC2 = passed, 0xF4/0x2C = threshold exceeded.
+std::optional<bool> AtaSmartStatus(std::uint8_t lba_mid, std::uint8_t lba_high);
+
+// The payload of an IOCTL_STORAGE_QUERY_PROPERTY answer for StorageDeviceProtocolSpecificProperty
+// (STORAGE_PROTOCOL_DATA_DESCRIPTOR: Version, Size, then STORAGE_PROTOCOL_SPECIFIC_DATA whose
+// ProtocolDataOffset counts from its own start). Errors name the field that does not fit.
+Result<std::span<const std::uint8_t>> ProtocolSpecificPayload(std::span<const std::uint8_t> answer);
+// NVMe SMART / Health Information log (page 02h, 512 bytes).
+Result<SmartResult> ParseNvmeHealthLog(std::span<const std::uint8_t> log);
+
+// TCP_ESTATS_DATA_ROD_v0 (96 bytes on x64).
+struct TcpDataStats {
+  std::uint64_t bytes_out = 0, segs_out = 0, bytes_in = 0, segs_in = 0;
+};
+Result<TcpDataStats> ParseTcpEstatsData(std::span<const std::uint8_t> rod);
+// One connection from GetExtendedTcpTable(TCP_TABLE_OWNER_PID_ALL) with its EStats.
+struct TcpConnectionBytes {
+  std::uint32_t pid = 0;
+  TcpDataStats stats;
+};
+// Bytes in and out per application name (pid -> name from the process sweep; unknown pids
+// are "other").
+std::map<std::string, TcpDataStats> TcpBytesByApp(
+    std::span<const TcpConnectionBytes> connections,
+    const std::map<std::uint32_t, std::string>& app_of_pid);
+
+}  // namespace wardwatch::agent::winconv

@@ -1,0 +1,177 @@
+// Windows: Ctrl-C / console close stop the agent, and the agent runs as a Windows service.
+//   wardwatch-agent --install-service [agent options...]  registers "WardWatchAgent" (automatic
+//       start, LocalSystem, restart on failure) to run `wardwatch-agent --service <options>`,
+//       and starts it;
+//   wardwatch-agent --uninstall-service                    stops and removes it;
+//   wardwatch-agent --service <options>                    what the service control manager runs.
+#include <string>
+#include <vector>
+
+#include "platform.h"
+#include "win32.h"
+
+namespace wardwatch::agent {
+namespace {
+
+constexpr wchar_t kServiceName[] = L"WardWatchAgent";
+constexpr wchar_t kDisplayName[] = L"WardWatch agent";
+constexpr wchar_t kDescription[] =
+    L"Collects this PC's hardware health, network speed and software usage and sends it to the "
+    L"office's WardWatch collector.";
+
+std::atomic<bool>* g_stop = nullptr;
+
+BOOL WINAPI OnConsoleEvent(DWORD) {
+  if (g_stop != nullptr) *g_stop = true;
+  return TRUE;
+}
+
+// Quotes one argument for a Windows command line (CommandLineToArgvW rules).
+std::wstring QuoteArg(const std::wstring& a) {
+  if (!a.empty() && a.find_first_of(L" \t\"") == std::wstring::npos) return a;
+  std::wstring out = L"\"";
+  std::size_t backslashes = 0;
+  for (wchar_t c : a) {
+    if (c == L'\\') {
+      ++backslashes;
+      continue;
+    }
+    if (c == L'"')
+      out.append(backslashes * 2 + 1, L'\\');
+    else
+      out.append(backslashes, L'\\');
+    backslashes = 0;
+    out += c;
+  }
+  out.append(backslashes * 2, L'\\');
+  return out + L"\"";
+}
+
+void Say(const std::string& line) {
+  std::fputs(("wardwatch-agent: " + line + "\n").c_str(), stderr);
+}
+
+int Fail(const std::string& what) {
+  Say(what + ": " + win::ErrorText(::GetLastError()));
+  return 1;
+}
+
+int InstallService(int argc, char** argv) {
+  wchar_t exe[MAX_PATH * 2] = {};
+  if (::GetModuleFileNameW(nullptr, exe, MAX_PATH * 2) == 0) return Fail("cannot find own path");
+  std::wstring command = QuoteArg(exe) + L" --service";
+  for (int i = 2; i < argc; ++i) command += L" " + QuoteArg(win::ToWide(argv[i]));
+  win::UniqueScHandle scm(::OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CREATE_SERVICE));
+  if (!scm) return Fail("cannot open the service control manager (run as administrator)");
+  win::UniqueScHandle svc(::CreateServiceW(
+      scm.get(), kServiceName, kDisplayName, SERVICE_ALL_ACCESS, SERVICE_WIN32_OWN_PROCESS,
+      SERVICE_AUTO_START, SERVICE_ERROR_NORMAL, command.c_str(), nullptr, nullptr, nullptr,
+      nullptr /* LocalSystem */, nullptr));
+  if (!svc) return Fail("cannot create service WardWatchAgent");
+  SERVICE_DESCRIPTIONW desc{const_cast<wchar_t*>(kDescription)};
+  ::ChangeServiceConfig2W(svc.get(), SERVICE_CONFIG_DESCRIPTION, &desc);
+  // Restart after 10 s, 60 s, 5 min when the agent exits unexpectedly.
+  SC_ACTION actions[3] = {
+      {SC_ACTION_RESTART, 10000}, {SC_ACTION_RESTART, 60000}, {SC_ACTION_RESTART, 300000}};
+  SERVICE_FAILURE_ACTIONSW fail{};
+  fail.dwResetPeriod = 86400;
+  fail.cActions = 3;
+  fail.lpsaActions = actions;
+  ::ChangeServiceConfig2W(svc.get(), SERVICE_CONFIG_FAILURE_ACTIONS, &fail);
+  if (!::StartServiceW(svc.get(), 0, nullptr)) {
+    return Fail("service WardWatchAgent installed but did not start");
+  }
+  Say("service WardWatchAgent installed and started: " + win::ToUtf8(command));
+  return 0;
+}
+
+int UninstallService() {
+  win::UniqueScHandle scm(::OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT));
+  if (!scm) return Fail("cannot open the service control manager (run as administrator)");
+  win::UniqueScHandle svc(
+      ::OpenServiceW(scm.get(), kServiceName, SERVICE_STOP | SERVICE_QUERY_STATUS | DELETE));
+  if (!svc) return Fail("cannot open service WardWatchAgent");
+  SERVICE_STATUS status{};
+  ::ControlService(svc.get(), SERVICE_CONTROL_STOP, &status);  // fine if already stopped
+  if (!::DeleteService(svc.get())) return Fail("cannot remove service WardWatchAgent");
+  Say("service WardWatchAgent removed");
+  return 0;
+}
+
+// --- Running under the service control manager -----------------------------------------
+
+struct ServiceRun {
+  RunAgentFn run = nullptr;
+  std::vector<std::string> args;  // argv[0] + the agent's options
+  SERVICE_STATUS_HANDLE handle = nullptr;
+  std::atomic<bool> stop{false};
+  int exit_code = 0;
+};
+ServiceRun* g_service = nullptr;
+
+void Report(DWORD state, DWORD exit_code = NO_ERROR) {
+  SERVICE_STATUS s{};
+  s.dwServiceType = SERVICE_WIN32_OWN_PROCESS;
+  s.dwCurrentState = state;
+  s.dwControlsAccepted =
+      state == SERVICE_RUNNING ? SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_SHUTDOWN : 0;
+  s.dwWin32ExitCode = exit_code == 0 ? NO_ERROR : ERROR_SERVICE_SPECIFIC_ERROR;
+  s.dwServiceSpecificExitCode = exit_code;
+  s.dwWaitHint = state == SERVICE_RUNNING || state == SERVICE_STOPPED ? 0 : 10000;
+  ::SetServiceStatus(g_service->handle, &s);
+}
+
+DWORD WINAPI OnServiceControl(DWORD control, DWORD, void*, void*) {
+  if (control == SERVICE_CONTROL_STOP || control == SERVICE_CONTROL_SHUTDOWN) {
+    Report(SERVICE_STOP_PENDING);
+    g_service->stop = true;
+    return NO_ERROR;
+  }
+  return control == SERVICE_CONTROL_INTERROGATE ? NO_ERROR : ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+void WINAPI ServiceMain(DWORD, wchar_t**) {
+  g_service->handle = ::RegisterServiceCtrlHandlerExW(kServiceName, &OnServiceControl, nullptr);
+  if (g_service->handle == nullptr) return;
+  Report(SERVICE_RUNNING);
+  std::vector<char*> argv;
+  for (auto& a : g_service->args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  g_service->exit_code =
+      g_service->run(static_cast<int>(argv.size() - 1), argv.data(), g_service->stop);
+  Report(SERVICE_STOPPED, static_cast<DWORD>(g_service->exit_code));
+}
+
+int RunAsService(int argc, char** argv, RunAgentFn run) {
+  ServiceRun service;
+  service.run = run;
+  service.args.emplace_back(argv[0]);
+  for (int i = 2; i < argc; ++i) service.args.emplace_back(argv[i]);
+  g_service = &service;
+  SERVICE_TABLE_ENTRYW table[] = {{const_cast<wchar_t*>(kServiceName), &ServiceMain},
+                                  {nullptr, nullptr}};
+  if (!::StartServiceCtrlDispatcherW(table)) {
+    return Fail("--service is for the service control manager; use --install-service");
+  }
+  return service.exit_code;
+}
+
+}  // namespace
+
+const char* PlatformName() { return "windows"; }
+
+std::optional<int> RunPlatformCommand(int argc, char** argv, RunAgentFn run) {
+  if (argc < 2) return std::nullopt;
+  const std::string first = argv[1];
+  if (first == "--install-service") return InstallService(argc, argv);
+  if (first == "--uninstall-service") return UninstallService();
+  if (first == "--service") return RunAsService(argc, argv, run);
+  return std::nullopt;
+}
+
+void InstallStopHandlers(std::atomic<bool>* stop) {
+  g_stop = stop;
+  ::SetConsoleCtrlHandler(&OnConsoleEvent, TRUE);
+}
+
+}  // namespace wardwatch::agent

@@ -1,0 +1,424 @@
+// The pure converters of Windows API outputs (agent/src/collectors/windows_convert.h) and the
+// parsers over raw DeviceIoControl / EStats bytes (windows_ioctl.h), table-driven. These run in
+// the Linux suite and, in the Windows build, under Wine.
+#include <doctest/doctest.h>
+
+#include <array>
+#include <cstring>
+#include <vector>
+
+#include "collectors/apps.h"
+#include "collectors/windows_convert.h"
+#include "collectors/windows_ioctl.h"
+
+using namespace wardwatch;
+using namespace wardwatch::agent;
+using namespace wardwatch::agent::winconv;
+
+TEST_CASE("FILETIME to Unix seconds") {
+  struct Row {
+    std::uint64_t filetime;
+    double unix_seconds;
+  };
+  const Row rows[] = {
+      {116444736000000000ull, 0},                                    // 1970-01-01
+      {116444736000000000ull + 17000000000000000ull, 1700000000.0},  // 2023-11-14
+      {0, 0},                                                        // not set
+  };
+  for (const auto& r : rows)
+    CHECK(FileTimeToUnixSeconds(r.filetime) == doctest::Approx(r.unix_seconds));
+}
+
+TEST_CASE("CPU ticks: kernel time includes idle, DPC and interrupt time") {
+  struct Row {
+    CpuTicks in;
+    double user, system, idle, irq, softirq;
+  };
+  const Row rows[] = {
+      // 10 s user, 30 s kernel of which 20 s idle, 1 s DPC, 2 s interrupts -> 7 s system.
+      {{200000000, 300000000, 100000000, 10000000, 20000000}, 10, 7, 20, 2, 1},
+      // GetSystemTimes fallback: no DPC/interrupt split.
+      {{50000000, 80000000, 40000000, 0, 0}, 4, 3, 5, 0, 0},
+      // Counters sampled out of step (idle > kernel): never negative.
+      {{90000000, 80000000, 1, 0, 0}, 0.0000001, 0, 9, 0, 0},
+  };
+  for (const auto& r : rows) {
+    auto out = CpuTimesFromTicks(std::span(&r.in, 1));
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].cpu == 0);
+    CHECK(out[0].user == doctest::Approx(r.user));
+    CHECK(out[0].system == doctest::Approx(r.system));
+    CHECK(out[0].idle == doctest::Approx(r.idle));
+    CHECK(out[0].irq == doctest::Approx(r.irq));
+    CHECK(out[0].softirq == doctest::Approx(r.softirq));
+  }
+  const CpuTicks two[] = {{1, 2, 3, 0, 0}, {4, 5, 6, 0, 0}};
+  auto out = CpuTimesFromTicks(two);
+  REQUIRE(out.size() == 2);
+  CHECK(out[1].cpu == 1);
+}
+
+TEST_CASE("memory status to meminfo keys") {
+  constexpr std::uint64_t G = 1ull << 30;
+  struct Row {
+    MemoryStatus in;
+    std::uint64_t total, avail, swap_total, swap_free;
+  };
+  const Row rows[] = {
+      // 4 GiB RAM, 1.5 GiB free; commit limit 6 GiB (2 GiB page file), 2 GiB of commit left:
+      // 4 GiB committed, 2.5 GiB of it in RAM -> 1.5 GiB in the page file.
+      {{4 * G, 3 * G / 2, 6 * G, 2 * G, std::nullopt}, 4 * G, 3 * G / 2, 2 * G, G / 2},
+      // No page file.
+      {{8 * G, 6 * G, 8 * G, 6 * G, std::nullopt}, 8 * G, 6 * G, 0, 0},
+  };
+  for (const auto& r : rows) {
+    auto m = MeminfoFromStatus(r.in);
+    CHECK(m["MemTotal"] == r.total);
+    CHECK(m["MemAvailable"] == r.avail);
+    CHECK(m["SwapTotal"] == r.swap_total);
+    CHECK(m["SwapFree"] == r.swap_free);
+    CHECK(m.count("Cached") == 0);
+  }
+  MemoryStatus with_cache{G, G / 2, G, G / 2, 123456};
+  CHECK(MeminfoFromStatus(with_cache)["Cached"] == 123456);
+}
+
+TEST_CASE("volumes: fixed and removable drives with a filesystem") {
+  struct Row {
+    Volume v;
+    bool keep;
+  };
+  const Row rows[] = {
+      {{"C:\\", 3, "NTFS", "\\\\?\\Volume{1}\\", false, 100, 40, 30}, true},
+      {{"E:\\", 2, "FAT32", "", false, 16, 8, 8}, true},      // USB stick
+      {{"D:\\", 5, "CDFS", "", true, 700, 0, 0}, false},      // optical
+      {{"Z:\\", 4, "NTFS", "", false, 1000, 10, 10}, false},  // network share
+      {{"F:\\", 2, "", "", false, 0, 0, 0}, false},           // empty card reader
+  };
+  for (const auto& r : rows) CHECK(KeepVolume(r.v) == r.keep);
+  auto f = FilesystemFromVolume(rows[0].v);
+  CHECK(f.mountpoint == "C:");
+  CHECK(f.device == "\\\\?\\Volume{1}\\");
+  CHECK(f.fstype == "ntfs");
+  CHECK(f.size_bytes == 100);
+  CHECK(f.free_bytes == 40);
+  CHECK(f.avail_bytes == 30);
+  CHECK(FilesystemFromVolume(rows[1].v).device == "E:\\");
+}
+
+TEST_CASE("interfaces from GetIfTable2 rows") {
+  IfRow eth;
+  eth.alias = "Ethernet";
+  eth.if_type = 6;
+  eth.oper_status = 1;
+  eth.hardware_interface = true;
+  eth.in_octets = 1000;
+  eth.out_octets = 2000;
+  eth.in_ucast = 10;
+  eth.in_nucast = 5;
+  eth.out_ucast = 20;
+  eth.in_errors = 1;
+  eth.in_discards = 2;
+  eth.receive_link_speed = 100'000'000;
+  eth.transmit_link_speed = 100'000'000;
+  eth.mtu = 1500;
+  eth.physical_address = {0x00, 0x1a, 0x2b, 0x3c, 0x4d, 0x5e};
+  auto i = InterfaceFromRow(eth);
+  CHECK(i.name == "Ethernet");
+  CHECK(i.receive_bytes == 1000);
+  CHECK(i.transmit_bytes == 2000);
+  CHECK(i.receive_packets == 15);
+  CHECK(i.transmit_packets == 20);
+  CHECK(i.receive_errs == 1);
+  CHECK(i.receive_drop == 2);
+  REQUIRE(i.speed_bytes.has_value());
+  CHECK(*i.speed_bytes == 12'500'000);  // 100 Mb/s
+  CHECK(i.operstate == "up");
+  CHECK(i.type == 1);
+  CHECK(i.address == "00:1a:2b:3c:4d:5e");
+  CHECK(i.mtu == 1500u);
+
+  IfRow unknown_speed = eth;
+  unknown_speed.receive_link_speed = unknown_speed.transmit_link_speed = ~std::uint64_t{0};
+  CHECK_FALSE(InterfaceFromRow(unknown_speed).speed_bytes.has_value());
+
+  struct KeepRow {
+    bool hardware, filter;
+    std::uint32_t type;
+    bool keep;
+  };
+  const KeepRow keep[] = {{true, false, 6, true},
+                          {true, true, 6, false},
+                          {false, false, 24, true},
+                          {false, false, 131, false},
+                          {true, false, 71, true}};
+  for (const auto& k : keep) {
+    IfRow r;
+    r.hardware_interface = k.hardware;
+    r.filter_interface = k.filter;
+    r.if_type = k.type;
+    CHECK(KeepInterface(r) == k.keep);
+  }
+  const std::pair<std::uint32_t, const char*> states[] = {
+      {1, "up"},      {2, "down"},           {4, "unknown"},
+      {5, "dormant"}, {7, "lowerlayerdown"}, {99, "unknown"}};
+  for (const auto& [s, word] : states) CHECK(OperState(s) == word);
+  CHECK(ArphrdFromIfType(24) == 772);
+  CHECK(ArphrdFromIfType(71) == 1);
+}
+
+TEST_CASE("DMI from the BIOS registry key") {
+  const std::map<std::string, std::string> key = {
+      {"BIOSVendor", "Dell Inc."},
+      {"BIOSVersion", "A28"},
+      {"BIOSReleaseDate", "07/07/2016"},
+      {"SystemManufacturer", "Dell Inc."},
+      {"SystemProductName", "OptiPlex 3020"},
+      {"SystemFamily", "To be filled by O.E.M."},
+      {"BaseBoardProduct", "0WMJ54"},
+      {"BiosMajorRelease", "4"},
+      {"BiosMinorRelease", "28"},
+      {"Unrelated", "x"},
+  };
+  auto dmi = DmiFromBiosKey(key);
+  CHECK(dmi["bios_vendor"] == "Dell Inc.");
+  CHECK(dmi["bios_version"] == "A28");
+  CHECK(dmi["bios_date"] == "07/07/2016");
+  CHECK(dmi["sys_vendor"] == "Dell Inc.");
+  CHECK(dmi["product_name"] == "OptiPlex 3020");
+  CHECK(dmi["board_name"] == "0WMJ54");
+  CHECK(dmi["bios_release"] == "4.28");
+  CHECK(dmi.count("product_family") == 0);  // placeholder
+  CHECK(dmi.size() == 7);
+  CHECK(DmiFromBiosKey({{"BiosMajorRelease", "255"}, {"BiosMinorRelease", "255"}}).empty());
+}
+
+TEST_CASE("OS version: Windows 11 still says Windows 10 in ProductName") {
+  struct Row {
+    WindowsVersion v;
+    const char* version_id;
+    const char* pretty;
+    const char* release;
+  };
+  const Row rows[] = {
+      {{10, 0, 22631, 2861, "Windows 10 Pro", "23H2", "Professional", "pc1", "x86_64", {}},
+       "11",
+       "Windows 11 Pro 23H2 (build 22631.2861)",
+       "10.0.22631.2861"},
+      {{10, 0, 19045, 3803, "Windows 10 Home", "22H2", "Core", "pc2", "x86_64", {}},
+       "10",
+       "Windows 10 Home 22H2 (build 19045.3803)",
+       "10.0.19045.3803"},
+      {{6, 1, 7601, std::nullopt, "Windows 7 Professional", "", "Professional", "", "", {}},
+       "7",
+       "Windows 7 Professional (build 7601)",
+       "6.1.7601"},
+      {{10, 0, 19041, std::nullopt, "", "", "", "", "", 1700000000.0},
+       "10",
+       "Windows 10 (build 19041)",
+       "10.0.19041"},
+  };
+  for (const auto& r : rows) {
+    auto os = OsInfoFromVersion(r.v);
+    CHECK(os.sysname == "Windows_NT");
+    CHECK(os.os_release["ID"] == "windows");
+    CHECK(os.os_release["VERSION_ID"] == r.version_id);
+    CHECK(os.os_release["PRETTY_NAME"] == r.pretty);
+    CHECK(os.release == r.release);
+  }
+  CHECK(OsInfoFromVersion(rows[0].v).os_release["VARIANT_ID"] == "professional");
+  CHECK(OsInfoFromVersion(rows[3].v).boot_time_seconds == 1700000000.0);
+}
+
+TEST_CASE("installed programs from Uninstall keys") {
+  using Values = std::map<std::string, std::string>;
+  struct Row {
+    Values v;
+    bool program;
+  };
+  const Row rows[] = {
+      {{{"DisplayName", "Google Chrome"},
+        {"DisplayVersion", "120.0.6099.130"},
+        {"InstallDate", "20231220"}},
+       true},
+      {{{"DisplayName", "Microsoft Visual C++ 2019 X64 Minimum Runtime"}, {"SystemComponent", "1"}},
+       false},
+      {{{"DisplayName", "Security Update for Microsoft Office (KB5002469)"},
+        {"ParentKeyName", "Office16.PROPLUS"}},
+       false},
+      {{{"DisplayName", "Hotfix X"}, {"ReleaseType", "Hotfix"}}, false},
+      {{{"UninstallString", "x.exe"}}, false},  // no name: not shown in Apps & features
+      {{{"DisplayName", "  "}}, false},
+  };
+  for (const auto& r : rows) CHECK(PackageFromUninstallKey(r.v, "x64").has_value() == r.program);
+  auto p = PackageFromUninstallKey(rows[0].v, "x64");
+  REQUIRE(p);
+  CHECK(p->name == "Google Chrome");
+  CHECK(p->version == "120.0.6099.130");
+  CHECK(p->source == "registry");
+  CHECK(p->arch == "x64");
+  REQUIRE(p->install_time);
+  CHECK(*p->install_time == 1703030400);  // 2023-12-20T00:00:00Z
+
+  const std::pair<const char*, std::optional<std::uint64_t>> dates[] = {
+      {"19700101", std::nullopt},  // before 1980: junk some installers write
+      {"20240229", 1709164800},    // leap day
+      {"20230229", std::nullopt},  // not a date
+      {"2023-12-20", std::nullopt}, {"", std::nullopt},
+  };
+  for (const auto& [text, want] : dates) CHECK(ParseInstallDate(text) == want);
+}
+
+TEST_CASE("processes: Windows paths meet the application table") {
+  ProcessRaw chrome{4242,
+                    "chrome.exe",
+                    "C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe",
+                    116444736000000000ull + 17000000000000000ull,
+                    15000000,
+                    5000000,
+                    200u << 20};
+  auto s = ProcessFromRaw(chrome);
+  CHECK(s.pid == 4242);
+  CHECK(s.comm == "chrome");
+  CHECK(s.exe == "C:/Program Files/Google/Chrome/Application/chrome");
+  CHECK(s.cpu_seconds == doctest::Approx(2.0));
+  CHECK(s.start_time == doctest::Approx(1700000000.0));
+  CHECK(s.rss_bytes == (200u << 20));
+  CHECK(AppNameFor(s.exe, s.comm) == "Google Chrome");
+  CHECK(AppNameFor(ProcessFromRaw({1, "msedge.exe", "C:\\x\\MSEDGE.EXE", 1, 0, 0, 0}).exe,
+                   "msedge") == "Microsoft Edge");
+  // Another user's process: name only.
+  auto other = ProcessFromRaw({8, "svchost.exe", "", 0, 0, 0, 0});
+  CHECK(other.exe.empty());
+  CHECK(other.comm == "svchost");
+}
+
+TEST_CASE("idle seconds across the 49.7-day GetTickCount wrap") {
+  CHECK(IdleSecondsFromTicks(5000, 2000) == doctest::Approx(3.0));
+  CHECK(IdleSecondsFromTicks(1000, 0xFFFFFC18u) == doctest::Approx(2.0));  // wrapped
+  CHECK(IdleSecondsFromTicks(7, 7) == 0.0);
+}
+
+// ---- raw DeviceIoControl answers -------------------------------------------------------
+
+namespace {
+
+void Put(std::vector<std::uint8_t>& b, std::size_t at, std::uint64_t v, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) b[at + i] = static_cast<std::uint8_t>(v >> (8 * i));
+}
+
+// One attribute slot of SMART READ DATA: id, flags, value, worst, 6-byte raw.
+void Attr(std::vector<std::uint8_t>& b, int slot, int id, int flags, int value, int worst,
+          std::uint64_t raw) {
+  const std::size_t at = 2 + static_cast<std::size_t>(slot) * 12;
+  b[at] = static_cast<std::uint8_t>(id);
+  Put(b, at + 1, static_cast<std::uint64_t>(flags), 2);
+  b[at + 3] = static_cast<std::uint8_t>(value);
+  b[at + 4] = static_cast<std::uint8_t>(worst);
+  Put(b, at + 5, raw, 6);
+}
+
+}  // namespace
+
+TEST_CASE("ATA SMART READ DATA of an aging HDD") {
+  std::vector<std::uint8_t> data(512, 0), thresh(512, 0);
+  Attr(data, 0, 1, 0x000f, 117, 99, 123456);  // Raw_Read_Error_Rate: not kept
+  Attr(data, 1, 5, 0x0033, 98, 98, 48);       // 48 reallocated sectors
+  Attr(data, 2, 9, 0x0032, 40, 40, 52560);    // 6 years powered on
+  Attr(data, 3, 12, 0x0032, 97, 97, 3102);
+  Attr(data, 4, 194, 0x0022, 38, 52, 0x0012000f0026ull);  // 38 C, min/max packed above
+  Attr(data, 5, 197, 0x0012, 100, 100, 8);
+  thresh[2] = 1;
+  thresh[3] = 6;
+  thresh[2 + 12] = 5;
+  thresh[3 + 12] = 36;
+  auto r = ParseAtaSmartData(data, thresh);
+  REQUIRE(r);
+  CHECK(r->protocol == "ATA");
+  REQUIRE(r->attributes.size() == 5);
+  CHECK(r->attributes[0].id == 5);
+  CHECK(r->attributes[0].name == "Reallocated_Sector_Ct");
+  CHECK(r->attributes[0].value == 98);
+  CHECK(r->attributes[0].thresh == 36);
+  CHECK(r->attributes[0].raw == 48);
+  CHECK(r->attributes[0].flags == "PO--CK");
+  CHECK(r->power_on_hours == 52560u);
+  CHECK(r->power_cycles == 3102u);
+  REQUIRE(r->temperature_celsius);
+  CHECK(*r->temperature_celsius == 38.0);
+  CHECK(ParseAtaSmartData(std::span(data).first(100), {}).error().find("expected 512") !=
+        std::string::npos);
+  CHECK(ParseAtaSmartData(data, {})->attributes[0].thresh == 0);
+
+  CHECK(AtaSmartStatus(0x4f, 0xc2) == true);
+  CHECK(AtaSmartStatus(0xf4, 0x2c) == false);
+  CHECK_FALSE(AtaSmartStatus(0, 0).has_value());
+}
+
+TEST_CASE("NVMe health log inside an IOCTL_STORAGE_QUERY_PROPERTY answer") {
+  // STORAGE_PROTOCOL_DATA_DESCRIPTOR: Version, Size, STORAGE_PROTOCOL_SPECIFIC_DATA (40 bytes,
+  // ProtocolDataOffset = 40 from its start), then the 512-byte log.
+  std::vector<std::uint8_t> answer(8 + 40 + 512, 0);
+  Put(answer, 0, 52, 4);
+  Put(answer, 4, 52, 4);
+  Put(answer, 8, 3, 4);        // ProtocolTypeNvme
+  Put(answer, 12, 2, 4);       // NVMeDataTypeLogPage
+  Put(answer, 16, 2, 4);       // log page 02h
+  Put(answer, 8 + 16, 40, 4);  // ProtocolDataOffset
+  Put(answer, 8 + 20, 512, 4);
+  const std::size_t log = 8 + 40;
+  answer[log + 0] = 0;                // no critical warning
+  Put(answer, log + 1, 273 + 41, 2);  // 41 C
+  answer[log + 3] = 100;              // spare
+  answer[log + 4] = 10;               // spare threshold
+  answer[log + 5] = 7;                // 7 % used
+  Put(answer, log + 112, 1204, 8);    // power cycles
+  Put(answer, log + 128, 8760, 8);    // power-on hours
+  Put(answer, log + 144, 31, 8);      // unsafe shutdowns
+  Put(answer, log + 160, 0, 8);       // media errors
+  auto payload = ProtocolSpecificPayload(answer);
+  REQUIRE(payload);
+  CHECK(payload->size() == 512);
+  auto r = ParseNvmeHealthLog(*payload);
+  REQUIRE(r);
+  CHECK(r->protocol == "NVMe");
+  CHECK(r->passed == true);
+  REQUIRE(r->nvme);
+  CHECK(r->nvme->percentage_used == 7);
+  CHECK(r->nvme->available_spare == 100);
+  CHECK(r->nvme->available_spare_threshold == 10);
+  CHECK(r->nvme->power_cycles == 1204);
+  CHECK(r->nvme->power_on_hours == 8760);
+  CHECK(r->nvme->unsafe_shutdowns == 31);
+  CHECK(*r->temperature_celsius == 41.0);
+
+  answer[log + 0] = 0x04;  // reliability degraded
+  CHECK(ParseNvmeHealthLog(*ProtocolSpecificPayload(answer))->passed == false);
+
+  Put(answer, 8 + 20, 4096, 4);  // claims more than was returned
+  auto bad = ProtocolSpecificPayload(answer);
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().find("past the 560-byte answer") != std::string::npos);
+  CHECK_FALSE(ProtocolSpecificPayload(std::span(answer).first(20)));
+}
+
+TEST_CASE("TCP EStats data bytes attributed to applications") {
+  std::vector<std::uint8_t> rod(96, 0);
+  Put(rod, 0, 5000, 8);     // DataBytesOut
+  Put(rod, 8, 10, 8);       // DataSegsOut
+  Put(rod, 16, 900000, 8);  // DataBytesIn
+  Put(rod, 24, 700, 8);     // DataSegsIn
+  auto s = ParseTcpEstatsData(rod);
+  REQUIRE(s);
+  CHECK(s->bytes_out == 5000);
+  CHECK(s->bytes_in == 900000);
+  CHECK(s->segs_in == 700);
+  CHECK_FALSE(ParseTcpEstatsData(std::span(rod).first(10)));
+
+  const TcpConnectionBytes conns[] = {
+      {100, *s}, {100, *s}, {200, {1, 1, 1, 1}}, {300, {2, 2, 2, 2}}};
+  auto by_app = TcpBytesByApp(conns, {{100, "Google Chrome"}, {200, "Zalo"}});
+  CHECK(by_app["Google Chrome"].bytes_in == 1800000);
+  CHECK(by_app["Zalo"].bytes_out == 1);
+  CHECK(by_app["other"].bytes_in == 2);
+}

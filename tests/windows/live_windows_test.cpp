@@ -1,0 +1,287 @@
+// The Windows collectors, file access and WinHTTP transport on the running system (under Wine
+// in CI): what Wine implements must come back plausible, what it does not must be absent,
+// never an error.
+#include <doctest/doctest.h>
+#include <winsock2.h>
+#include <ws2tcpip.h>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+#include "agent.h"
+#include "collectors/apps.h"
+#include "collectors/foreground.h"
+#include "collectors/processes.h"
+#include "fsutil.h"
+#include "http_client.h"
+#include "options.h"
+
+using namespace wardwatch;
+using namespace wardwatch::agent;
+
+namespace {
+
+Report CollectOne(const char* name) {
+  Report report;
+  CollectContext ctx;
+  for (const auto& e : AllCollectors()) {
+    if (e.name != name) continue;
+    auto c = e.make();
+    auto s = c->Collect(ctx, report);
+    INFO(name << ": " << (s ? "" : s.error()));
+    CHECK(s.ok());
+  }
+  return report;
+}
+
+std::string TempDir(const char* name) {
+  char buf[MAX_PATH];
+  ::GetTempPathA(MAX_PATH, buf);
+  std::string dir =
+      std::string(buf) + "wardwatch-test-" + name + "-" + std::to_string(::GetCurrentProcessId());
+  REQUIRE(EnsureDir(dir).ok());
+  return dir;
+}
+
+}  // namespace
+
+TEST_CASE("cpu: per-CPU seconds that grow") {
+  auto a = CollectOne("cpu");
+  REQUIRE(!a.system.cpus.empty());
+  double busy = 0;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(300);
+  while (std::chrono::steady_clock::now() < until) busy += 1;  // burn a little CPU
+  auto b = CollectOne("cpu");
+  REQUIRE(b.system.cpus.size() == a.system.cpus.size());
+  double total_a = 0, total_b = 0;
+  for (const auto& c : a.system.cpus) total_a += c.user + c.system + c.idle;
+  for (const auto& c : b.system.cpus) total_b += c.user + c.system + c.idle;
+  CHECK(total_b > total_a);
+  CHECK(busy > 0);
+}
+
+TEST_CASE("meminfo: total and available memory") {
+  auto r = CollectOne("meminfo");
+  CHECK(r.system.meminfo["MemTotal"] > (64u << 20));
+  CHECK(r.system.meminfo["MemAvailable"] <= r.system.meminfo["MemTotal"]);
+}
+
+TEST_CASE("filesystem: the system drive is listed") {
+  auto r = CollectOne("filesystem");
+  bool c_drive = false;
+  for (const auto& f : r.system.filesystems) {
+    if (f.mountpoint == "C:") {
+      c_drive = true;
+      CHECK(f.size_bytes > 0);
+      CHECK(f.avail_bytes <= f.size_bytes);
+    }
+  }
+  CHECK(c_drive);
+}
+
+TEST_CASE("netdev: loopback or an adapter, with counters") {
+  auto r = CollectOne("netdev");
+  CHECK(!r.network.interfaces.empty());
+  for (const auto& i : r.network.interfaces) CHECK(!i.name.empty());
+}
+
+TEST_CASE("os: Windows with a build number") {
+  auto r = CollectOne("os");
+  REQUIRE(r.system.os);
+  CHECK(r.system.os->sysname == "Windows_NT");
+  CHECK(r.system.os->os_release["ID"] == "windows");
+  CHECK(!r.system.os->os_release["BUILD_ID"].empty());
+  REQUIRE(r.system.os->boot_time_seconds);
+}
+
+TEST_CASE("dmi, packages: read without errors (Wine fills little)") {
+  (void)CollectOne("dmi");
+  auto r = CollectOne("packages");
+  REQUIRE(r.software);
+  CHECK(!r.software->inventory_hash.empty());
+}
+
+TEST_CASE("collectors Windows does not expose report absent, not failed") {
+  for (const char* name : {"battery", "hwmon", "thermal", "pressure", "loadavg", "smart", "netstat",
+                           "routes", "wireless", "netlink", "probes"}) {
+    auto r = CollectOne(name);
+    (void)r;
+  }
+  auto r = CollectOne("battery");
+  REQUIRE(r.hardware);
+  CHECK(r.hardware->absent == std::vector<std::string>{"battery"});
+}
+
+TEST_CASE("processes: this test process is in the sweep with its CPU time and memory") {
+  auto sweep = SweepProcesses("", SweepOptions{}, 0);
+  REQUIRE(sweep);
+  const auto me = static_cast<std::int64_t>(::GetCurrentProcessId());
+  bool found = false;
+  for (const auto& p : sweep->processes) {
+    if (p.pid != me) continue;
+    found = true;
+    CHECK(p.comm == "windows_agent_test");
+    CHECK(p.exe.find("windows_agent_test") != std::string::npos);
+    CHECK(p.rss_bytes > 0);
+    CHECK(p.start_time > 1.6e9);
+  }
+  CHECK(found);
+  auto probe = NewForegroundProbe("");
+  auto s = probe->Sample();
+  if (!s.available) CHECK(!s.unavailable_reason.empty());
+}
+
+TEST_CASE("files: atomic replace, durable append, listing, removal") {
+  const std::string dir = TempDir("files");
+  REQUIRE(WriteFileAtomic(dir + "/state", "one\n").ok());
+  REQUIRE(WriteFileAtomic(dir + "/state", "two\n").ok());  // replaces an existing file
+  CHECK(*ReadTrimmed(dir + "/state") == "two");
+  REQUIRE(AppendFileDurably(dir + "/log", "a", "test log").ok());
+  REQUIRE(AppendFileDurably(dir + "/log", "b", "test log").ok());
+  CHECK(*ReadFile(dir + "/log") == "ab");
+  CHECK(*ListDir(dir) == std::vector<std::string>{"log", "state"});
+  RemoveFile(dir + "/log");
+  CHECK_FALSE(Exists(dir + "/log"));
+  auto missing = ReadFile(dir + "/nope");
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().find("cannot read " + dir + "/nope") == 0);
+  CHECK(!HostName().empty());
+}
+
+// ---- WinHTTP against a one-shot HTTP server on 127.0.0.1 --------------------------------
+
+namespace {
+
+class OneShotServer {
+ public:
+  // Answers each connection with `answer` (after reading the request) until stopped.
+  explicit OneShotServer(std::string answer, int delay_ms = 0)
+      : answer_(std::move(answer)), delay_ms_(delay_ms) {
+    WSADATA wsa;
+    ::WSAStartup(MAKEWORD(2, 2), &wsa);
+    listener_ = ::socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(listener_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    ::listen(listener_, 4);
+    int len = sizeof a;
+    ::getsockname(listener_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this] { Serve(); });
+  }
+  ~OneShotServer() {
+    stop_ = true;
+    ::closesocket(listener_);
+    thread_.join();
+  }
+  std::string url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+  }
+  std::string last_request() {
+    std::lock_guard lock(mu_);
+    return request_;
+  }
+
+ private:
+  void Serve() {
+    while (!stop_) {
+      SOCKET c = ::accept(listener_, nullptr, nullptr);
+      if (c == INVALID_SOCKET) return;
+      std::string req;
+      char buf[4096];
+      // Headers, then Content-Length bytes of body.
+      for (;;) {
+        const int n = ::recv(c, buf, sizeof buf, 0);
+        if (n <= 0) break;
+        req.append(buf, static_cast<std::size_t>(n));
+        const auto end = req.find("\r\n\r\n");
+        if (end == std::string::npos) continue;
+        std::size_t want = 0;
+        if (auto cl = req.find("Content-Length: "); cl != std::string::npos) {
+          want = std::stoul(req.substr(cl + 16));
+        }
+        if (req.size() >= end + 4 + want) break;
+      }
+      {
+        std::lock_guard lock(mu_);
+        request_ = req;
+      }
+      if (delay_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms_));
+      ::send(c, answer_.data(), static_cast<int>(answer_.size()), 0);
+      ::shutdown(c, SD_SEND);
+      ::closesocket(c);
+    }
+  }
+
+  std::string answer_;
+  int delay_ms_;
+  SOCKET listener_;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::mutex mu_;
+  std::string request_;
+  std::thread thread_;
+};
+
+}  // namespace
+
+TEST_CASE("WinHTTP: body, headers, status and Retry-After") {
+  OneShotServer server(
+      "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 17\r\nContent-Length: 4\r\n"
+      "Connection: close\r\n\r\nslow");
+  HttpGlobal global;
+  auto client = NewHttpClient({});
+  HttpRequest req;
+  req.url = server.url("/api/v1/reports?x=1");
+  req.body = std::string("\x1f\x8b gzip bytes", 13);
+  req.bearer_token = "tok";
+  req.extra_headers = {"Content-Encoding: gzip"};
+  auto r = client->Send(req);
+  REQUIRE_MESSAGE(r, (r ? "" : r.error()));
+  CHECK(r->status == 429);
+  CHECK(r->retry_after == "17");
+  CHECK(r->body == "slow");
+  const std::string seen = server.last_request();
+  CHECK(seen.rfind("POST /api/v1/reports?x=1 HTTP/1.1\r\n", 0) == 0);
+  CHECK(seen.find("Authorization: Bearer tok\r\n") != std::string::npos);
+  CHECK(seen.find("Content-Encoding: gzip\r\n") != std::string::npos);
+  CHECK(seen.find("Content-Type: application/json\r\n") != std::string::npos);
+  CHECK(seen.substr(seen.size() - 13) == std::string("\x1f\x8b gzip bytes", 13));
+}
+
+TEST_CASE("WinHTTP: answers over 1 MiB are refused, timeouts and refused connections are errors") {
+  HttpGlobal global;
+  {
+    std::string big = "HTTP/1.1 200 OK\r\nContent-Length: 2000000\r\nConnection: close\r\n\r\n";
+    big.append(2000000, 'x');
+    OneShotServer server(big);
+    auto r = NewHttpClient({})->Send({"GET", server.url("/big"), "", "", "", {}});
+    REQUIRE_FALSE(r);
+    CHECK(r.error().find("larger than 1048576 bytes") != std::string::npos);
+  }
+  {
+    OneShotServer server("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", /*delay_ms=*/3000);
+    HttpClientOptions o;
+    o.request_timeout_seconds = 0.5;
+    const auto start = std::chrono::steady_clock::now();
+    auto r = NewHttpClient(o)->Send({"GET", server.url("/slow"), "", "", "", {}});
+    REQUIRE_FALSE(r);
+    INFO(r.error());
+    CHECK(r.error().find("timed out") != std::string::npos);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(3));
+  }
+  {
+    int port = 0;
+    {
+      OneShotServer closed("");
+      port = std::stoi(closed.url("").substr(17));
+    }
+    auto r = NewHttpClient({})->Send(
+        {"GET", "http://127.0.0.1:" + std::to_string(port) + "/", "", "", "", {}});
+    REQUIRE_FALSE(r);
+    CHECK(r.error().find("cannot reach collector at http://127.0.0.1:") == 0);
+  }
+}

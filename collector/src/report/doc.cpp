@@ -169,7 +169,7 @@ Doc BuildDoc(const Model& m) {
     t.table.head = {std::string(T(vi, "c_rank")),     std::string(T(vi, "c_machine")),
                     std::string(T(vi, "c_score")),    std::string(T(vi, "c_rec")),
                     std::string(T(vi, "c_evidence")), std::string(T(vi, "c_cost"))};
-    t.table.widths = {0.05, 0.22, 0.06, 0.11, 0.42, 0.14};
+    t.table.widths = {0.05, 0.18, 0.07, 0.14, 0.42, 0.14};
     t.table.right = {true, false, true, false, false, true};
     int rank = 0;
     for (const auto& id : f.replace_first) {
@@ -282,9 +282,12 @@ Doc BuildDoc(const Model& m) {
           out += (out.empty() ? "" : ", ") + cs[i].name + " " + Pct(cs[i].share, vi);
         return out;
       };
-      std::string causes = list(b.apps);
-      const std::string who = list(b.machines);
-      if (!who.empty()) causes += (causes.empty() ? "" : "; ") + who;
+      // Applications and machines on their own lines, each labelled.
+      std::string causes;
+      if (const std::string apps = list(b.apps); !apps.empty())
+        causes = Fmt(T(vi, "causes_apps"), {apps});
+      if (const std::string who = list(b.machines); !who.empty())
+        causes += (causes.empty() ? "" : "\n") + Fmt(T(vi, "causes_pcs"), {who});
       std::string lat = "-";
       if (b.latency_factor) lat = "×" + Num(*b.latency_factor, 1, vi);
       t.table.rows.push_back(
@@ -360,9 +363,10 @@ Doc BuildDoc(const Model& m) {
           {c.hostname, none ? std::string(T(vi, "never")) : Date(c.first, off, vi),
            none ? "-" : Date(c.last, off, vi),
            std::to_string(c.office_days_reported) + "/" + std::to_string(c.office_days_total),
-           c.longest_gap_days == 0 ? "-"
-                                   : Fmt(T(vi, "days"), {std::to_string(c.longest_gap_days),
-                                                         Date(c.gap_from, off, vi)})});
+           c.longest_gap_days == 0
+               ? "-"
+               : Fmt(T(vi, c.longest_gap_days == 1 ? "day" : "days"),
+                     {std::to_string(c.longest_gap_days), Date(c.gap_from, off, vi)})});
     };
     if (all) {
       for (const auto& c : m.coverage) row(c);

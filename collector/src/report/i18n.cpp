@@ -64,6 +64,8 @@ constexpr Phrase kPhrases[] = {
     {"c_util", "Mức sử dụng (p95)", "Utilisation (p95)"},
     {"c_latency", "Độ trễ cổng DVC", "Portal latency"},
     {"c_causes", "Nguyên nhân chính", "Main causes"},
+    {"causes_apps", "Ứng dụng: %1", "Applications: %1"},
+    {"causes_pcs", "Máy: %1", "PCs: %1"},
     {"c_first", "Báo cáo đầu", "First report"},
     {"c_last", "Báo cáo cuối", "Last report"},
     {"c_days", "Ngày làm việc có số liệu", "Working days with data"},
@@ -100,8 +102,11 @@ constexpr Phrase kPhrases[] = {
     {"age_3_5", "3-5 năm", "3-5 years"},
     {"age_5_8", "5-8 năm", "5-8 years"},
     {"age_ge8", "từ 8 năm", "8 years or more"},
-    {"bn_intro", "Các khung giờ nghẽn (mức sử dụng p95 ≥ %1 hoặc độ trễ cổng dịch vụ công tăng):",
-     "Bottleneck hours (p95 utilisation ≥ %1 or the public-service portal slowing down):"},
+    {"bn_intro",
+     "Các khung giờ nghẽn (mức sử dụng p95 ≥ %1 — ↓ chiều tải về, ↑ chiều tải lên — hoặc độ trễ "
+     "cổng dịch vụ công tăng):",
+     "Bottleneck hours (p95 utilisation ≥ %1 — ↓ download, ↑ upload — or the public-service "
+     "portal slowing down):"},
     {"bw_plan", "Đề xuất: %1", "Recommendation: %1"},
     {"upgrade_total", "Cộng kinh phí nâng cấp tại chỗ: %1", "In-place upgrades in total: %1"},
     {"replace_total", "Cộng kinh phí (thay mới và nâng cấp): %1",
@@ -117,6 +122,7 @@ constexpr Phrase kPhrases[] = {
      "Cấu hình máy (RAM, ổ đĩa, hệ điều hành) lấy từ báo cáo mới nhất của từng máy.",
      "Hardware and OS facts come from each machine's latest report."},
     {"days", "%1 ngày từ %2", "%1 days from %2"},
+    {"day", "%1 ngày từ %2", "%1 day from %2"},
     {"never", "chưa có số liệu", "no data"},
     {"m_intro",
      "Mỗi máy tính chạy phần mềm WardWatch gửi số liệu đo mỗi vài phút. Điểm lão hóa (0-100) "

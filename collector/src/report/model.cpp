@@ -198,6 +198,16 @@ Result<Model> LoadModel(const std::string& data_dir, const an::SiteConfig& site_
                                          it != in.hours.hours.end() ? it->second : kNone, m.site,
                                          m.from, m.to));
   }
+  {
+    // Enrolled machines that never sent a report are in the coverage too, as "never".
+    auto st = raw->Prepare(
+        "SELECT id, hostname FROM machines WHERE revoked = 0 AND NOT EXISTS "
+        "(SELECT 1 FROM reports r WHERE r.machine_id = machines.id)");
+    if (!st) return MakeError(wdb + ": " + st.error());
+    while (st->Step() == SQLITE_ROW) {
+      m.coverage.push_back(ComputeCoverage(st->Text(0), st->Text(1), kNone, m.site, m.from, m.to));
+    }
+  }
   std::sort(m.coverage.begin(), m.coverage.end(),
             [](const Coverage& a, const Coverage& b) { return a.hostname < b.hostname; });
   return m;

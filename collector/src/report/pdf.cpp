@@ -44,7 +44,20 @@ class Writer {
 
   Result<int> Run() {
     Header();
-    for (const Block& b : d_.blocks) Draw(b);
+    for (std::size_t i = 0; i < d_.blocks.size(); ++i) {
+      const Block& b = d_.blocks[i];
+      // A heading, or a paragraph that introduces what follows (ends with ':'), stays on the
+      // page of the next block's first unit (first table row, first lines, the chart).
+      const bool intro = b.kind == Block::kH1 || b.kind == Block::kH2 ||
+                         (b.kind == Block::kPara && !b.text.empty() && b.text.back() == ':');
+      if (intro && i + 1 < d_.blocks.size()) Ensure(Height(b) + FirstUnitHeight(d_.blocks[i + 1]));
+      // The signature never stands alone on the last page: the table before it carries its
+      // last row over with it.
+      keep_tail_ = i + 1 < d_.blocks.size() && d_.blocks[i + 1].kind == Block::kSignature
+                       ? kSignatureHeight + 8
+                       : 0;
+      Draw(b);
+    }
     Footer();
     cairo_show_page(cr_.get());
     cairo_surface_finish(surface_.get());
@@ -152,7 +165,7 @@ class Writer {
     y_ = T;
   }
   void Ensure(double h) {
-    if (y_ + h > B) NewPage();
+    if (y_ + h > B && y_ > T + 1) NewPage();  // never a blank page for a too-tall unit
   }
 
   void Header() {
@@ -212,8 +225,18 @@ class Writer {
     const double indent = bullet ? 14 : 0;
     auto lines = Wrap(text, TW - indent);
     bool first = true;
-    for (const auto& l : lines) {
-      Ensure(Lh());
+    const std::size_t n = lines.size();
+    for (std::size_t idx = 0; idx < n; ++idx) {
+      const std::string& l = lines[idx];
+      // No line left alone: a paragraph of up to 3 lines stays whole, a longer one starts
+      // with at least 2 lines on a page and carries at least 2 to the next.
+      if (idx == 0) {
+        Ensure(Lh() * static_cast<double>(n <= 3 ? n : 2));
+      } else if (n > 3 && n - idx == 2) {
+        Ensure(Lh() * 2);
+      } else {
+        Ensure(Lh());
+      }
       y_ += Lh();
       if (bullet && first) Text(L + 3, y_ - 3, "-");
       Text(L + indent, y_ - 3, l);
@@ -225,7 +248,7 @@ class Writer {
   void DrawTable(const Table& t) {
     const double pad = 3, fs = 9.5;
     std::vector<double> xs = {L};
-    for (double w : t.widths) xs.push_back(xs.back() + w * TW);
+    for (double w : FitWidths(t, fs, pad)) xs.push_back(xs.back() + w);
     auto row_lines = [&](const std::vector<std::string>& cells, bool bold) {
       Font(fs, bold, false, kCondensed);
       std::vector<std::vector<std::string>> out;
@@ -265,16 +288,105 @@ class Writer {
     };
     const double hh = height(t.head, true);
     y_ += 4;
-    Ensure(hh + (t.rows.empty() ? 0 : height(t.rows.front(), false)));
+    Ensure(hh + (t.rows.empty() ? 0 : height(t.rows.front(), false)) +
+           (t.rows.size() == 1 ? keep_tail_ : 0));
     draw_row(t.head, true);
-    for (const auto& row : t.rows) {
-      if (y_ + height(row, false) > B) {
+    for (std::size_t r = 0; r < t.rows.size(); ++r) {
+      const auto& row = t.rows[r];
+      const double keep = r + 1 == t.rows.size() ? keep_tail_ : 0;
+      if (y_ + height(row, false) + keep > B && (r > 0 || keep == 0)) {
         NewPage();
         draw_row(t.head, true);
       }
       draw_row(row, false);
     }
     y_ += 8;
+  }
+
+  // Column widths in points: the table's fractions of the text width, each column widened to
+  // hold its longest word (bold in the header) so that no word is cut, the extra taken from
+  // the columns with room to spare, widest first.
+  std::vector<double> FitWidths(const Table& t, double fs, double pad) {
+    const std::size_t n = t.widths.size();
+    std::vector<double> w(n), need(n, 0);
+    for (std::size_t i = 0; i < n; ++i) w[i] = t.widths[i] * TW;
+    auto longest_word = [&](const std::string& cell) {
+      double m = 0;
+      std::size_t i = 0;
+      while (i <= cell.size()) {
+        std::size_t j = cell.find_first_of(" \n", i);
+        if (j == std::string::npos) j = cell.size();
+        if (j > i) m = std::max(m, Width(cell.substr(i, j - i)));
+        i = j + 1;
+      }
+      return m;
+    };
+    Font(fs, true, false, kCondensed);
+    for (std::size_t i = 0; i < n && i < t.head.size(); ++i)
+      need[i] = longest_word(t.head[i]) + 2 * pad + 1;
+    Font(fs, false, false, kCondensed);
+    for (const auto& row : t.rows) {
+      for (std::size_t i = 0; i < n && i < row.size(); ++i)
+        need[i] = std::max(need[i], longest_word(row[i]) + 2 * pad + 1);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      double extra = need[i] - w[i];
+      if (extra <= 0) continue;
+      // Take from the columns with the most spare room.
+      while (extra > 0.01) {
+        std::size_t best = n;
+        double spare = 0;
+        for (std::size_t k = 0; k < n; ++k) {
+          if (k != i && w[k] - need[k] > spare) {
+            spare = w[k] - need[k];
+            best = k;
+          }
+        }
+        if (best == n) break;
+        const double take = std::min(extra, spare);
+        w[best] -= take;
+        w[i] += take;
+        extra -= take;
+      }
+    }
+    return w;
+  }
+
+  // Heights for keeping a heading with what follows it.
+  double Height(const Block& b) {
+    Font(12.5, true);
+    return Lh() * static_cast<double>(Wrap(b.text, TW).size()) + 11;
+  }
+  double FirstUnitHeight(const Block& b) {
+    switch (b.kind) {
+      case Block::kTable: {
+        const double pad = 3, fs = 9.5;
+        const auto w = FitWidths(b.table, fs, pad);
+        auto h = [&](const std::vector<std::string>& cells, bool bold) {
+          Font(fs, bold, false, kCondensed);
+          std::size_t lines = 1;
+          for (std::size_t i = 0; i < cells.size() && i < w.size(); ++i)
+            lines = std::max(lines, Wrap(cells[i], w[i] - 2 * pad).size());
+          return static_cast<double>(lines) * fs * 1.25 + 2 * pad;
+        };
+        return 4 + h(b.table.head, true) + (b.table.rows.empty() ? 0 : h(b.table.rows[0], false));
+      }
+      case Block::kPara:
+      case Block::kBullet: {
+        Font(12);
+        return Lh() * static_cast<double>(std::min<std::size_t>(Wrap(b.text, TW).size(), 2));
+      }
+      case Block::kHeatmap:
+        return 12 + 7 * 14 + 40;
+      case Block::kBars:
+        return static_cast<double>(b.bars.size()) * 12 + 30;
+      case Block::kSignature:
+        return kSignatureHeight;
+      case Block::kH1:
+      case Block::kH2:
+        return Height(b);
+    }
+    return 0;
   }
 
   void Caption(const std::string& s) {
@@ -350,8 +462,9 @@ class Writer {
     Caption(b.text);
   }
 
+  static constexpr double kSignatureHeight = 110;
   void Signature() {
-    Ensure(110);
+    Ensure(kSignatureHeight);
     y_ += 16;
     const double rc = L + TW * 0.7;
     if (d_.vi) {
@@ -419,6 +532,7 @@ class Writer {
 
   const Doc& d_;
   int total_ = 0, page_ = 1;
+  double keep_tail_ = 0;  // room the next block needs beside the current table's last row
   double y_ = 0, size_ = 12;
   std::unique_ptr<cairo_surface_t, SurfaceDel> surface_;
   std::unique_ptr<cairo_t, CrDel> cr_;

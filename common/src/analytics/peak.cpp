@@ -256,8 +256,10 @@ BandwidthVerdict DecideBandwidth(const Heatmap& h, const std::vector<Bottleneck>
     if (!v.lan_side_machines.empty()) {
       v.text_vi += "; ngoài ra " + std::to_string(v.lan_side_machines.size()) +
                    " máy bị giới hạn bởi card mạng/Wi-Fi của chính nó";
-      v.text_en += "; besides, " + std::to_string(v.lan_side_machines.size()) +
-                   " PCs are held back by their own network card or Wi-Fi";
+      const std::size_t n = v.lan_side_machines.size();
+      v.text_en += "; besides, " + std::to_string(n) +
+                   (n == 1 ? " PC is held back by its own network card or Wi-Fi"
+                           : " PCs are held back by their own network card or Wi-Fi");
     }
   } else if (!v.lan_side_machines.empty()) {
     v.kind = "lan_side";

@@ -1,6 +1,6 @@
 // filesystem collector for Windows: GetLogicalDriveStrings, then per drive GetDriveType,
-// GetVolumeInformation and GetDiskFreeSpaceEx. A drive that cannot be read (empty card
-// reader) is left out, not an error.
+// GetVolumeInformation and GetDiskFreeSpaceEx for fixed and removable drives. A drive that
+// cannot be read (empty card reader) is left out, not an error.
 #include "collectors/filesystem.h"
 #include "collectors/windows_convert.h"
 #include "win32.h"
@@ -22,6 +22,9 @@ class FilesystemCollector : public Collector {
       winconv::Volume v;
       v.root = win::ToUtf8(root);
       v.drive_type = ::GetDriveTypeW(root);
+      // Network shares and optical drives are left out anyway; asking a disconnected share
+      // for its volume information can block for a long time.
+      if (v.drive_type != DRIVE_FIXED && v.drive_type != DRIVE_REMOVABLE) continue;
       wchar_t fs[MAX_PATH + 1] = {};
       DWORD flags = 0;
       if (::GetVolumeInformationW(root, nullptr, 0, nullptr, nullptr, &flags, fs, MAX_PATH + 1)) {

@@ -8,10 +8,26 @@
 namespace wardwatch::agent {
 namespace {
 
+// False in a service's non-interactive window station (session 0): there is no desktop to ask,
+// and asking can block (Wine waits for a desktop window that never comes).
+bool InteractiveWindowStation() {
+  HWINSTA station = ::GetProcessWindowStation();
+  USEROBJECTFLAGS flags{};
+  if (station == nullptr ||
+      !::GetUserObjectInformationW(station, UOI_FLAGS, &flags, sizeof flags, nullptr)) {
+    return true;  // unknown: try the desktop
+  }
+  return (flags.dwFlags & WSF_VISIBLE) != 0;
+}
+
 class WindowsForegroundProbe : public ForegroundProbe {
  public:
   ForegroundSample Sample() override {
     ForegroundSample s;
+    if (!interactive_) {
+      s.unavailable_reason = "no interactive desktop: running as a service (session 0)";
+      return s;
+    }
     LASTINPUTINFO last{};
     last.cbSize = sizeof last;
     const bool have_input = ::GetLastInputInfo(&last) != 0;
@@ -27,6 +43,9 @@ class WindowsForegroundProbe : public ForegroundProbe {
     if (have_input) s.idle_seconds = winconv::IdleSecondsFromTicks(::GetTickCount(), last.dwTime);
     return s;
   }
+
+ private:
+  bool interactive_ = InteractiveWindowStation();
 };
 
 }  // namespace

@@ -96,6 +96,13 @@ def main():
             st, _, _ = fetch(port, "/api/v1/reports/upgrade?format=doc")
             if st != 400:
                 failures.append(f"API with format=doc: status {st}, expected 400")
+            # The console's period choice: the last N days up to the latest report.
+            st, _, body = fetch(port, "/api/v1/reports/upgrade?format=csv&lang=en&period=7d")
+            if st != 200 or not body.startswith(b"\xef\xbb\xbf"):
+                failures.append(f"API with period=7d: status {st}, starts {body[:8]!r}")
+            st, _, _ = fetch(port, "/api/v1/reports/upgrade?format=csv&period=7x")
+            if st != 400:
+                failures.append(f"API with period=7x: status {st}, expected 400")
         finally:
             proc.terminate()
             proc.wait(timeout=30)

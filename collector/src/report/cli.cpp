@@ -1,5 +1,6 @@
 // `wardwatch-collector report --data-dir DIR --format html|pdf|csv --lang vi|en
-// [--from YYYY-MM-DD --to YYYY-MM-DD] [--office NAME] [--site-config FILE] -o FILE`.
+// [--from YYYY-MM-DD --to YYYY-MM-DD | --period Nd] [--office NAME] [--site-config FILE]
+// -o FILE`.
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -12,7 +13,8 @@ namespace wardwatch::collector::report {
 int RunReport(int argc, const char* const* argv) {
   constexpr const char* kUsage =
       "usage: wardwatch-collector report --data-dir DIR --format html|pdf|csv --lang vi|en\n"
-      "         [--from YYYY-MM-DD --to YYYY-MM-DD] [--office NAME] [--site-config FILE] -o FILE\n";
+      "         [--from YYYY-MM-DD --to YYYY-MM-DD | --period Nd] [--office NAME]\n"
+      "         [--site-config FILE] -o FILE\n";
   std::string data_dir, format = "pdf", lang = "vi", out, site_path;
   Options o;
   for (int i = 1; i < argc; ++i) {
@@ -40,6 +42,8 @@ int RunReport(int argc, const char* const* argv) {
       o.from = v;
     } else if (a == "--to") {
       o.to = v;
+    } else if (a == "--period") {
+      o.period = v;
     } else if (a == "--office") {
       o.office = v;
     } else if (a == "--site-config") {

@@ -1,6 +1,7 @@
 // Reads a data folder read-only (machines, latest reports, hourly rollups, site buckets,
 // metadata) and computes the findings and data coverage the report shows.
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <filesystem>
 #include <set>
@@ -122,6 +123,7 @@ Result<Model> LoadModel(const std::string& data_dir, const an::SiteConfig& site_
   const int off = site_in.utc_offset_minutes;
   if (!o.from.empty() || !o.to.empty()) {
     if (o.from.empty() || o.to.empty()) return MakeError("--from and --to go together");
+    if (!o.period.empty()) return MakeError("period and from/to exclude each other");
     auto f = ParseDay(o.from, "from", off);
     if (!f) return MakeError(f.error());
     auto t = ParseDay(o.to, "to", off);
@@ -133,8 +135,18 @@ Result<Model> LoadModel(const std::string& data_dir, const an::SiteConfig& site_
   } else {
     m.to = last > 0 ? (last + an::kBucketSeconds - 1) / an::kBucketSeconds * an::kBucketSeconds
                     : m.now;
-    const std::int64_t span =
+    std::int64_t span =
         std::max<std::int64_t>(site_in.usage_window_days, site_in.heatmap_weeks * 7LL);
+    if (!o.period.empty()) {
+      int n = 0;
+      const char* b = o.period.data();
+      const char* e = b + o.period.size();
+      auto [p, ec] = std::from_chars(b, e, n);
+      if (ec != std::errc() || p + 1 != e || *p != 'd' || n < 1 || n > 400) {
+        return MakeError("period must be Nd with N in 1..400 (e.g. 28d), got \"" + o.period + "\"");
+      }
+      span = n;
+    }
     m.from = m.to - span * 86400;
   }
   const std::int64_t days = (m.to - m.from + 86399) / 86400;

@@ -25,6 +25,7 @@ struct Options {
   Format format = Format::kPdf;
   bool vi = true;
   std::string from, to;  // YYYY-MM-DD, local dates, both inclusive; empty: the site's window
+  std::string period;    // "Nd": the N days (1..400) up to the latest report; "": the site's
   std::string office;    // overrides the site's office_name
   std::int64_t now = 0;  // Unix seconds for the date line; 0: the wall clock
 };

@@ -1,6 +1,6 @@
-// GET /api/v1/reports/upgrade?format=html|pdf|csv&lang=vi|en[&from=&to=] (api token): the
-// leadership report. Built on the analytics worker after it flushed its rollups, so the
-// report includes every report stored before the request and the I/O threads stay free.
+// GET /api/v1/reports/upgrade?format=html|pdf|csv&lang=vi|en[&from=&to=|&period=Nd] (api
+// token): the leadership report. Built on the analytics worker after it flushed its rollups,
+// so the report includes every report stored before the request and the I/O threads stay free.
 #include "report/report.h"
 
 #include "analytics/engine.h"
@@ -52,10 +52,12 @@ void AddUpgradeReportRoutes(http::Router& router, App& app) {
          o.vi = lang == "vi";
          o.from = Param(ctx, "from", "");
          o.to = Param(ctx, "to", "");
+         o.period = Param(ctx, "period", "");
          auto build = [&app, o, respond](const analytics::SiteConfig& site) {
            auto model = report::LoadModel(app.config.data_dir, site, o);
            if (!model) {
-             const bool bad = model.error().find("from") != std::string::npos ||
+             const bool bad = model.error().find("period") != std::string::npos ||
+                              model.error().find("from") != std::string::npos ||
                               model.error().find("to ") != std::string::npos;
              respond(http::JsonError(
                  bad ? bhttp::status::bad_request : bhttp::status::internal_server_error,

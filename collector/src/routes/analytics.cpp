@@ -159,9 +159,11 @@ void AnnotateMachines(App& app, nlohmann::json& machines) {
       const nlohmann::json& inv = it->second;
       m["os"] = inv["os_pretty"];
       m["cpu_model"] = inv["cpu_model"];
+      m["cpu_threads"] = inv["cpu_threads"];
       m["ram_bytes"] = inv["ram_bytes"];
-      m["boot_disk_rotational"] =
-          inv["boot_disk"].is_object() ? inv["boot_disk"]["rotational"] : nlohmann::json(nullptr);
+      const bool disk = inv["boot_disk"].is_object();
+      m["boot_disk_rotational"] = disk ? inv["boot_disk"]["rotational"] : nlohmann::json(nullptr);
+      m["boot_disk_bytes"] = disk ? inv["boot_disk"]["size_bytes"] : nlohmann::json(nullptr);
     }
   }
 }

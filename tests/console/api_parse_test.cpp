@@ -241,7 +241,12 @@ TEST_CASE("collector shapes: fleet list with analytics annotations") {
   CHECK(a.boot_disk_type == "hdd");
   CHECK(a.ram_bytes == doctest::Approx(4294967296.0));
   CHECK(a.os == "Windows 7 Professional");
+  CHECK(a.cpu_cores == 4);  // cpu_threads
+  CHECK(a.cpu_short == "Intel Core i3-2120");
+  CHECK(a.boot_disk_bytes == doctest::Approx(500107862016.0));
   CHECK(f->machines[1].boot_disk_type == "ssd");
+  CHECK(f->machines[1].cpu_cores == 0);
+  CHECK(std::isnan(f->machines[1].boot_disk_bytes));
   CHECK(f->machines[1].flags == 0);  // "os_eol_soon" is not yet out of support
   CHECK(std::isnan(f->machines[1].age_years));
 }

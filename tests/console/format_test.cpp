@@ -6,20 +6,68 @@
 using namespace wardwatch::console;
 
 TEST_CASE("formatting table") {
-  CHECK(FormatBytes(4294967296.0) == "4.0 GiB");
-  CHECK(FormatBytes(500107862016.0) == "466 GiB");
-  CHECK(FormatBytes(512) == "512 B");
-  CHECK(FormatBytes(kNaN) == "\xE2\x80\x94");
+  CHECK(FormatBytes(Lang::kEn, 4294967296.0) == "4.0 GiB");
+  CHECK(FormatBytes(Lang::kEn, 500107862016.0) == "466 GiB");
+  CHECK(FormatBytes(Lang::kEn, 512) == "512 B");
+  CHECK(FormatBytes(Lang::kEn, kNaN) == "\xE2\x80\x94");
   CHECK(FormatPercent(0.834) == "83%");
-  CHECK(FormatSeconds(0.25) == "250 ms");
-  CHECK(FormatSeconds(7500) == "2 h 05 min");
-  CHECK(FormatVnd(15000000) == "15.000.000 \xE2\x82\xAB");
-  CHECK(FormatMbps(100) == "100 Mb/s");
+  CHECK(FormatSeconds(Lang::kEn, 0.25) == "250 ms");
+  CHECK(FormatSeconds(Lang::kEn, 7500) == "2 h 05 min");
+  CHECK(FormatVnd(Lang::kVi, 15000000) == "15.000.000 \xE2\x82\xAB");
+  CHECK(FormatVnd(Lang::kEn, 15000000) == "15,000,000 \xE2\x82\xAB");
+  CHECK(FormatMbps(Lang::kEn, 100) == "100 Mb/s");
   CHECK(FormatYears(Lang::kEn, 8.44) == "8.4 y");
   CHECK(FormatYears(Lang::kVi, 8.44) == "8,4 năm");
   CHECK(FormatAgo(Lang::kEn, 1000, 1000 + 180000) == "3 min ago");
   CHECK(FormatAgo(Lang::kVi, 1000, 1000 + 180000) == "3 phút trước");
   CHECK(FormatAgo(Lang::kEn, 0, 5) == "never");
+}
+
+TEST_CASE("one decimal separator per language: comma in Vietnamese, dot in English") {
+  // Sizes and years used to disagree in Vietnamese ("3.8 GiB" beside "8,8 năm").
+  CHECK(FormatBytes(Lang::kVi, 4.123e9) == "3,8 GiB");
+  CHECK(FormatBytes(Lang::kEn, 4.123e9) == "3.8 GiB");
+  CHECK(FormatYears(Lang::kVi, 8.805) == "8,8 năm");
+  CHECK(FormatSeconds(Lang::kVi, 1.5) == "1,5 s");
+  CHECK(FormatSeconds(Lang::kEn, 1.5) == "1.5 s");
+  CHECK(FormatMbps(Lang::kVi, 2.5) == "2,5 Mb/s");
+  CHECK(FormatMbps(Lang::kEn, 2.5) == "2.5 Mb/s");
+  CHECK(FormatNumber(Lang::kVi, "%.3g", 0.25) == "0,25");
+  CHECK(FormatNumber(Lang::kEn, "%.3g", 0.25) == "0.25");
+  CHECK(FormatNumber(Lang::kVi, "%.1f", kNaN) == "\xE2\x80\x94");
+  CHECK(FormatMeasure(Lang::kVi, 4.123e9, "bytes") == "3,8 GiB");
+  CHECK(FormatMeasure(Lang::kVi, 0.25, "events") == "0,25 lần");
+  CHECK(LocalizeNumber(Lang::kVi, "1,234.5") == "1.234,5");
+  CHECK(LocalizeNumber(Lang::kEn, "1,234.5") == "1,234.5");
+  // Every formatter that prints a decimal uses the same separator within one language.
+  for (const Lang lang : {Lang::kEn, Lang::kVi}) {
+    const char want = lang == Lang::kVi ? ',' : '.';
+    const char other = lang == Lang::kVi ? '.' : ',';
+    for (const std::string& s :
+         {FormatBytes(lang, 4.123e9), FormatYears(lang, 8.805), FormatSeconds(lang, 1.5),
+          FormatMbps(lang, 2.5), FormatMeasure(lang, 4.123e9, "bytes"),
+          FormatMeasure(lang, 0.25, "errors"), FormatNumber(lang, "%.1f", 1.25)}) {
+      CAPTURE(s);
+      CHECK(s.find(want) != std::string::npos);
+      CHECK(s.find(other) == std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("usage times: none is a dash, not 0 ms") {
+  CHECK(FormatUsageSeconds(Lang::kEn, 0) == "\xE2\x80\x94");
+  CHECK(FormatUsageSeconds(Lang::kEn, kNaN) == "\xE2\x80\x94");
+  CHECK(FormatUsageSeconds(Lang::kEn, 7500) == "2 h 05 min");
+  CHECK(FormatUsageSeconds(Lang::kVi, 0.5) == "500 ms");
+}
+
+TEST_CASE("CPU names without trademarks and clock") {
+  CHECK(ShortCpuName("Intel(R) Core(TM) i5-8500 CPU @ 3.00GHz") == "Intel Core i5-8500");
+  CHECK(ShortCpuName("Intel(R) Pentium(R) CPU G2030 @ 3.00GHz") == "Intel Pentium G2030");
+  CHECK(ShortCpuName("AMD Ryzen 5 5600G with Radeon Graphics") ==
+        "AMD Ryzen 5 5600G with Radeon Graphics");
+  CHECK(ShortCpuName("12th Gen Intel(R) Core(TM) i5-12500") == "12th Gen Intel Core i5-12500");
+  CHECK(ShortCpuName("") == "");
 }
 
 TEST_CASE("evidence values in their units") {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "model/format.h"
 #include "wardwatch/json_decode.h"
 
 namespace wardwatch::console {
@@ -448,7 +449,9 @@ void ReadSummary(Reader& r, const Json& m, const std::string& path, MachineSumma
   const Json& h = (hw != nullptr && hw->is_object()) ? *hw : m;
   const std::string hp = hw != nullptr ? wj::JoinPath(path, "hardware") : path;
   out.cpu_model = r.String(h, hp, {"cpu_model", "cpu"});
-  out.cpu_cores = static_cast<int>(r.Int(h, hp, {"cpu_cores", "cpu_logical_cores", "cores"}));
+  out.cpu_short = ShortCpuName(out.cpu_model);
+  out.cpu_cores =
+      static_cast<int>(r.Int(h, hp, {"cpu_threads", "cpu_cores", "cpu_logical_cores", "cores"}));
   out.ram_bytes = r.Number(h, hp, {"memory_bytes", "ram_bytes", "memory_total_bytes"});
   if (const Json* bd = r.Find(h, {"boot_disk"}); bd != nullptr && bd->is_object()) {
     const std::string bp = wj::JoinPath(hp, "boot_disk");
@@ -713,7 +716,10 @@ Result<MachineDetail> ParseMachineDetail(std::string_view body, ParseWarnings* w
     MachineSummary hw;
     ReadSummary(r, *inv_obj, "inventory", hw);
     MachineSummary& s = out.summary;
-    if (s.cpu_model.empty()) s.cpu_model = hw.cpu_model;
+    if (s.cpu_model.empty()) {
+      s.cpu_model = hw.cpu_model;
+      s.cpu_short = hw.cpu_short;
+    }
     if (s.cpu_cores == 0)
       s.cpu_cores = static_cast<int>(r.Int(*inv_obj, "inventory", {"cpu_threads", "cpu_cores"}));
     if (std::isnan(s.ram_bytes)) s.ram_bytes = hw.ram_bytes;

@@ -12,7 +12,27 @@ namespace {
 constexpr const char* kDash = "\xE2\x80\x94";  // em dash
 }
 
-std::string FormatBytes(double bytes) {
+std::string LocalizeNumber(Lang lang, std::string text) {
+  if (lang == Lang::kVi) {
+    for (char& c : text) {
+      if (c == '.') {
+        c = ',';
+      } else if (c == ',') {
+        c = '.';
+      }
+    }
+  }
+  return text;
+}
+
+std::string FormatNumber(Lang lang, const char* printf_format, double value) {
+  if (std::isnan(value)) return kDash;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, printf_format, value);
+  return LocalizeNumber(lang, buf);
+}
+
+std::string FormatBytes(Lang lang, double bytes) {
   if (std::isnan(bytes) || bytes < 0) return kDash;
   static constexpr const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
   int u = 0;
@@ -22,20 +42,14 @@ std::string FormatBytes(double bytes) {
   }
   char buf[32];
   std::snprintf(buf, sizeof buf, bytes >= 100 || u == 0 ? "%.0f %s" : "%.1f %s", bytes, kUnits[u]);
-  return buf;
+  return LocalizeNumber(lang, buf);
 }
 
 std::string FormatYears(Lang lang, double years) {
   if (std::isnan(years)) return kDash;
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f %s", years, Tr(lang, Str::kYears));
-  std::string s = buf;
-  if (lang == Lang::kVi) {
-    for (char& c : s) {
-      if (c == '.') c = ',';
-    }
-  }
-  return s;
+  std::snprintf(buf, sizeof buf, "%.1f", years);
+  return LocalizeNumber(lang, buf) + " " + Tr(lang, Str::kYears);
 }
 
 std::string FormatPercent(double ratio) {
@@ -45,7 +59,7 @@ std::string FormatPercent(double ratio) {
   return buf;
 }
 
-std::string FormatSeconds(double s) {
+std::string FormatSeconds(Lang lang, double s) {
   if (std::isnan(s)) return kDash;
   char buf[32];
   if (s < 1.0) {
@@ -59,26 +73,47 @@ std::string FormatSeconds(double s) {
     const long m = static_cast<long>((s - static_cast<double>(h) * 3600.0) / 60.0);
     std::snprintf(buf, sizeof buf, "%ld h %02ld min", h, m);
   }
-  return buf;
+  return LocalizeNumber(lang, buf);
 }
 
-std::string FormatVnd(double vnd) {
+std::string FormatUsageSeconds(Lang lang, double seconds) {
+  if (std::isnan(seconds) || seconds <= 0) return kDash;
+  return FormatSeconds(lang, seconds);
+}
+
+std::string FormatVnd(Lang lang, double vnd) {
   if (std::isnan(vnd)) return kDash;
   const long long v = std::llround(vnd);
   std::string digits = std::to_string(v < 0 ? -v : v);
   std::string out;
   for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += '.';
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += lang == Lang::kVi ? '.' : ',';
     out += digits[i];
   }
   return (v < 0 ? "-" : "") + out + " \xE2\x82\xAB";  // ₫
 }
 
-std::string FormatMbps(double mbps) {
+std::string FormatMbps(Lang lang, double mbps) {
   if (std::isnan(mbps)) return kDash;
   char buf[32];
   std::snprintf(buf, sizeof buf, mbps >= 10 ? "%.0f Mb/s" : "%.1f Mb/s", mbps);
-  return buf;
+  return LocalizeNumber(lang, buf);
+}
+
+std::string ShortCpuName(const std::string& model) {
+  std::string s = model;
+  if (const auto at = s.find(" @ "); at != std::string::npos) s.erase(at);
+  for (const char* junk : {"(R)", "(TM)", "(tm)", " CPU", " Processor"}) {
+    const std::string j = junk;
+    for (auto p = s.find(j); p != std::string::npos; p = s.find(j)) s.erase(p, j.size());
+  }
+  std::string out;
+  for (char c : s) {
+    if (c == ' ' && (out.empty() || out.back() == ' ')) continue;
+    out += c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out.empty() ? model : out;
 }
 
 std::string FormatAgo(Lang lang, std::int64_t then_ms, std::int64_t now_ms) {
@@ -112,8 +147,8 @@ std::string FormatMeasure(Lang lang, double value, const std::string& unit) {
   if (std::isnan(value)) return kDash;
   const bool vi = lang == Lang::kVi;
   if (unit == "ratio") return FormatPercent(value);
-  if (unit == "bytes") return FormatBytes(value);
-  if (unit == "bytes_per_second") return FormatMbps(value * 8 / 1e6);
+  if (unit == "bytes") return FormatBytes(lang, value);
+  if (unit == "bytes_per_second") return FormatMbps(lang, value * 8 / 1e6);
   if (unit == "bool") return Tr(lang, value != 0 ? Str::kYes : Str::kNo);
   if (unit == "years") return FormatYears(lang, value);
   char buf[64];
@@ -126,7 +161,7 @@ std::string FormatMeasure(Lang lang, double value, const std::string& unit) {
   std::snprintf(buf, sizeof buf,
                 std::fabs(value) >= 100 || value == std::floor(value) ? "%.0f %s" : "%.2g %s",
                 value, u);
-  return buf;
+  return LocalizeNumber(lang, buf);
 }
 
 namespace {
@@ -196,17 +231,17 @@ bool InventoryEntry(Lang lang, const std::string& key, const std::string& value,
   if (key == "nic_wireless") *label = Tr(lang, Str::kInv_wifi);
   if (key == "ram_bytes") {
     *label = Tr(lang, Str::kColRam);
-    if (number) *shown = FormatBytes(v);
+    if (number) *shown = FormatBytes(lang, v);
   } else if (key == "nic_speed_bytes") {
     *label = Tr(lang, Str::kInv_nic_speed);
-    if (number) *shown = FormatMbps(v * 8 / 1e6);
+    if (number) *shown = FormatMbps(lang, v * 8 / 1e6);
   } else if (key == "chassis_type") {
     *label = Tr(lang, Str::kInv_chassis);
     if (const char* n = number ? ChassisName(lang, static_cast<int>(v)) : nullptr; n) *shown = n;
   } else if (key == "wifi_signal_dbm" && number) {
     *shown = FormatMeasure(lang, v, "dbm");
   } else if (number && key.size() > 6 && key.compare(key.size() - 6, 6, "_bytes") == 0) {
-    *shown = FormatBytes(v);
+    *shown = FormatBytes(lang, v);
   }
   return true;
 }

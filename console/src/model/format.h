@@ -8,12 +8,21 @@
 
 namespace wardwatch::console {
 
-std::string FormatBytes(double bytes);             // "3.9 GiB", "—" for NaN
-std::string FormatYears(Lang lang, double years);  // "8.4 y" / "8,4 năm"
-std::string FormatPercent(double ratio);           // 0.834 → "83%"
-std::string FormatSeconds(double seconds);         // "2 h 05 min", "850 ms"
-std::string FormatVnd(double vnd);                 // "12.500.000 ₫"
-std::string FormatMbps(double mbps);               // "100 Mb/s"
+// Numbers follow the language: English "3.9 GiB", "12,500,000 ₫"; Vietnamese "3,9 GiB",
+// "12.500.000 ₫" (decimal comma, dot between thousands). "—" for NaN everywhere.
+std::string LocalizeNumber(Lang lang, std::string text);  // swaps '.' and ',' for vi
+std::string FormatNumber(Lang lang, const char* printf_format, double value);  // "%.3g" → "0,25"
+std::string FormatBytes(Lang lang, double bytes);      // "3.9 GiB" / "3,9 GiB"
+std::string FormatYears(Lang lang, double years);      // "8.4 y" / "8,4 năm"
+std::string FormatPercent(double ratio);               // 0.834 → "83%"
+std::string FormatSeconds(Lang lang, double seconds);  // "2 h 05 min", "1.5 s", "850 ms"
+// A usage total (running or foreground time): "—" when there is none (0, negative or NaN).
+std::string FormatUsageSeconds(Lang lang, double seconds);
+std::string FormatVnd(Lang lang, double vnd);    // "12,500,000 ₫" / "12.500.000 ₫"
+std::string FormatMbps(Lang lang, double mbps);  // "100 Mb/s", "2.5 Mb/s" / "2,5 Mb/s"
+// CPU model without trademarks, "CPU" and clock: "Intel(R) Core(TM) i5-8500 CPU @ 3.00GHz" →
+// "Intel Core i5-8500".
+std::string ShortCpuName(const std::string& model);
 // "3 min ago" / "3 phút trước"; "never" for 0.
 std::string FormatAgo(Lang lang, std::int64_t then_ms, std::int64_t now_ms);
 // Local wall time "2026-11-28 10:21".

@@ -142,12 +142,13 @@ enum class Lang { kVi, kEn };
   X(kSeries_wan, "Network WAN", "Mạng WAN")                                                        \
   X(kSeries_lan, "Network LAN", "Mạng LAN")                                                        \
   X(kSeries_portal, "Portal latency", "Độ trễ cổng dịch vụ công")                                  \
-  X(kSeries_io, "I/O pressure (waiting for disk)", "Áp lực I/O (chờ ổ đĩa)")                        \
+  X(kSeries_io, "I/O pressure (waiting for disk)", "Áp lực I/O (chờ ổ đĩa)")                       \
   X(kYes, "yes", "có")                                                                             \
   X(kNo, "no", "không")                                                                            \
   X(kInv_bios_date, "BIOS date", "Ngày BIOS")                                                      \
   X(kInv_chassis, "Chassis", "Kiểu vỏ máy")                                                        \
   X(kInv_cpu_threads, "CPU threads", "Số luồng CPU")                                               \
+  X(kThreadsShort, "threads", "luồng")                                                             \
   X(kInv_nic, "Network card", "Card mạng")                                                         \
   X(kInv_nic_speed, "Link speed", "Tốc độ liên kết")                                               \
   X(kInv_wifi, "Wi-Fi", "Wi-Fi")                                                                   \

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <random>
 
+#include "model/format.h"
+
 namespace wardwatch::console {
 namespace {
 constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
@@ -34,6 +36,7 @@ FleetData MakeSyntheticFleet(int n, std::uint32_t seed, std::int64_t now_ms) {
     m.age_years = 0.5 + u(rng) * 9.5;
     const bool old = m.age_years > 7;
     m.cpu_model = kCpus[std::min(4, static_cast<int>((10 - m.age_years) / 2))];
+    m.cpu_short = ShortCpuName(m.cpu_model);
     m.cpu_cores = old ? 2 : (u(rng) < 0.5 ? 4 : 8);
     m.ram_bytes = (old ? 4.0 : (u(rng) < 0.5 ? 8.0 : 16.0)) * kGiB;
     m.boot_disk_type = old && u(rng) < 0.8 ? "hdd" : "ssd";

@@ -48,7 +48,8 @@ struct MachineSummary {
   std::string recommendation_detail;  // e.g. "add_ram", "ssd"
   double cost_vnd = kNaN;
   std::string cpu_model;
-  int cpu_cores = 0;
+  std::string cpu_short;  // ShortCpuName(cpu_model), made once when parsed, for the fleet table
+  int cpu_cores = 0;      // logical CPUs (threads)
   double ram_bytes = kNaN;
   std::string boot_disk_type;  // ssd | hdd | nvme
   double boot_disk_bytes = kNaN;

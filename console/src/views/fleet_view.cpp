@@ -3,6 +3,7 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "model/format.h"
@@ -70,6 +71,12 @@ void DrawFleet(const ConsoleModel& model, ViewState& state, UiActions& actions) 
       flags |= sort.descending ? ImGuiTableColumnFlags_PreferSortDescending
                                : ImGuiTableColumnFlags_PreferSortAscending;
     }
+    // A fixed column is at least as wide as its header plus the sort arrow, so no header is
+    // cut ("Recommenda..."): the Vietnamese and English headers differ in length.
+    if ((flags & ImGuiTableColumnFlags_WidthStretch) == 0) {
+      width = std::max(width, ImGui::CalcTextSize(Tr(lang, label)).x +
+                                  ImGui::GetStyle().CellPadding.x * 2 + ImGui::GetFontSize());
+    }
     ImGui::TableSetupColumn(Tr(lang, label), flags, width, static_cast<ImGuiID>(c));
   };
   col(Str::kColName, Column::kName, ImGuiTableColumnFlags_NoHide, 130);
@@ -78,7 +85,7 @@ void DrawFleet(const ConsoleModel& model, ViewState& state, UiActions& actions) 
   col(Str::kColScore, Column::kScore, ImGuiTableColumnFlags_PreferSortDescending, 120);
   col(Str::kColRecommendation, Column::kRecommendation, ImGuiTableColumnFlags_PreferSortDescending,
       120);
-  col(Str::kColCpu, Column::kCpu, 0, 190);
+  col(Str::kColCpu, Column::kCpu, 0, 220);
   col(Str::kColRam, Column::kRam, 0, 70);
   col(Str::kColBootDisk, Column::kBootDisk, 0, 110);
   col(Str::kColLastSeen, Column::kLastSeen, ImGuiTableColumnFlags_PreferSortDescending, 110);
@@ -135,17 +142,21 @@ void DrawFleet(const ConsoleModel& model, ViewState& state, UiActions& actions) 
                             RecommendationLabel(lang, m.recommendation));
       if (ImGui::IsItemHovered() && (!m.recommendation_detail.empty() || !std::isnan(m.cost_vnd))) {
         ImGui::SetTooltip("%s\n%s: %s", m.recommendation_detail.c_str(), Tr(lang, Str::kCost),
-                          FormatVnd(m.cost_vnd).c_str());
+                          FormatVnd(lang, m.cost_vnd).c_str());
       }
       ImGui::TableSetColumnIndex(5);
+      const std::string& cpu = m.cpu_short.empty() ? m.cpu_model : m.cpu_short;
       if (m.cpu_cores > 0) {
-        std::snprintf(buf, sizeof buf, "%s \xC2\xB7 %dc", m.cpu_model.c_str(), m.cpu_cores);
+        std::snprintf(buf, sizeof buf, "%s \xC2\xB7 %d %s", cpu.c_str(), m.cpu_cores,
+                      Tr(lang, Str::kThreadsShort));
         ImGui::TextUnformatted(buf);
       } else {
-        ImGui::TextUnformatted(m.cpu_model.c_str());
+        ImGui::TextUnformatted(cpu.c_str());
       }
+      if (ImGui::IsItemHovered() && !m.cpu_model.empty())
+        ImGui::SetTooltip("%s", m.cpu_model.c_str());
       ImGui::TableSetColumnIndex(6);
-      const std::string ram = FormatBytes(m.ram_bytes);
+      const std::string ram = FormatBytes(lang, m.ram_bytes);
       if ((m.flags & kFlagLowRam) != 0) {
         widgets::ColouredText(widgets::FlagColour(kFlagLowRam), ram.c_str());
       } else {
@@ -153,7 +164,7 @@ void DrawFleet(const ConsoleModel& model, ViewState& state, UiActions& actions) 
       }
       ImGui::TableSetColumnIndex(7);
       std::snprintf(buf, sizeof buf, "%s %s", m.boot_disk_type.c_str(),
-                    FormatBytes(m.boot_disk_bytes).c_str());
+                    FormatBytes(lang, m.boot_disk_bytes).c_str());
       if ((m.flags & kFlagFailingDisk) != 0) {
         widgets::ColouredText(widgets::kRed, buf);
       } else if ((m.flags & kFlagHddBoot) != 0) {

@@ -84,13 +84,15 @@ void DrawHistory(const MachineDetail& d, const ConsoleModel& model, ViewState& s
     if (ratio) {
       std::snprintf(overlay, sizeof overlay, "max %.0f%%  last %.0f%%", vmax * 100, v.back() * 100);
     } else if (s.name.find("bytes") != std::string::npos) {
-      std::snprintf(overlay, sizeof overlay, "max %s  last %s", FormatBytes(hi).c_str(),
-                    FormatBytes(v.back()).c_str());
+      std::snprintf(overlay, sizeof overlay, "max %s  last %s", FormatBytes(lang, hi).c_str(),
+                    FormatBytes(lang, v.back()).c_str());
     } else if (s.name.find("seconds") != std::string::npos) {
-      std::snprintf(overlay, sizeof overlay, "max %s  last %s", FormatSeconds(hi).c_str(),
-                    FormatSeconds(v.back()).c_str());
+      std::snprintf(overlay, sizeof overlay, "max %s  last %s", FormatSeconds(lang, hi).c_str(),
+                    FormatSeconds(lang, v.back()).c_str());
     } else {
-      std::snprintf(overlay, sizeof overlay, "max %.3g  last %.3g", hi, v.back());
+      std::snprintf(overlay, sizeof overlay, "max %s  last %s",
+                    FormatNumber(lang, "%.3g", hi).c_str(),
+                    FormatNumber(lang, "%.3g", v.back()).c_str());
     }
     ImGui::TextUnformatted(SeriesLabel(lang, s.name));
     ImGui::PushID(static_cast<int>(i));
@@ -152,9 +154,18 @@ void DrawEvidence(const MachineDetail& d, Lang lang) {
   }
   if (ImGui::BeginTable("evidence", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
     ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthStretch);
-    ImGui::TableSetupColumn(Tr(lang, Str::kMeasured), ImGuiTableColumnFlags_WidthFixed, 100);
-    ImGui::TableSetupColumn(Tr(lang, Str::kThreshold), ImGuiTableColumnFlags_WidthFixed, 90);
-    ImGui::TableSetupColumn(Tr(lang, Str::kWeight), ImGuiTableColumnFlags_WidthFixed, 55);
+    // Fixed columns as wide as their header or their widest usual value, whichever is wider
+    // (the Vietnamese headers are longer than the English ones).
+    auto fit = [](const char* header, const char* sample) {
+      return std::max(ImGui::CalcTextSize(header).x, ImGui::CalcTextSize(sample).x) +
+             ImGui::GetStyle().CellPadding.x * 2;
+    };
+    ImGui::TableSetupColumn(Tr(lang, Str::kMeasured), ImGuiTableColumnFlags_WidthFixed,
+                            fit(Tr(lang, Str::kMeasured), "1245 sector"));
+    ImGui::TableSetupColumn(Tr(lang, Str::kThreshold), ImGuiTableColumnFlags_WidthFixed,
+                            fit(Tr(lang, Str::kThreshold), "1245 sector"));
+    ImGui::TableSetupColumn(Tr(lang, Str::kWeight), ImGuiTableColumnFlags_WidthFixed,
+                            fit(Tr(lang, Str::kWeight), "25"));
     ImGui::TableHeadersRow();
     for (const EvidenceItem& e : d.evidence) {
       ImGui::TableNextRow();
@@ -169,7 +180,8 @@ void DrawEvidence(const MachineDetail& d, Lang lang) {
         ImGui::TextUnformatted(FormatMeasure(lang, e.threshold, e.unit).c_str());
       }
       ImGui::TableSetColumnIndex(3);
-      if (!std::isnan(e.weight)) ImGui::Text("%.3g", e.weight);
+      if (!std::isnan(e.weight))
+        ImGui::TextUnformatted(FormatNumber(lang, "%.3g", e.weight).c_str());
     }
     ImGui::EndTable();
   }
@@ -186,7 +198,7 @@ void DrawDisks(const MachineDetail& d, Lang lang) {
     char label[256];
     std::snprintf(label, sizeof label, "%s %s  %s %s  %s%s###disk%zu", bad ? "\xE2\x9A\xA0" : "",
                   disk.name.c_str(), disk.model.c_str(), disk.type.c_str(),
-                  FormatBytes(disk.size_bytes).c_str(), disk.boot ? "  (boot)" : "", i);
+                  FormatBytes(lang, disk.size_bytes).c_str(), disk.boot ? "  (boot)" : "", i);
     if (bad) ImGui::PushStyleColor(ImGuiCol_Text, widgets::kRed);
     const bool open = ImGui::TreeNodeEx(label, bad ? ImGuiTreeNodeFlags_DefaultOpen : 0);
     if (bad) ImGui::PopStyleColor();
@@ -230,9 +242,9 @@ void DrawApps(const MachineDetail& d, Lang lang) {
       ImGui::TableSetColumnIndex(0);
       ImGui::TextUnformatted(a.name.c_str());
       ImGui::TableSetColumnIndex(1);
-      ImGui::TextUnformatted(FormatSeconds(a.office_hours_seconds).c_str());
+      ImGui::TextUnformatted(FormatUsageSeconds(lang, a.office_hours_seconds).c_str());
       ImGui::TableSetColumnIndex(2);
-      ImGui::TextUnformatted(FormatSeconds(a.foreground_seconds).c_str());
+      ImGui::TextUnformatted(FormatUsageSeconds(lang, a.foreground_seconds).c_str());
     }
     ImGui::EndTable();
   }
@@ -245,8 +257,8 @@ void DrawProbes(const MachineDetail& d, Lang lang) {
     const bool slow = !std::isnan(p.baseline_seconds) && p.latency_seconds > 2 * p.baseline_seconds;
     char b[320];
     std::snprintf(b, sizeof b, "%s (%s): %s %s, %s %s, %s %s", p.name.c_str(), p.target.c_str(),
-                  Tr(lang, Str::kLatency), FormatSeconds(p.latency_seconds).c_str(),
-                  Tr(lang, Str::kBaseline), FormatSeconds(p.baseline_seconds).c_str(),
+                  Tr(lang, Str::kLatency), FormatSeconds(lang, p.latency_seconds).c_str(),
+                  Tr(lang, Str::kBaseline), FormatSeconds(lang, p.baseline_seconds).c_str(),
                   Tr(lang, Str::kFailures), FormatPercent(p.failure_ratio).c_str());
     if (slow) {
       widgets::ColouredText(widgets::kOrange, b);
@@ -285,7 +297,7 @@ void DrawMachine(const ConsoleModel& model, ViewState& state, UiActions& actions
     ImGui::SameLine();
     ImGui::TextDisabled("(%s%s%s: %s)", sum.recommendation_detail.c_str(),
                         sum.recommendation_detail.empty() ? "" : ", ", Tr(lang, Str::kCost),
-                        FormatVnd(sum.cost_vnd).c_str());
+                        FormatVnd(lang, sum.cost_vnd).c_str());
   }
   ImGui::SameLine(0, 12);
   widgets::FlagGlyphs(lang, sum.flags);
@@ -320,9 +332,9 @@ void DrawMachine(const ConsoleModel& model, ViewState& state, UiActions& actions
       };
       if (d->inventory.empty()) {
         row(Tr(lang, Str::kColCpu), sum.cpu_model);
-        row(Tr(lang, Str::kColRam), FormatBytes(sum.ram_bytes));
+        row(Tr(lang, Str::kColRam), FormatBytes(lang, sum.ram_bytes));
         row(Tr(lang, Str::kColBootDisk),
-            sum.boot_disk_type + " " + FormatBytes(sum.boot_disk_bytes));
+            sum.boot_disk_type + " " + FormatBytes(lang, sum.boot_disk_bytes));
         row(Tr(lang, Str::kOs), sum.os);
       }
       std::string label, shown;

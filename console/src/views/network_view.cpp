@@ -73,7 +73,7 @@ void DrawHeatmap(const Heatmap& h, Lang lang) {
   ImGui::Dummy(ImVec2(0, 14));
 }
 
-std::string Join(const std::vector<Contributor>& list, std::size_t n) {
+std::string Join(Lang lang, const std::vector<Contributor>& list, std::size_t n) {
   std::string out;
   for (std::size_t i = 0; i < list.size() && i < n; ++i) {
     if (!out.empty()) out += ", ";
@@ -81,7 +81,7 @@ std::string Join(const std::vector<Contributor>& list, std::size_t n) {
     if (!std::isnan(list[i].share))
       out += " (" + FormatPercent(list[i].share) + ")";
     else if (!std::isnan(list[i].bytes))
-      out += " (" + FormatBytes(list[i].bytes) + ")";
+      out += " (" + FormatBytes(lang, list[i].bytes) + ")";
   }
   return out;
 }
@@ -116,7 +116,7 @@ void DrawTodayAndPortal(const ConsoleModel& model, ViewState& state) {
   if (!state.today_values.empty()) {
     std::snprintf(overlay, sizeof overlay, "%s %s  (%s %s)", Tr(lang, Str::kNow),
                   FormatPercent(model.UtilisationNow()).c_str(), Tr(lang, Str::kCapacity),
-                  FormatMbps(capacity).c_str());
+                  FormatMbps(lang, capacity).c_str());
     Plot("##today", state.today_values, 0.0f, 1.05f, overlay, 90, 0.8f, widgets::kRed);
   } else if (h != nullptr) {
     // No live series from this collector: show what today's weekday usually looks like.
@@ -130,8 +130,8 @@ void DrawTodayAndPortal(const ConsoleModel& model, ViewState& state) {
     }
     std::snprintf(overlay, sizeof overlay, "%s %s: max %s  (%s %s, %s %s)",
                   Tr(lang, Str::kTypicalDay), DayLabel(lang, day), FormatPercent(peak).c_str(),
-                  Tr(lang, Str::kCapacity), FormatMbps(capacity).c_str(),
-                  Tr(lang, Str::kPeakDemand), FormatMbps(h->peak_demand_down_mbps).c_str());
+                  Tr(lang, Str::kCapacity), FormatMbps(lang, capacity).c_str(),
+                  Tr(lang, Str::kPeakDemand), FormatMbps(lang, h->peak_demand_down_mbps).c_str());
     const ImVec2 p = ImGui::GetCursorScreenPos();
     const float w = ImGui::GetContentRegionAvail().x, height = 90;
     ImGui::PlotHistogram("##typical", values, 24, 0, overlay, 0.0f, 1.05f, ImVec2(w, height));
@@ -148,9 +148,10 @@ void DrawTodayAndPortal(const ConsoleModel& model, ViewState& state) {
   double now = n != nullptr ? n->portal_latency_seconds : kNaN;
   if (!state.portal_values.empty()) {
     const double ratio = now / baseline;
-    std::snprintf(overlay, sizeof overlay, "%s %s, %s %s (x%.1f)", Tr(lang, Str::kNow),
-                  FormatSeconds(now).c_str(), Tr(lang, Str::kBaseline),
-                  FormatSeconds(baseline).c_str(), std::isnan(ratio) ? 0.0 : ratio);
+    std::snprintf(overlay, sizeof overlay, "%s %s, %s %s (x%s)", Tr(lang, Str::kNow),
+                  FormatSeconds(lang, now).c_str(), Tr(lang, Str::kBaseline),
+                  FormatSeconds(lang, baseline).c_str(),
+                  FormatNumber(lang, "%.1f", std::isnan(ratio) ? 0.0 : ratio).c_str());
     const float hi =
         std::max(*std::max_element(state.portal_values.begin(), state.portal_values.end()),
                  static_cast<float>(std::isnan(baseline) ? 0.0 : baseline) * 2.2f);
@@ -158,15 +159,16 @@ void DrawTodayAndPortal(const ConsoleModel& model, ViewState& state) {
          static_cast<float>(baseline), widgets::kGreen);
   } else {
     // The bottleneck hours carry the latency measured while the line was full.
-    widgets::LabelValue(Tr(lang, Str::kBaseline), FormatSeconds(baseline));
+    widgets::LabelValue(Tr(lang, Str::kBaseline), FormatSeconds(lang, baseline));
     if (n != nullptr) {
       for (std::size_t i = 0; i < n->bottlenecks.size() && i < 4; ++i) {
         const BottleneckHour& b = n->bottlenecks[i];
         if (std::isnan(b.latency_seconds)) continue;
-        std::snprintf(overlay, sizeof overlay, "%s %02d:00  %s %s (x%.1f)",
-                      DayLabel(lang, b.weekday), b.hour, Tr(lang, Str::kLatency),
-                      FormatSeconds(b.latency_seconds).c_str(),
-                      std::isnan(b.latency_ratio) ? 0.0 : b.latency_ratio);
+        std::snprintf(
+            overlay, sizeof overlay, "%s %02d:00  %s %s (x%s)", DayLabel(lang, b.weekday), b.hour,
+            Tr(lang, Str::kLatency), FormatSeconds(lang, b.latency_seconds).c_str(),
+            FormatNumber(lang, "%.1f", std::isnan(b.latency_ratio) ? 0.0 : b.latency_ratio)
+                .c_str());
         widgets::ColouredText(b.latency_ratio >= 2 ? widgets::kRed : widgets::kOrange, overlay);
       }
     }
@@ -208,11 +210,17 @@ void DrawNetwork(const ConsoleModel& model, ViewState& state, UiActions& /*actio
     double current = v.current_mbps;
     if (std::isnan(current)) current = model.network->capacity_down_mbps;
     if (std::isnan(current) && model.heatmap) current = model.heatmap->capacity_down_mbps;
-    ImGui::TextDisabled("%s %s   %s %s   %s %s   %s %s %s", Tr(lang, Str::kCapacity),
-                        FormatMbps(current).c_str(), Tr(lang, Str::kPeakDemand),
-                        FormatMbps(v.peak_demand_mbps).c_str(), Tr(lang, Str::kRequired),
-                        FormatMbps(v.required_mbps).c_str(), Tr(lang, Str::kPlan),
-                        FormatMbps(v.recommended_plan_mbps).c_str(), v.plan_name.c_str());
+    // The plan's name only when it says more than its speed ("150 Mb/s 150 Mb/s" otherwise).
+    const std::string plan_mbps = FormatMbps(lang, v.recommended_plan_mbps);
+    const std::string plan = v.plan_name.empty() || v.plan_name == plan_mbps ||
+                                     v.plan_name == FormatMbps(Lang::kEn, v.recommended_plan_mbps)
+                                 ? plan_mbps
+                                 : plan_mbps + " (" + v.plan_name + ")";
+    ImGui::TextDisabled("%s %s   %s %s   %s %s   %s %s", Tr(lang, Str::kCapacity),
+                        FormatMbps(lang, current).c_str(), Tr(lang, Str::kPeakDemand),
+                        FormatMbps(lang, v.peak_demand_mbps).c_str(), Tr(lang, Str::kRequired),
+                        FormatMbps(lang, v.required_mbps).c_str(), Tr(lang, Str::kPlan),
+                        plan.c_str());
   } else {
     const std::string& err = model.EndpointError("/api/v1/network/bottlenecks");
     ImGui::TextDisabled("%s", err.empty() ? Tr(lang, Str::kLoading) : err.c_str());
@@ -268,13 +276,15 @@ void DrawNetwork(const ConsoleModel& model, ViewState& state, UiActions& /*actio
       widgets::ColouredText(b.p95_utilisation >= 0.8 ? widgets::kRed : widgets::kOrange,
                             FormatPercent(b.p95_utilisation).c_str());
       ImGui::TableSetColumnIndex(2);
-      if (!std::isnan(b.latency_ratio)) ImGui::Text("x%.1f", b.latency_ratio);
+      if (!std::isnan(b.latency_ratio)) {
+        ImGui::Text("x%s", FormatNumber(lang, "%.1f", b.latency_ratio).c_str());
+      }
       ImGui::TableSetColumnIndex(3);
-      ImGui::TextWrapped("%s", Join(b.machines, 4).c_str());
+      ImGui::TextWrapped("%s", Join(lang, b.machines, 4).c_str());
       ImGui::TableSetColumnIndex(4);
-      ImGui::TextWrapped("%s", Join(b.apps, 4).c_str());
+      ImGui::TextWrapped("%s", Join(lang, b.apps, 4).c_str());
       ImGui::TableSetColumnIndex(5);
-      ImGui::TextWrapped("%s", Join(b.services, 4).c_str());
+      ImGui::TextWrapped("%s", Join(lang, b.services, 4).c_str());
     }
     ImGui::EndTable();
   }

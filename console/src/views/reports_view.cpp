@@ -51,7 +51,7 @@ void DrawReports(const ConsoleModel& model, ViewState& state, UiActions& actions
       widgets::ColouredText(widgets::kGreen, Tr(lang, Str::kReportSaved));
       ImGui::SameLine();
       ImGui::Text("%s (%s)", last->path.c_str(),
-                  FormatBytes(static_cast<double>(last->bytes)).c_str());
+                  FormatBytes(lang, static_cast<double>(last->bytes)).c_str());
     } else {
       ImGui::PushStyleColor(ImGuiCol_Text, widgets::kRed);
       ImGui::TextWrapped("%s: %s", Tr(lang, Str::kError), last->error.c_str());

@@ -2,6 +2,8 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include <algorithm>
+
 #include "model/fleet_model.h"
 #include "model/format.h"
 #include "views/views.h"
@@ -27,8 +29,16 @@ void DrawSoftware(const ConsoleModel& model, ViewState& state, UiActions& action
             ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV,
             ImVec2(0, half))) {
       ImGui::TableSetupColumn(Tr(lang, Str::kApplication), ImGuiTableColumnFlags_WidthStretch);
-      ImGui::TableSetupColumn(Tr(lang, Str::kOfficeHours), ImGuiTableColumnFlags_WidthFixed, 100);
-      ImGui::TableSetupColumn(Tr(lang, Str::kForeground), ImGuiTableColumnFlags_WidthFixed, 100);
+      // Office hours: the time as text, then a bar (its share of the longest) beside it, not
+      // under it.
+      const float time_w = ImGui::CalcTextSize("8888 h 88 min").x;
+      const float bar_w = 56;
+      const float pad = ImGui::GetStyle().ItemSpacing.x;
+      ImGui::TableSetupColumn(
+          Tr(lang, Str::kOfficeHours), ImGuiTableColumnFlags_WidthFixed,
+          std::max(time_w + pad + bar_w, ImGui::CalcTextSize(Tr(lang, Str::kOfficeHours)).x));
+      ImGui::TableSetupColumn(Tr(lang, Str::kForeground), ImGuiTableColumnFlags_WidthFixed,
+                              std::max(time_w, ImGui::CalcTextSize(Tr(lang, Str::kForeground)).x));
       ImGui::TableSetupColumn(Tr(lang, Str::kMachinesCol), ImGuiTableColumnFlags_WidthFixed, 60);
       ImGui::TableSetupColumn("WAN", ImGuiTableColumnFlags_WidthFixed, 80);
       ImGui::TableSetupScrollFreeze(0, 1);
@@ -46,19 +56,25 @@ void DrawSoftware(const ConsoleModel& model, ViewState& state, UiActions& action
           ImGui::TableSetColumnIndex(0);
           ImGui::Text("%d. %s", i + 1, a.name.c_str());
           ImGui::TableSetColumnIndex(1);
-          if (top > 0 && !std::isnan(a.office_hours_seconds)) {
-            const ImVec2 p = ImGui::GetCursorScreenPos();
-            const float w = 96 * static_cast<float>(a.office_hours_seconds / top);
-            ImGui::GetWindowDrawList()->AddRectFilled(
-                p, ImVec2(p.x + w, p.y + ImGui::GetTextLineHeight()), IM_COL32(80, 150, 230, 90));
+          const ImVec2 p = ImGui::GetCursorScreenPos();
+          ImGui::TextUnformatted(FormatUsageSeconds(lang, a.office_hours_seconds).c_str());
+          if (top > 0 && a.office_hours_seconds > 0) {
+            const float h = ImGui::GetTextLineHeight();
+            const float x = p.x + time_w + pad;
+            const float w =
+                std::max(1.0f, bar_w * static_cast<float>(a.office_hours_seconds / top));
+            ImDrawList* dl = ImGui::GetWindowDrawList();
+            dl->AddRectFilled(ImVec2(x, p.y + h * 0.2f), ImVec2(x + bar_w, p.y + h * 0.8f),
+                              IM_COL32(80, 90, 110, 120));
+            dl->AddRectFilled(ImVec2(x, p.y + h * 0.2f), ImVec2(x + w, p.y + h * 0.8f),
+                              IM_COL32(80, 150, 230, 220));
           }
-          ImGui::TextUnformatted(FormatSeconds(a.office_hours_seconds).c_str());
           ImGui::TableSetColumnIndex(2);
-          ImGui::TextUnformatted(FormatSeconds(a.foreground_seconds).c_str());
+          ImGui::TextUnformatted(FormatUsageSeconds(lang, a.foreground_seconds).c_str());
           ImGui::TableSetColumnIndex(3);
           if (a.machines > 0) ImGui::Text("%d", a.machines);
           ImGui::TableSetColumnIndex(4);
-          ImGui::TextUnformatted(FormatBytes(a.wan_bytes).c_str());
+          ImGui::TextUnformatted(FormatBytes(lang, a.wan_bytes).c_str());
         }
       }
       ImGui::EndTable();

@@ -188,10 +188,13 @@ std::string RenderHtml(const Doc& d) {
         break;
       case Block::kSignature:
         if (d.vi) {
-          s += "<table class=\"sig\"><tr><td><b><i>" + Esc(T(true, "recipients")) +
-               "</i></b><br><small>" + Esc(T(true, "recipients_list")) +
-               "</small></td><td style=\"text-align:center\"><b>" + Esc(T(true, "signer")) +
-               "</b><br><i>" + Esc(T(true, "sign_hint")) + "</i></td></tr></table>\n";
+          // Leadership approves (left), the preparer signs (right); recipients below.
+          s += "<table class=\"sig\"><tr><td style=\"text-align:center\"><b>" +
+               Esc(T(true, "approver")) + "</b><br><i>" + Esc(T(true, "sign_hint")) +
+               "</i><br><br><br><br></td><td style=\"text-align:center\"><b>" +
+               Esc(T(true, "signer")) + "</b><br><i>" + Esc(T(true, "sign_hint")) +
+               "</i></td></tr><tr><td><b><i>" + Esc(T(true, "recipients")) + "</i></b><br><small>" +
+               Esc(T(true, "recipients_list")) + "</small></td><td></td></tr></table>\n";
         } else {
           s += "<table class=\"sig\"><tr><td><b>" + Esc(T(false, "signer")) + "</b><br><br><br>" +
                Esc(T(false, "sign_hint")) + "</td><td><b>" + Esc(T(false, "approver")) +

@@ -54,7 +54,7 @@ class Writer {
       // The signature never stands alone on the last page: the table before it carries its
       // last row over with it.
       keep_tail_ = i + 1 < d_.blocks.size() && d_.blocks[i + 1].kind == Block::kSignature
-                       ? kSignatureHeight + 8
+                       ? SignatureHeight() + 8
                        : 0;
       Draw(b);
     }
@@ -381,7 +381,7 @@ class Writer {
       case Block::kBars:
         return static_cast<double>(b.bars.size()) * 12 + 30;
       case Block::kSignature:
-        return kSignatureHeight;
+        return SignatureHeight();
       case Block::kH1:
       case Block::kH2:
         return Height(b);
@@ -462,25 +462,33 @@ class Writer {
     Caption(b.text);
   }
 
-  static constexpr double kSignatureHeight = 110;
+  double SignatureHeight() const { return d_.vi ? 150 : 110; }
   void Signature() {
-    Ensure(kSignatureHeight);
+    Ensure(SignatureHeight());
     y_ += 16;
     const double rc = L + TW * 0.7;
     if (d_.vi) {
+      // Leadership approves (left), the preparer signs (right), room to sign, then the
+      // recipients.
+      const double lc = L + TW * 0.22;
+      Font(12, true);
+      Centre(lc, y_, std::string(report::T(true, "approver")));
+      Centre(rc, y_, std::string(report::T(true, "signer")));
+      Font(11, false, true);
+      Centre(lc, y_ + 16, std::string(report::T(true, "sign_hint")));
+      Centre(rc, y_ + 16, std::string(report::T(true, "sign_hint")));
+      y_ += 90;
       Font(11, true, true);
       Text(L, y_, std::string(report::T(true, "recipients")));
       Font(10);
-      double yy = y_;
       for (const auto& l : Wrap(std::string(report::T(true, "recipients_list")), TW * 0.4)) {
-        yy += Lh();
-        Text(L, yy, l);
+        y_ += Lh();
+        Text(L, y_, l);
       }
-      Font(12, true);
-      Centre(rc, y_, std::string(report::T(true, "signer")));
-      Font(11, false, true);
-      Centre(rc, y_ + 16, std::string(report::T(true, "sign_hint")));
-    } else {
+      y_ += 10;
+      return;
+    }
+    {
       const double lc = L + TW * 0.2;
       Font(11, true);
       Centre(lc, y_, std::string(report::T(false, "signer")));

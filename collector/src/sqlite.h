@@ -44,6 +44,9 @@ class Stmt {
   void Bind(int i, std::string_view text) {
     sqlite3_bind_text(s_.get(), i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
   }
+  void BindBlob(int i, std::string_view bytes) {
+    sqlite3_bind_blob(s_.get(), i, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+  }
   void Bind(int i, std::int64_t v) { sqlite3_bind_int64(s_.get(), i, v); }
   // SQLITE_ROW, SQLITE_DONE, or an error code.
   int Step() { return sqlite3_step(s_.get()); }

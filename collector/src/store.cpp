@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "gzip.h"
 #include "log.h"
 
 namespace wardwatch::collector {
@@ -158,7 +159,11 @@ Status Store::RunBatch(std::deque<Job>& batch, std::vector<IngestOutcome>& outco
       st.Bind(2, static_cast<std::int64_t>(ingest->sequence));
       st.Bind(3, static_cast<std::int64_t>(ingest->collected_at_ms));
       st.Bind(4, ingest->received_at_ms);
-      st.Bind(5, ingest->body);
+      if (ingest->body_gzip) {
+        st.BindBlob(5, ingest->body);
+      } else {
+        st.Bind(5, ingest->body);
+      }
       if (st.Step() != SQLITE_DONE) return MakeError("insert into reports: " + writer_db_.Error());
       const bool stored = sqlite3_changes(writer_db_.get()) == 1;
       outcomes.push_back(stored ? IngestOutcome::kStored : IngestOutcome::kDuplicate);
@@ -239,7 +244,14 @@ Result<std::vector<StoredReport>> Store::LoadLatestReports() {
   std::vector<StoredReport> rows;
   int rc;
   while ((rc = st->Step()) == SQLITE_ROW) {
-    rows.push_back({st->Text(0), static_cast<std::uint64_t>(st->Int(1)), st->Int(2), st->Text(3)});
+    auto json = StoredReportJson(st->Text(3));
+    if (!json) {
+      LogWarn("store: report " + st->Text(0) + "#" + std::to_string(st->Int(1)) +
+              " cannot be read back, skipped: " + json.error());
+      continue;
+    }
+    rows.push_back(
+        {st->Text(0), static_cast<std::uint64_t>(st->Int(1)), st->Int(2), std::move(*json)});
   }
   if (rc != SQLITE_DONE) return MakeError("read latest reports: " + reader_db_.Error());
   return rows;
@@ -251,6 +263,19 @@ Result<std::int64_t> Store::CountReports() {
   if (!st) return MakeError(st.error());
   if (st->Step() != SQLITE_ROW) return MakeError("count reports: " + reader_db_.Error());
   return st->Int(0);
+}
+
+Result<std::string> StoredReportJson(std::string body) {
+  constexpr std::size_t kMaxReportBytes = 64u << 20;
+  if (body.size() < 2 || static_cast<unsigned char>(body[0]) != 0x1f ||
+      static_cast<unsigned char>(body[1]) != 0x8b) {
+    return body;
+  }
+  auto inflated = GunzipBounded(body, kMaxReportBytes);
+  if (inflated.kind != InflateResult::Kind::kOk) {
+    return MakeError("stored gzip body: " + inflated.message);
+  }
+  return std::move(inflated.data);
 }
 
 }  // namespace wardwatch::collector

@@ -28,6 +28,10 @@ struct MachineRow {
   std::int64_t last_seen_ms = 0;
 };
 
+// A stored report body as JSON text: gzip bodies (they start with the gzip magic 1f 8b, which
+// JSON text cannot) are inflated under a 64 MiB bound; JSON text is returned as it is.
+Result<std::string> StoredReportJson(std::string body);
+
 struct StoredReport {
   std::string machine_id;
   std::uint64_t sequence = 0;
@@ -42,7 +46,10 @@ struct IngestJob {
   std::uint64_t sequence = 0;
   std::uint64_t collected_at_ms = 0;
   std::int64_t received_at_ms = 0;
+  // The report as the agent sent it: gzip bytes when it came gzip-encoded (stored as a BLOB,
+  // about a fifth of the JSON's size), otherwise the JSON text. StoredReportJson reads both.
   std::string body;
+  bool body_gzip = false;
   // Called on the writer thread after the transaction committed (or failed).
   std::function<void(IngestOutcome)> done;
 };

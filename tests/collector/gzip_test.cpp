@@ -6,26 +6,11 @@
 
 #include <string>
 
+#include "test_gzip.h"
+
 using wardwatch::collector::GunzipBounded;
 using Kind = wardwatch::collector::InflateResult::Kind;
-
-namespace {
-
-std::string Gzip(const std::string& data) {
-  z_stream s{};
-  REQUIRE(deflateInit2(&s, 9, Z_DEFLATED, 16 + MAX_WBITS, 9, Z_DEFAULT_STRATEGY) == Z_OK);
-  std::string out(deflateBound(&s, data.size()) + 64, '\0');
-  s.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  s.avail_in = static_cast<uInt>(data.size());
-  s.next_out = reinterpret_cast<Bytef*>(out.data());
-  s.avail_out = static_cast<uInt>(out.size());
-  REQUIRE(deflate(&s, Z_FINISH) == Z_STREAM_END);
-  out.resize(s.total_out);
-  deflateEnd(&s);
-  return out;
-}
-
-}  // namespace
+using wardwatch::test::Gzip;
 
 TEST_CASE("gzip round trip within the bound") {
   const std::string text = R"({"hello": "world"})";

@@ -10,6 +10,8 @@
 #include <future>
 #include <random>
 
+#include "test_gzip.h"
+
 using namespace wardwatch::collector;
 namespace fs = std::filesystem;
 
@@ -126,6 +128,69 @@ TEST_CASE("store: insert, duplicate, and reopen keeps machines and rows") {
   CHECK(latest->at(0).body == "{\"sequence\":2}");
   CHECK(Ingest(*store, "m1", 2) == IngestOutcome::kDuplicate);
   CHECK(*store->CountReports() == 2);
+}
+
+TEST_CASE("store: gzip bodies are kept as received and read back as JSON") {
+  TempDir dir;
+  const std::string json = R"({"sequence":7,"note":"gzip on the wire"})";
+  const std::string gz = wardwatch::test::Gzip(json);
+  {
+    auto store = OpenStore(dir);
+    Enroll(*store, "m1");
+    std::promise<IngestOutcome> done;
+    IngestJob job = Job("m1", 7, [&done](IngestOutcome o) { done.set_value(o); });
+    job.body = gz;
+    job.body_gzip = true;
+    REQUIRE(store->Submit(std::move(job)));
+    CHECK(done.get_future().get() == IngestOutcome::kStored);
+  }
+  {  // on disk: the very bytes the agent sent, as a BLOB
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open((dir.path / "wardwatch.db").string().c_str(), &raw) == SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(raw, "SELECT typeof(body), body FROM reports", -1, &st, nullptr) ==
+            SQLITE_OK);
+    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+    CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) == "blob");
+    CHECK(std::string(static_cast<const char*>(sqlite3_column_blob(st, 1)),
+                      static_cast<std::size_t>(sqlite3_column_bytes(st, 1))) == gz);
+    sqlite3_finalize(st);
+    sqlite3_close(raw);
+  }
+  auto store = OpenStore(dir);
+  auto latest = store->LoadLatestReports();
+  REQUIRE(latest.ok());
+  REQUIRE(latest->size() == 1);
+  CHECK(latest->at(0).body == json);
+}
+
+TEST_CASE("StoredReportJson: JSON text as it is, gzip inflated, damage named") {
+  const std::string json = R"({"a":1})";
+  struct Case {
+    const char* name;
+    std::string stored;
+    bool ok;
+    std::string want;  // the JSON, or a fragment of the error
+  };
+  std::string truncated = wardwatch::test::Gzip(json);
+  truncated.resize(truncated.size() - 6);
+  const Case cases[] = {
+      {"JSON text", json, true, json},
+      {"empty", "", true, ""},
+      {"gzip", wardwatch::test::Gzip(json), true, json},
+      {"truncated gzip", truncated, false, "stored gzip body"},
+      {"gzip magic, garbage after", std::string("\x1f\x8bnot deflate"), false, "stored gzip body"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.name);
+    auto r = StoredReportJson(c.stored);
+    REQUIRE(r.ok() == c.ok);
+    if (c.ok) {
+      CHECK(*r == c.want);
+    } else {
+      CHECK(r.error().find(c.want) != std::string::npos);
+    }
+  }
 }
 
 TEST_CASE("store: re-enrolling replaces the token hash") {

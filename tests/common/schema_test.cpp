@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "wardwatch/json_decode.h"
 #include "wardwatch/report.h"
 
 using wardwatch::DecodeReport;
@@ -137,6 +138,34 @@ TEST_CASE("deep nesting is refused, not recursed into") {
   auto r = DecodeReport(deep);
   REQUIRE_FALSE(r.ok());
   CHECK(r.error() == "invalid JSON: nesting deeper than 32 levels");
+}
+
+TEST_CASE("the nesting limit is exactly 32 levels, and brackets inside strings do not count") {
+  auto nest = [](int levels, std::string inner) {
+    return std::string(static_cast<std::size_t>(levels), '[') + inner +
+           std::string(static_cast<std::size_t>(levels), ']');
+  };
+  struct Case {
+    std::string name, text;
+    bool ok;
+  };
+  const Case cases[] = {
+      {"32 levels", nest(32, "1"), true},
+      {"33 levels", nest(33, "1"), false},
+      {"objects count too",
+       std::string(16, '[') + R"({"a":)" + nest(15, "1") + "}" + std::string(16, ']'), true},
+      {"33 with an object",
+       std::string(17, '[') + R"({"a":)" + nest(15, "1") + "}" + std::string(17, ']'), false},
+      {"brackets in a string", nest(31, R"("[[[[{{{{\"[[[[")"), true},
+      {"escaped quote does not end the string",
+       nest(2, R"("\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[")"), true},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.name);
+    auto r = wardwatch::json::Parse(c.text);
+    CHECK(r.ok() == c.ok);
+    if (!c.ok) CHECK(r.error() == "invalid JSON: nesting deeper than 32 levels");
+  }
 }
 
 TEST_CASE("a newer minor version with unknown fields is accepted") {

@@ -8,6 +8,7 @@
 
 #include "report/report.h"
 #include "sqlite.h"
+#include "store.h"
 #include "wardwatch/analytics/local_time.h"
 
 namespace wardwatch::collector::report {
@@ -109,7 +110,8 @@ Result<Model> LoadModel(const std::string& data_dir, const an::SiteConfig& site_
     if (!st) return MakeError(wdb + ": " + st.error());
     int rc;
     while ((rc = st->Step()) == SQLITE_ROW) {
-      auto rep = DecodeReport(st->Text(2));
+      auto json = StoredReportJson(st->Text(2));
+      auto rep = json ? DecodeReport(*json) : Result<Report>(MakeError(json.error()));
       if (!rep) continue;  // a body that no longer decodes: the machine is left out
       an::MachineInventory inv = an::ExtractInventory(*rep);
       if (inv.hostname.empty()) inv.hostname = st->Text(1);

@@ -76,10 +76,13 @@ void AddReportRoutes(http::Router& router, App& app) {
       .auth = http::AuthKind::kMachineToken,
       .handler =
           [&app, reject](http::RequestContext& ctx, http::Responder respond) {
-            std::string body = std::move(ctx.message.body());
+            std::string wire = std::move(ctx.message.body());
+            std::string body;
             const auto ce = ctx.message.find(bhttp::field::content_encoding);
-            if (ce != ctx.message.end() && boost::beast::iequals(Trim(ce->value()), "gzip")) {
-              auto inflated = GunzipBounded(body, app.config.max_body_bytes);
+            const bool gzip =
+                ce != ctx.message.end() && boost::beast::iequals(Trim(ce->value()), "gzip");
+            if (gzip) {
+              auto inflated = GunzipBounded(wire, app.config.max_body_bytes);
               if (inflated.kind == InflateResult::Kind::kTooLarge) {
                 return reject(RejectReason::kTooLarge, bhttp::status::payload_too_large,
                               inflated.message, respond);
@@ -89,6 +92,8 @@ void AddReportRoutes(http::Router& router, App& app) {
                               inflated.message, respond);
               }
               body = std::move(inflated.data);
+            } else {
+              body = std::move(wire);
             }
             auto decoded = DecodeReport(body);
             if (!decoded) {
@@ -108,7 +113,10 @@ void AddReportRoutes(http::Router& router, App& app) {
             job.sequence = report->sequence;
             job.collected_at_ms = report->collected_at_ms;
             job.received_at_ms = NowMs();
-            job.body = std::move(body);
+            // Stored as received: the gzip bytes (already checked to inflate within the
+            // limit to this very report) or the JSON text.
+            job.body_gzip = gzip;
+            job.body = gzip ? std::move(wire) : std::move(body);
             const auto started = ctx.header_received;
             job.done = [&app, report, respond, started,
                         received = job.received_at_ms](IngestOutcome outcome) {

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <optional>
+#include <string>
 
 namespace wardwatch::agent {
 
@@ -16,6 +17,10 @@ std::optional<int> RunPlatformCommand(int argc, char** argv, RunAgentFn run);
 
 // "linux" or "windows": the report's agent.platform.
 const char* PlatformName();
+
+// The operating system's own stable machine identity when it has one beyond /etc/machine-id
+// (Windows: MachineGuid, kept across agent reinstalls); Linux: none.
+std::optional<std::string> PlatformMachineId();
 
 // Sets `*stop` on Ctrl-C / SIGTERM (Linux) or console close / Ctrl-C (Windows).
 void InstallStopHandlers(std::atomic<bool>* stop);

@@ -16,6 +16,8 @@ void OnSignal(int) {
 
 const char* PlatformName() { return "linux"; }
 
+std::optional<std::string> PlatformMachineId() { return std::nullopt; }
+
 std::optional<int> RunPlatformCommand(int, char**, RunAgentFn) { return std::nullopt; }
 
 void InstallStopHandlers(std::atomic<bool>* stop) {

@@ -4,11 +4,13 @@
 //       and starts it;
 //   wardwatch-agent --uninstall-service                    stops and removes it;
 //   wardwatch-agent --service <options>                    what the service control manager runs.
+#include <cctype>
 #include <string>
 #include <vector>
 
 #include "platform.h"
 #include "win32.h"
+#include "win_registry.h"
 
 namespace wardwatch::agent {
 namespace {
@@ -159,6 +161,19 @@ int RunAsService(int argc, char** argv, RunAgentFn run) {
 }  // namespace
 
 const char* PlatformName() { return "windows"; }
+
+std::optional<std::string> PlatformMachineId() {
+  auto key =
+      win::OpenKey(HKEY_LOCAL_MACHINE, L"SOFTWARE\\Microsoft\\Cryptography", KEY_WOW64_64KEY);
+  auto values = win::ReadValues(key.get());
+  auto it = values.find("MachineGuid");
+  if (it == values.end() || it->second.empty()) return std::nullopt;
+  std::string id;
+  for (char c : it->second) {
+    if (c != '-') id += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return id;
+}
 
 std::optional<int> RunPlatformCommand(int argc, char** argv, RunAgentFn run) {
   if (argc < 2) return std::nullopt;

@@ -4,6 +4,7 @@
 #include <random>
 
 #include "fsutil.h"
+#include "platform.h"
 
 namespace wardwatch::agent {
 Status AgentState::Open() {
@@ -51,6 +52,9 @@ Result<std::uint64_t> AgentState::NextSequence() {
 }
 
 Result<std::string> LoadMachineId(const Paths& paths, const std::string& state_dir) {
+  // Windows' MachineGuid; nothing on Linux. First, so a Windows path that happens to exist
+  // (Wine maps /etc/machine-id to the Linux host's) never wins over it.
+  if (auto id = PlatformMachineId()) return *id;
   if (auto id = ReadTrimmed(paths.Root("etc/machine-id")); id && !id->empty()) return *id;
   if (auto id = ReadTrimmed(paths.Sys("class/dmi/id/product_uuid")); id && !id->empty()) {
     return *id;

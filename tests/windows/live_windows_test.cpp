@@ -17,6 +17,8 @@
 #include "fsutil.h"
 #include "http_client.h"
 #include "options.h"
+#include "platform.h"
+#include "state.h"
 
 using namespace wardwatch;
 using namespace wardwatch::agent;
@@ -148,6 +150,20 @@ TEST_CASE("files: atomic replace, durable append, listing, removal") {
   REQUIRE_FALSE(missing);
   CHECK(missing.error().find("cannot read " + dir + "/nope") == 0);
   CHECK(!HostName().empty());
+}
+
+TEST_CASE("machine id: MachineGuid, stable across state folders") {
+  auto guid = PlatformMachineId();
+  REQUIRE(guid);
+  CHECK(guid->size() == 32);
+  CHECK(guid->find_first_not_of("0123456789abcdef") == std::string::npos);
+  auto a = LoadMachineId(Paths{}, TempDir("id-a"));
+  auto b = LoadMachineId(Paths{}, TempDir("id-b"));
+  REQUIRE(a);
+  REQUIRE(b);
+  CHECK(*a == *guid);
+  CHECK(*b == *a);
+  CHECK(std::string(PlatformName()) == "windows");
 }
 
 // ---- WinHTTP against a one-shot HTTP server on 127.0.0.1 --------------------------------

@@ -397,7 +397,10 @@ bool MachineStream::Next(std::int64_t t, Report& r) {
   const std::uint64_t dimm = m.ram_bytes < 5 * 1073741824.0 ? 4294967296ULL : 8589934592ULL;
   hw.memory_modules.push_back({"DIMM1", m.kind == Kind::kOld ? "DDR3" : "DDR4", "Samsung",
                                "M378B5173QH0", "DIMM", dimm, m.kind == Kind::kOld ? 1600u : 2666u});
-  if (m.ram_bytes > 12 * 1073741824.0) hw.memory_modules.push_back(hw.memory_modules.back());
+  if (m.ram_bytes > 12 * 1073741824.0) {
+    hw.memory_modules.push_back(hw.memory_modules.back());
+    hw.memory_modules.back().locator = "DIMM2";
+  }
   hw.memory_slots = m.laptop ? 2 : 4;
   const double pkg = 40 + 30 * busy + (m.throttles ? 20 : 0) + 4 * noise(22);
   hw.temperatures.push_back({"coretemp", "temp1", "Package id 0", pkg, 86.0, 100.0});

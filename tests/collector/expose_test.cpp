@@ -159,6 +159,22 @@ TEST_CASE("two machines share one HELP/TYPE block per family; site label on ever
   }
 }
 
+TEST_CASE("a series the agent reported twice is exposed once, and the drop is counted") {
+  Report r = SampleReport("m1", "pc-01");
+  r.hardware.emplace();
+  const wardwatch::schema::MemoryModule dimm{"DIMM1", "DDR4",        "Samsung", "M378",
+                                             "DIMM",  8589934592ULL, 2666};
+  r.hardware->memory_modules = {dimm, dimm};  // one locator twice, as a confused BIOS reports
+  const MachineState state = State(r);
+  expose::FamilySet out;
+  expose::MachineContext m{state, r, {{"instance", "pc-01"}}};
+  for (const auto& section : expose::Sections()) section.fn(m, out);
+  const auto text = expose::Serialize(out.Take());
+  CHECK(Count(Lines(text), "wardwatch_memory_module_info{") == 1);
+  CHECK(Count(Lines(text), "wardwatch_memory_module_size_bytes{") == 1);
+  CHECK(out.duplicates_dropped() >= 2);
+}
+
 TEST_CASE("a machine without a report exposes nothing; agent_health absent leaves it out") {
   MachineState empty;
   empty.row.id = "m0";

@@ -24,12 +24,17 @@ class FamilySet {
  public:
   prometheus::MetricFamily& Family(std::string_view name, std::string_view help,
                                    prometheus::MetricType type);
-  std::vector<prometheus::MetricFamily> Take() { return std::move(families_); }
+  // The families, each series once: an agent may report two things with the same labels (two
+  // memory modules with one locator, say); a page with a repeated series is invalid, so the
+  // first is kept and the others are counted in duplicates_dropped().
+  std::vector<prometheus::MetricFamily> Take();
+  std::size_t duplicates_dropped() const { return duplicates_dropped_; }
   const std::vector<prometheus::MetricFamily>& families() const { return families_; }
 
  private:
   std::vector<prometheus::MetricFamily> families_;
   std::unordered_map<std::string, std::size_t> index_;
+  std::size_t duplicates_dropped_ = 0;
 };
 
 // What a section function sees for one machine.

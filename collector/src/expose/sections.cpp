@@ -2,6 +2,7 @@
 #include <prometheus/text_serializer.h>
 
 #include <algorithm>
+#include <set>
 #include <sstream>
 
 #include "expose/expose.h"
@@ -45,6 +46,18 @@ prometheus::MetricFamily& FamilySet::Family(std::string_view name, std::string_v
     f.type = type;
   }
   return families_[it->second];
+}
+
+std::vector<prometheus::MetricFamily> FamilySet::Take() {
+  for (auto& f : families_) {
+    std::set<std::vector<prometheus::ClientMetric::Label>> seen;
+    const auto before = f.metric.size();
+    std::erase_if(f.metric, [&seen](const prometheus::ClientMetric& m) {
+      return !seen.insert(m.label).second;
+    });
+    duplicates_dropped_ += before - f.metric.size();
+  }
+  return std::move(families_);
 }
 
 void MachineContext::Gauge(FamilySet& out, std::string_view name, std::string_view help,

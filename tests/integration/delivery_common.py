@@ -252,7 +252,13 @@ def stored_report(collector, machine_id, sequence):
     with collector.db() as c:
         row = c.execute("SELECT body FROM reports WHERE machine_id = ? AND sequence = ?",
                         (machine_id, sequence)).fetchone()
-    return json.loads(row[0]) if row else None
+    if not row:
+        return None
+    body = row[0]
+    # Stored as the agent sent it: gzip bytes (a BLOB) or JSON text (collector/src/store.h).
+    if isinstance(body, bytes) and body[:2] == b"\x1f\x8b":
+        body = gzip.decompress(body)
+    return json.loads(body)
 
 
 def wait_for(cond, timeout, step=0.1):

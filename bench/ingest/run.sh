@@ -13,6 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=${1:-$root/build/release}
 STEADY_SECONDS=${STEADY_SECONDS:-600}
+ulimit -n 8192 2>/dev/null || true  # 1,000 keep-alive connections on each side
 MAX_SECONDS=${MAX_SECONDS:-20}
 AGENTS_MAX=${AGENTS_MAX:-64}
 
@@ -45,7 +46,8 @@ start_collector() {  # $1 = run name, then extra collector flags
   exit 1
 }
 
-run_load() {  # $1 = run name, then generator flags; result JSON in $work/$1.json
+run_load() {  # $1 = run name, then generator flags; result JSON in $work/$1.json; KEEP=yes
+             # leaves the collector running
   name=$1; shift
   "$load_bin" --collector "$url" --enroll-token bench --collector-pid "$pid" \
       --data-dir "$data" "$@" >"$work/$name.json"
@@ -55,7 +57,7 @@ import json, sys
 r = json.load(open(sys.argv[1])); r["rows_in_sqlite"] = int(sys.argv[2])
 json.dump(r, open(sys.argv[1], "w"))
 EOF
-  kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
+  if [ "${KEEP:-no}" = no ]; then kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""; fi
 }
 
 echo "max: closed loop, $AGENTS_MAX connections, ${MAX_SECONDS} s" >&2
@@ -64,7 +66,16 @@ run_load max --agents "$AGENTS_MAX" --rate 0 --duration "$MAX_SECONDS" --warmup 
 
 echo "steady: 1,000 agents x 1 report/s, ${STEADY_SECONDS} s" >&2
 start_collector steady
+KEEP=yes
 run_load steady --agents 1000 --rate 1000 --duration "$STEADY_SECONDS" --warmup 10
+KEEP=no
+echo "scrape: the collector's 1,000 machines, then the same series pushed to prometheus-pushgateway" >&2
+if command -v prometheus-pushgateway >/dev/null 2>&1; then
+  python3 "$here/pushgateway_peer.py" "$url" "$pid" >"$work/scrape.json"
+else
+  echo '{}' >"$work/scrape.json"
+fi
+kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
 
 echo "burst: 400 agents, closed loop, write queue of 50, 20 s" >&2
 start_collector burst --ingest-queue 50
@@ -73,7 +84,8 @@ run_load burst --agents 400 --rate 0 --duration 20
 python3 - "$work" <<'EOF'
 import json, os, sys
 w = sys.argv[1]
-m, s, b = (json.load(open(os.path.join(w, n + ".json"))) for n in ("max", "steady", "burst"))
+m, s, b, sc = (json.load(open(os.path.join(w, n + ".json")))
+               for n in ("max", "steady", "burst", "scrape"))
 def row(what, value, goal, ratio, ok):
     print("%-52s %14s %12s %8s  %s" % (what, value, goal, ratio, "ok" if ok else "MISSED"))
 print("%-52s %14s %12s %8s" % ("figure", "measured", "goal", "ratio"))
@@ -104,8 +116,22 @@ row("burst: shed answers (503/429), without Retry-After", "%d, %d" % (shed, b["4
 row("burst: acknowledged = rows in SQLite",
     "%d / %d" % (b["acknowledged"] - b["acknowledged_as_duplicate"], b["rows_in_sqlite"]), "equal",
     "-", b["acknowledged"] - b["acknowledged_as_duplicate"] == b["rows_in_sqlite"])
+if sc:
+    c, p = sc["collector"], sc.get("pushgateway", {})
+    row("scrape of %d machines (%d samples), s" % (sc["machines"], c["samples"]),
+        "%.3f" % c["scrape_seconds_median"], "<= 0.25", "%.2f" % (c["scrape_seconds_median"] / 0.25),
+        c["scrape_seconds_median"] <= 0.25)
+    row("collector RSS after the steady run, MiB", "%.0f" % c["rss_mib"], "< 150",
+        "%.2f" % (c["rss_mib"] / 150), c["rss_mib"] < 150)
+    if p:
+        row("pushgateway: same series, pushes/s (8 at once)", "%.1f" % p["pushes_per_second"], "peer",
+            "-", p["push_errors"] == 0)
+        row("pushgateway scrape, s / collector scrape", "%.3f" % p["scrape_seconds_median"], "peer",
+            "%.1fx" % (p["scrape_seconds_median"] / c["scrape_seconds_median"]), True)
+        row("pushgateway RSS, MiB / collector RSS", "%.0f" % p["rss_mib"], "peer",
+            "%.1fx" % (p["rss_mib"] / c["rss_mib"]), True)
 print()
 print("raw results:", w, "(removed on exit; copy them first if needed)")
-for n, r in (("max", m), ("steady", s), ("burst", b)):
+for n, r in (("max", m), ("steady", s), ("burst", b), ("scrape", sc)):
     print(n, json.dumps(r, sort_keys=True))
 EOF

@@ -1,0 +1,109 @@
+#!/bin/sh
+# Agent footprint beside its peers, same machine, same window (issue 11):
+#   wardwatch-agent (Release, every collector but packet capture, a report every 15 s to a
+#   collector on 127.0.0.1) and prometheus-node-exporter (on 127.0.0.1, scraped every 15 s),
+#   plus collectd when installed. Samples every second: RSS and PSS (smaps_rollup), and the
+#   CPU time used over the window (utime+stime of the process and its reaped children, so the
+#   agent's smartctl runs count). The collector is not measured.
+# Usage: bench/footprint/run.sh [BUILD_DIR]   env: SECONDS_RUN (default 300)
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+build=${1:-$root/build/release}
+SECONDS_RUN=${SECONDS_RUN:-300}
+if [ ! -f "$build/CMakeCache.txt" ]; then cmake --preset release -B "$build" >/dev/null; fi
+cmake --build "$build" -j2 --target wardwatch-agent wardwatch-collector >/dev/null
+
+work=$(mktemp -d /tmp/ww-footprint.XXXXXX)
+pids=""
+cleanup() { for p in $pids; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT INT TERM
+port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+cport=$(port)
+mkdir -p "$work/collector" "$work/agent"
+"$build/collector/wardwatch-collector" --listen 127.0.0.1:$cport --data-dir "$work/collector" \
+    --enroll-token bench --api-token bench-api 2>"$work/collector.log" &
+pids="$pids $!"
+for _ in $(seq 100); do curl -fsS http://127.0.0.1:$cport/healthz >/dev/null 2>&1 && break; sleep 0.1; done
+
+"$build/agent/wardwatch-agent" --collector http://127.0.0.1:$cport --enroll-token bench \
+    --state-dir "$work/agent" --interval 15 --disable-collector traffic \
+    2>"$work/agent.log" &
+agent=$!
+pids="$pids $agent"
+
+nport=$(port)
+prometheus-node-exporter --web.listen-address=127.0.0.1:$nport >"$work/node.log" 2>&1 &
+node=$!
+pids="$pids $node"
+( while :; do curl -fsS http://127.0.0.1:$nport/metrics >/dev/null 2>&1; sleep 15; done ) &
+scraper=$!
+pids="$pids $scraper"
+
+collectd_pid=""
+if command -v collectd >/dev/null 2>&1; then
+  cat >"$work/collectd.conf" <<EOF
+Interval 15
+LoadPlugin cpu
+LoadPlugin memory
+LoadPlugin df
+LoadPlugin interface
+LoadPlugin disk
+LoadPlugin load
+EOF
+  collectd -f -C "$work/collectd.conf" >/dev/null 2>&1 &
+  collectd_pid=$!
+  pids="$pids $collectd_pid"
+fi
+
+sleep 20  # start-up and the first report are not the steady state
+echo "measuring for ${SECONDS_RUN} s" >&2
+python3 - "$SECONDS_RUN" "agent=$agent" "node_exporter=$node" ${collectd_pid:+"collectd=$collectd_pid"} <<'EOF'
+import os, sys, time
+seconds = float(sys.argv[1])
+procs = dict(a.split("=") for a in sys.argv[2:])
+hz = os.sysconf("SC_CLK_TCK")
+
+def cpu_ticks(pid):
+    f = open("/proc/%s/stat" % pid).read().rsplit(")", 1)[1].split()
+    # utime stime cutime cstime: fields 14-17, here offset by the two before ")".
+    return sum(int(x) for x in f[11:15])
+
+def mem_kib(pid):
+    rss = pss = 0
+    for line in open("/proc/%s/smaps_rollup" % pid):
+        if line.startswith("Rss:"): rss = int(line.split()[1])
+        if line.startswith("Pss:"): pss = int(line.split()[1])
+    return rss, pss
+
+start = {n: cpu_ticks(p) for n, p in procs.items()}
+t0 = time.time()
+peak = {n: [0, 0] for n in procs}
+sums = {n: [0, 0] for n in procs}
+samples = 0
+while time.time() - t0 < seconds:
+    for n, p in procs.items():
+        rss, pss = mem_kib(p)
+        peak[n] = [max(peak[n][0], rss), max(peak[n][1], pss)]
+        sums[n][0] += rss; sums[n][1] += pss
+    samples += 1
+    time.sleep(1)
+elapsed = time.time() - t0
+res = {}
+for n, p in procs.items():
+    cpu = (cpu_ticks(p) - start[n]) / hz / elapsed * 100
+    res[n] = (sums[n][0] / samples / 1024, sums[n][1] / samples / 1024, peak[n][0] / 1024, cpu)
+print("%-14s %10s %10s %10s %10s" % ("process", "RSS MiB", "PSS MiB", "peak RSS", "CPU % 1core"))
+for n, (rss, pss, prss, cpu) in res.items():
+    print("%-14s %10.1f %10.1f %10.1f %10.3f" % (n, rss, pss, prss, cpu))
+peers = [n for n in res if n != "agent"]
+light_rss = min(res[n][0] for n in peers); light_pss = min(res[n][1] for n in peers)
+light_cpu = min(res[n][3] for n in peers)
+a = res["agent"]
+print()
+print("agent / lightest peer: RSS %.2f, PSS %.2f, CPU %.2f  (goal: below 1.00 on both memory and CPU)"
+      % (a[0] / light_rss, a[1] / light_pss, a[3] / light_cpu if light_cpu > 0 else float("inf")))
+print("window %.0f s, %d samples" % (elapsed, samples))
+EOF
+echo "agent log tail:" >&2; tail -3 "$work/agent.log" >&2

@@ -160,7 +160,7 @@ void AnalyticsEngine::Loop() {
     }
     for (Job& j : batch) {
       if (auto* r = std::get_if<std::shared_ptr<const Report>>(&j)) {
-        Add(**r);
+        Add(*r);
         ++ingested_;
       } else {
         (std::get<std::function<void(AnalyticsEngine&)>>(j))(*this);
@@ -192,7 +192,8 @@ void AnalyticsEngine::Loop() {
   if (auto s = Flush(); !s) LogError("analytics: " + s.error());
 }
 
-void AnalyticsEngine::Add(const Report& r) {
+void AnalyticsEngine::Add(const std::shared_ptr<const Report>& report) {
+  const Report& r = *report;
   auto it = prev_.find(r.machine_id);
   const Report* prev = it != prev_.end() ? it->second.get() : nullptr;
   if (prev != nullptr && prev->collected_at_ms >= r.collected_at_ms) return;  // late or duplicate
@@ -205,8 +206,8 @@ void AnalyticsEngine::Add(const Report& r) {
   an::AddToBuckets(dirty_buckets_, s);
   wan_rx_total_ = wan_rx_total_.load() + static_cast<double>(s.wan_rx);
   wan_tx_total_ = wan_tx_total_.load() + static_cast<double>(s.wan_tx);
-  // Keep only what the next interval needs (the report itself is shared with the fleet).
-  prev_[r.machine_id] = std::make_shared<const Report>(r);
+  // The next interval starts from this report (shared with the fleet, not copied).
+  prev_[r.machine_id] = report;
   changed_since_compute_ = true;
 }
 
@@ -242,6 +243,8 @@ Status AnalyticsEngine::Flush() {
         an::MergeHour(merged, h);
       }
     }
+    // Done with the row: a SELECT left stepped keeps a read transaction open past COMMIT.
+    sqlite3_reset(s);
     sqlite3_stmt* p = put->get();
     sqlite3_reset(p);
     BindText(p, 1, key.first);

@@ -84,7 +84,7 @@ class AnalyticsEngine {
   AnalyticsEngine(const Options& o, const Fleet& fleet) : o_(o), fleet_(fleet) {}
   using Job = std::variant<std::shared_ptr<const Report>, std::function<void(AnalyticsEngine&)>>;
   void Loop();
-  void Add(const Report& r);
+  void Add(const std::shared_ptr<const Report>& report);
   Status Flush();
   Status Prune();
   std::shared_ptr<const AnalyticsSnapshot> Compute();

@@ -148,14 +148,16 @@ struct Totals {
   std::uint64_t sent = 0, acked = 0, duplicates = 0, retried = 0, retry_after_missing = 0,
                 conn_errors = 0, late = 0;
   std::map<int, std::uint64_t> status;
+  std::string first_refusal;  // the first 4xx answer's body, to say what was wrong
   std::vector<double> latency_ms;
 };
 
 class Agent : public std::enable_shared_from_this<Agent> {
  public:
   Agent(asio::io_context& io, const Args& a, Totals& t, Gzipper& gz, Template tpl,
-        std::string token, Clock::time_point measure_from, Clock::time_point stop_at)
-      : io_(io),
+        std::string token, Clock::time_point measure_from, Clock::time_point stop_at, int index)
+      : index_(index),
+        io_(io),
         a_(a),
         t_(t),
         gz_(gz),
@@ -249,6 +251,10 @@ class Agent : public std::enable_shared_from_this<Agent> {
   void Answered() {
     const int code = static_cast<int>(res_.result_int());
     ++t_.status[code];
+    if (code >= 400 && code < 500 && t_.first_refusal.empty()) {
+      t_.first_refusal = "agent " + std::to_string(index_) + " HTTP " + std::to_string(code) +
+                         ": " + res_.body().substr(0, 300);
+    }
     if (!res_.keep_alive()) {
       beast::error_code ignored;
       stream_.socket().close(ignored);
@@ -289,6 +295,7 @@ class Agent : public std::enable_shared_from_this<Agent> {
     Schedule();
   }
 
+  int index_;
   asio::io_context& io_;
   const Args& a_;
   Totals& t_;
@@ -387,24 +394,32 @@ int main(int argc, char** argv) {
   std::vector<std::string> tokens;
   std::size_t body_bytes = 0;
   try {
+    // The machine's second report of the day (the first carries the package list); a PC the
+    // plan keeps switched off borrows another machine's report under its own identity.
+    std::vector<std::optional<wardwatch::Report>> reports(static_cast<std::size_t>(a.agents));
+    const wardwatch::Report* any = nullptr;
     for (int i = 0; i < a.agents; ++i) {
       sim::MachineStream stream(office, i);
-      wardwatch::Report r, last;
+      wardwatch::Report r;
       int got = 0;
-      for (std::int64_t t = office.start() + 15 * 60; t <= so.end && got < 2; t += 15 * 60)
+      for (std::int64_t t = office.start() + 15 * 60; t <= so.end && got < 2; t += 15 * 60) {
         if (stream.Next(t, r)) {
-          last = r;
+          reports[static_cast<std::size_t>(i)] = r;
           ++got;
         }
-      if (got == 0) {  // off all day: still a valid report shape from the plan
-        stream.Next(so.end, r);
-        last = r;
       }
-      auto tpl = MakeTemplate(wardwatch::EncodeReport(last));
+      if (got > 0 && any == nullptr) any = &*reports[static_cast<std::size_t>(i)];
+    }
+    if (any == nullptr) throw std::runtime_error("the simulated office sent no report at all");
+    for (int i = 0; i < a.agents; ++i) {
+      const auto& m = office.machines()[static_cast<std::size_t>(i)];
+      wardwatch::Report r = reports[static_cast<std::size_t>(i)].value_or(*any);
+      r.machine_id = m.machine_id;
+      r.hostname = m.hostname;
+      auto tpl = MakeTemplate(wardwatch::EncodeReport(r));
       if (!tpl) throw std::runtime_error("report JSON has no sequence/collected_at_ms");
       body_bytes += tpl->Render(1, 1).size();
       templates.push_back(std::move(*tpl));
-      const auto& m = office.machines()[static_cast<std::size_t>(i)];
       tokens.push_back(Enroll(a, m.machine_id, m.hostname));
     }
   } catch (const std::exception& e) {
@@ -427,7 +442,7 @@ int main(int argc, char** argv) {
   for (int i = 0; i < a.agents; ++i) {
     auto agent =
         std::make_shared<Agent>(io, a, totals, gz, templates[static_cast<std::size_t>(i)],
-                                tokens[static_cast<std::size_t>(i)], measure_from, stop_at);
+                                tokens[static_cast<std::size_t>(i)], measure_from, stop_at, i);
     // Spread the first sends over one period so the agents do not fire in lockstep.
     const auto offset = period * i / a.agents;
     agent->Start(start + offset, period);
@@ -489,6 +504,7 @@ int main(int argc, char** argv) {
       {"connection_errors", totals.conn_errors},
       {"late_sends", totals.late},
       {"status", status},
+      {"first_refusal", totals.first_refusal},
       {"latency_samples", n},
       {"latency_ms_p50", Quantile(lat, 0.50)},
       {"latency_ms_p90", Quantile(lat, 0.90)},

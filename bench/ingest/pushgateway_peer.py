@@ -4,7 +4,9 @@
 Reads the collector's exposition (its URL), splits it per instance, PUTs each machine's series
 to a Pushgateway on 127.0.0.1 (grouping key job/instance, like an agent pushing its own
 metrics), then times scrapes of both. Prints one JSON object.
-Usage: pushgateway_peer.py COLLECTOR_URL COLLECTOR_PID
+Pushes stop after PUSH_SECONDS (default 180): at 1,000 machines the Pushgateway slows to about
+one push a second, so the figures then say how many machines it took in that time.
+Usage: pushgateway_peer.py COLLECTOR_URL COLLECTOR_PID [PUSH_SECONDS]
 """
 import json
 import os
@@ -68,6 +70,7 @@ def split_by_instance(text):
 
 def main():
     url, pid = sys.argv[1], int(sys.argv[2])
+    push_seconds = float(sys.argv[3]) if len(sys.argv) > 3 else 180.0
     times, sizes = [], []
     for _ in range(5):
         t, body = get(url + "/metrics")
@@ -98,8 +101,12 @@ def main():
         lat = []
         errors = []
 
+        deadline = time.perf_counter() + push_seconds
+
         def push(item):
             inst, body = item
+            if time.perf_counter() > deadline:
+                return
             req = urllib.request.Request(
                 base + "/metrics/job/wardwatch/instance/" + urllib.request.quote(inst, safe=""),
                 data=body.encode(), method="PUT")
@@ -119,7 +126,9 @@ def main():
             t, body = get(base + "/metrics")
             ptimes.append(t)
             psize = len(body)
-        result["pushgateway"] = {"pushes": len(lat), "push_errors": len(errors),
+        result["pushgateway"] = {"pushes": len(lat), "machines_offered": len(machines),
+                                 "push_deadline_seconds": push_seconds,
+                                 "push_errors": len(errors),
                                  "first_error": errors[0] if errors else "",
                                  "pushes_per_second": len(lat) / wall,
                                  "push_seconds_p50": statistics.median(lat),

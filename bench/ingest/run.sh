@@ -124,9 +124,11 @@ if sc:
     row("collector RSS after the steady run, MiB", "%.0f" % c["rss_mib"], "< 150",
         "%.2f" % (c["rss_mib"] / 150), c["rss_mib"] < 150)
     if p:
-        row("pushgateway: same series, pushes/s (8 at once)", "%.1f" % p["pushes_per_second"], "peer",
+        row("pushgateway: machines taken in %.0f s, pushes/s" % p["push_deadline_seconds"],
+            "%d/%d, %.1f" % (p["pushes"], p["machines_offered"], p["pushes_per_second"]), "peer",
             "-", p["push_errors"] == 0)
-        row("pushgateway scrape, s / collector scrape", "%.3f" % p["scrape_seconds_median"], "peer",
+        row("pushgateway scrape (%d machines), s / collector" % p["pushes"],
+            "%.3f" % p["scrape_seconds_median"], "peer",
             "%.1fx" % (p["scrape_seconds_median"] / c["scrape_seconds_median"]), True)
         row("pushgateway RSS, MiB / collector RSS", "%.0f" % p["rss_mib"], "peer",
             "%.1fx" % (p["rss_mib"] / c["rss_mib"]), True)

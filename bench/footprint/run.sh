@@ -37,7 +37,8 @@ nport=$(port)
 prometheus-node-exporter --web.listen-address=127.0.0.1:$nport >"$work/node.log" 2>&1 &
 node=$!
 pids="$pids $node"
-( while :; do curl -fsS http://127.0.0.1:$nport/metrics >/dev/null 2>&1; sleep 15; done ) &
+for _ in $(seq 100); do curl -fsS http://127.0.0.1:$nport/metrics >/dev/null 2>&1 && break; sleep 0.1; done
+( while :; do curl -fsS http://127.0.0.1:$nport/metrics >/dev/null 2>&1 || true; sleep 15; done ) &
 scraper=$!
 pids="$pids $scraper"
 
@@ -102,8 +103,10 @@ light_rss = min(res[n][0] for n in peers); light_pss = min(res[n][1] for n in pe
 light_cpu = min(res[n][3] for n in peers)
 a = res["agent"]
 print()
+if light_cpu <= 0:
+    sys.exit("a peer used no CPU in the window: was it scraped? (see the scraper loop)")
 print("agent / lightest peer: RSS %.2f, PSS %.2f, CPU %.2f  (goal: below 1.00 on both memory and CPU)"
-      % (a[0] / light_rss, a[1] / light_pss, a[3] / light_cpu if light_cpu > 0 else float("inf")))
+      % (a[0] / light_rss, a[1] / light_pss, a[3] / light_cpu))
 print("window %.0f s, %d samples" % (elapsed, samples))
 EOF
 echo "agent log tail:" >&2; tail -3 "$work/agent.log" >&2

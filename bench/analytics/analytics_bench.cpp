@@ -9,6 +9,7 @@
 
 #include "office.h"
 #include "wardwatch/analytics/findings.h"
+#include "wardwatch/analytics/local_time.h"
 
 using namespace wardwatch;
 namespace an = wardwatch::analytics;

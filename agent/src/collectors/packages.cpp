@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "fsutil.h"
+#include "options.h"
 
 namespace wardwatch::agent {
 namespace {
@@ -258,6 +259,41 @@ std::optional<std::uint64_t> PickOsInstallTime(const std::vector<std::uint64_t>&
     if (!best || t < *best) best = t;
   }
   return best;
+}
+
+void InventoryTracker::Emit(std::vector<schema::Package> all, const AgentOptions* o,
+                            schema::SoftwareSection& out, std::string& errors) {
+  auto note = [&](const std::string& e) { errors += (errors.empty() ? "" : "; ") + e; };
+  if (all.size() > kMaxPackages) {
+    note("more than " + std::to_string(kMaxPackages) + " packages; list cut");
+    all.resize(kMaxPackages);
+  }
+  const std::string hash = InventoryHash(all);
+  const bool persist = o && !o->print && !o->state_dir.empty();
+  const std::string state_file = persist ? o->state_dir + "/" + kStateFile : std::string();
+  if (!baseline_loaded_) {
+    baseline_loaded_ = true;
+    if (persist) {
+      if (auto text = ReadFile(state_file, 64 << 20)) {
+        if (auto prev = DecodeInventoryState(*text)) {
+          last_sent_ = std::move(*prev);
+          last_sent_hash_ = InventoryHash(*last_sent_);
+        } else {
+          note(prev.error());
+        }
+      }
+    }
+  }
+  out.inventory_hash = hash;
+  for (const auto& p : all) ++out.package_counts[p.source];
+  if (hash == last_sent_hash_) return;
+  if (last_sent_) out.changes = DiffPackages(*last_sent_, all);
+  out.packages = all;
+  if (persist) {
+    if (auto s = WriteFileAtomic(state_file, EncodeInventoryState(all)); !s) note(s.error());
+  }
+  last_sent_ = std::move(all);
+  last_sent_hash_ = hash;
 }
 
 }  // namespace wardwatch::agent

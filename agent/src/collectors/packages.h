@@ -55,6 +55,24 @@ Result<std::vector<schema::Package>> DecodeInventoryState(std::string_view text)
 std::optional<std::uint64_t> PickOsInstallTime(const std::vector<std::uint64_t>& candidates,
                                                std::uint64_t now);
 
+// What the packages collector sends of the installed list, on every platform: counts and the
+// hash always; the whole list and the changes only when the hash moved since the last report
+// (or the last run: the sent list is kept in --state-dir so a restart diffs against it).
+class InventoryTracker {
+ public:
+  static constexpr std::size_t kMaxPackages = 50000;
+  static constexpr const char* kStateFile = "software-inventory.tsv";
+  // `sorted` in SortPackages order; a list over kMaxPackages is cut. Problems (a cut list, a
+  // state file that cannot be read or written) are appended to `errors`, "; "-separated.
+  void Emit(std::vector<schema::Package> sorted, const AgentOptions* options,
+            schema::SoftwareSection& out, std::string& errors);
+
+ private:
+  bool baseline_loaded_ = false;
+  std::optional<std::vector<schema::Package>> last_sent_;
+  std::string last_sent_hash_;
+};
+
 std::unique_ptr<Collector> NewPackagesCollector();
 
 }  // namespace wardwatch::agent

@@ -26,11 +26,9 @@ extern char** environ;
 namespace wardwatch::agent {
 namespace {
 
-constexpr std::size_t kMaxPackages = 50000;
 constexpr std::size_t kMaxToolOutput = 32 << 20;
 constexpr double kToolTimeoutSeconds = 60;
 constexpr double kToolRefreshSeconds = 3600;
-constexpr const char* kStateFile = "software-inventory.tsv";
 
 struct FdCloser {
   int fd = -1;
@@ -176,44 +174,9 @@ class PackagesCollector : public Collector {
     std::vector<schema::Package> all = dpkg_;
     for (const auto& t : tools_) all.insert(all.end(), t.last_good.begin(), t.last_good.end());
     SortPackages(all);
-    if (all.size() > kMaxPackages) {
-      note("more than " + std::to_string(kMaxPackages) + " packages; list cut");
-      all.resize(kMaxPackages);
-    }
-    const std::string hash = InventoryHash(all);
-
-    const AgentOptions* o = ctx.options;
-    const bool persist = o && !o->print && !o->state_dir.empty();
-    if (!baseline_loaded_) {
-      baseline_loaded_ = true;
-      if (persist) {
-        if (auto text = ReadFile(o->state_dir + "/" + kStateFile, 64 << 20)) {
-          if (auto prev = DecodeInventoryState(*text)) {
-            last_sent_ = std::move(*prev);
-            last_sent_hash_ = InventoryHash(*last_sent_);
-          } else {
-            note(prev.error());
-          }
-        }
-      }
-    }
-
     if (!report.software) report.software.emplace();
     auto& out = *report.software;
-    out.inventory_hash = hash;
-    for (const auto& p : all) ++out.package_counts[p.source];
-    if (hash != last_sent_hash_) {
-      if (last_sent_) out.changes = DiffPackages(*last_sent_, all);
-      out.packages = all;
-      if (persist) {
-        if (auto s = WriteFileAtomic(o->state_dir + "/" + kStateFile, EncodeInventoryState(all));
-            !s) {
-          note(s.error());
-        }
-      }
-      last_sent_ = std::move(all);
-      last_sent_hash_ = hash;
-    }
+    inventory_.Emit(std::move(all), ctx.options, out, errors);
     if (!os_install_checked_) {
       os_install_checked_ = true;
       os_install_time_ = OsInstallTime(ctx.paths, static_cast<std::uint64_t>(now));
@@ -273,9 +236,7 @@ class PackagesCollector : public Collector {
   std::vector<schema::Package> dpkg_;
   std::pair<std::int64_t, std::int64_t> dpkg_stamp_{};
   std::vector<ToolSource> tools_;
-  bool baseline_loaded_ = false;
-  std::optional<std::vector<schema::Package>> last_sent_;
-  std::string last_sent_hash_;
+  InventoryTracker inventory_;
   bool os_install_checked_ = false;
   std::optional<std::uint64_t> os_install_time_;
 };

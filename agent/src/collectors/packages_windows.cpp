@@ -13,8 +13,6 @@
 namespace wardwatch::agent {
 namespace {
 
-constexpr char kStateFile[] = "software-inventory.tsv";
-constexpr std::size_t kMaxPackages = 50000;
 constexpr wchar_t kUninstall[] = L"SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall";
 
 std::vector<schema::Package> ReadUninstallKeys() {
@@ -50,44 +48,9 @@ class PackagesCollector : public Collector {
  public:
   Status Collect(const CollectContext& ctx, Report& report) override {
     std::string errors;
-    auto note = [&](const std::string& e) { errors += (errors.empty() ? "" : "; ") + e; };
-    std::vector<schema::Package> all = ReadUninstallKeys();
-    if (all.size() > kMaxPackages) {
-      note("more than " + std::to_string(kMaxPackages) + " packages; list cut");
-      all.resize(kMaxPackages);
-    }
-    const std::string hash = InventoryHash(all);
-    const AgentOptions* o = ctx.options;
-    const bool persist = o && !o->print && !o->state_dir.empty();
-    if (!baseline_loaded_) {
-      baseline_loaded_ = true;
-      if (persist) {
-        if (auto text = ReadFile(o->state_dir + "/" + kStateFile, 64 << 20)) {
-          if (auto prev = DecodeInventoryState(*text)) {
-            last_sent_ = std::move(*prev);
-            last_sent_hash_ = InventoryHash(*last_sent_);
-          } else {
-            note(prev.error());
-          }
-        }
-      }
-    }
     if (!report.software) report.software.emplace();
     auto& out = *report.software;
-    out.inventory_hash = hash;
-    for (const auto& p : all) ++out.package_counts[p.source];
-    if (hash != last_sent_hash_) {
-      if (last_sent_) out.changes = DiffPackages(*last_sent_, all);
-      out.packages = all;
-      if (persist) {
-        if (auto s = WriteFileAtomic(o->state_dir + "/" + kStateFile, EncodeInventoryState(all));
-            !s) {
-          note(s.error());
-        }
-      }
-      last_sent_ = std::move(all);
-      last_sent_hash_ = hash;
-    }
+    inventory_.Emit(ReadUninstallKeys(), ctx.options, out, errors);
     auto cv = win::OpenKey(HKEY_LOCAL_MACHINE, L"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion",
                            KEY_WOW64_64KEY);
     auto values = win::ReadValues(cv.get());
@@ -97,9 +60,7 @@ class PackagesCollector : public Collector {
   }
 
  private:
-  bool baseline_loaded_ = false;
-  std::optional<std::vector<schema::Package>> last_sent_;
-  std::string last_sent_hash_;
+  InventoryTracker inventory_;
 };
 
 }  // namespace

@@ -111,6 +111,16 @@ class UsageMeter {
   ForegroundSample last_foreground_;
 };
 
+// What a process sweep needs from the platform (apps_linux.cpp / apps_windows.cpp): the procfs
+// root and the clock and page facts on Linux; nothing on Windows.
+struct ProcessSweepSetup {
+  std::string procfs;
+  SweepOptions options;
+};
+Result<ProcessSweepSetup> PrepareProcessSweep(const CollectContext& ctx);
+
+// The apps collector (apps.cpp): sweeps at report time and, between reports, from its own
+// sampling thread; the object lives as long as the agent, so deltas span reports.
 std::unique_ptr<Collector> NewAppsCollector();
 
 }  // namespace wardwatch::agent

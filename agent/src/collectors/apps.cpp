@@ -3,16 +3,10 @@
 #include "collectors/apps.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
-#include <condition_variable>
-#include <mutex>
 #include <set>
-#include <thread>
 
-#include "collectors/foreground.h"
 #include "fsutil.h"
-#include "options.h"
 
 namespace wardwatch::agent {
 namespace {
@@ -299,84 +293,5 @@ schema::SoftwareSection UsageMeter::TakeInterval() {
   interval_start_ = previous_time_;
   return s;
 }
-
-namespace {
-
-double UnixNow() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-class AppsCollector : public Collector {
- public:
-  ~AppsCollector() override {
-    if (sampler_.joinable()) {
-      sampler_.request_stop();
-      wake_.notify_all();
-    }
-  }
-
-  Status Collect(const CollectContext& ctx, Report& report) override {
-    std::unique_lock lock(mu_);
-    if (!meter_) {
-      AppsConfig config;
-      if (ctx.options) {
-        auto c = AppsConfigFromOptions(*ctx.options);
-        if (!c) return MakeError(c.error());
-        config = std::move(*c);
-      }
-      auto setup = PrepareProcessSweep(ctx);
-      if (!setup) return MakeError(setup.error());  // retried at the next report
-      procfs_ = std::move(setup->procfs);
-      sweep_options_ = setup->options;
-      meter_.emplace(std::move(config));
-      probe_ = NewForegroundProbe("");
-    }
-    if (auto s = SampleLocked(); !s) return s;
-    schema::SoftwareSection usage = meter_->TakeInterval();
-    if (!report.software) report.software.emplace();
-    auto& out = *report.software;
-    out.interval_seconds = usage.interval_seconds;
-    out.apps = std::move(usage.apps);
-    out.process_count = usage.process_count;
-    out.foreground_available = usage.foreground_available;
-    out.foreground_unavailable_reason = std::move(usage.foreground_unavailable_reason);
-    out.user_idle_seconds = usage.user_idle_seconds;
-    const bool once = ctx.options && ctx.options->once;
-    if (!once && !sampler_.joinable() && meter_->config().sample_seconds > 0) {
-      const auto period = std::chrono::duration<double>(meter_->config().sample_seconds);
-      sampler_ = std::jthread([this, period](std::stop_token stop) { SampleLoop(stop, period); });
-    }
-    return Status::Ok();
-  }
-
- private:
-  Status SampleLocked() {
-    auto sweep = SweepProcesses(procfs_, sweep_options_, UnixNow());
-    if (!sweep) return MakeError(sweep.error());
-    meter_->Observe(*sweep, probe_->Sample());
-    return Status::Ok();
-  }
-
-  void SampleLoop(std::stop_token stop, std::chrono::duration<double> period) {
-    std::unique_lock lock(mu_);
-    while (!stop.stop_requested()) {
-      wake_.wait_for(lock, stop, period, [] { return false; });
-      if (stop.stop_requested()) break;
-      (void)SampleLocked();  // a failed sweep between reports is retried at report time
-    }
-  }
-
-  std::mutex mu_;
-  std::condition_variable_any wake_;
-  std::optional<UsageMeter> meter_;
-  std::string procfs_;
-  SweepOptions sweep_options_;
-  std::unique_ptr<ForegroundProbe> probe_;
-  std::jthread sampler_;  // last member: joined before the state it uses is destroyed
-};
-
-}  // namespace
-
-std::unique_ptr<Collector> NewAppsCollector() { return std::make_unique<AppsCollector>(); }
 
 }  // namespace wardwatch::agent

@@ -422,3 +422,138 @@ TEST_CASE("TCP EStats data bytes attributed to applications") {
   CHECK(by_app["Zalo"].bytes_out == 1);
   CHECK(by_app["other"].bytes_in == 2);
 }
+
+TEST_CASE("netstat: per-family TCP counters add up to Linux's one TCP MIB") {
+  NetStats s;
+  s.tcp4 = TcpStats{10, 20, 3, 4, 5, 1000, 900, 7, 1, 2};
+  s.tcp6 = TcpStats{1, 2, 0, 1, 1, 5000000000ull, 100, 3, 0, 1};
+  s.udp4 = UdpStats{50, 6, 2, 40};
+  s.udp6 = UdpStats{5, 0, 0, 4};
+  s.icmp4 = IcmpCounts{8, 1, 9};
+  s.ip_forwarding = 2;
+  auto m = NetstatFromStats(s);
+  struct Row {
+    const char* key;
+    std::uint64_t value;
+  };
+  const Row rows[] = {
+      {"Tcp_ActiveOpens", 11}, {"Tcp_PassiveOpens", 22},
+      {"Tcp_AttemptFails", 3}, {"Tcp_EstabResets", 5},
+      {"Tcp_CurrEstab", 6},    {"Tcp_InSegs", 5000001000ull},  // past 2^32 (the *Ex2 calls)
+      {"Tcp_OutSegs", 1000},   {"Tcp_RetransSegs", 10},
+      {"Tcp_InErrs", 1},       {"Tcp_OutRsts", 3},
+      {"Udp_InDatagrams", 50}, {"Udp_NoPorts", 6},
+      {"Udp_InErrors", 2},     {"Udp_OutDatagrams", 40},
+      {"Udp6_InDatagrams", 5}, {"Udp6_OutDatagrams", 4},
+      {"Udp6_NoPorts", 0},     {"Udp6_InErrors", 0},
+      {"Icmp_InMsgs", 8},      {"Icmp_InErrors", 1},
+      {"Icmp_OutMsgs", 9},     {"Ip_Forwarding", 2},
+  };
+  for (const auto& r : rows) {
+    INFO(r.key);
+    REQUIRE(m.count(r.key) == 1);
+    CHECK(m[r.key] == r.value);
+  }
+  // No IPv6 ICMP answer: left out, not zero.
+  CHECK(m.count("Icmp6_InMsgs") == 0);
+  CHECK(m.size() == std::size(rows));
+
+  // A PC without IPv6: TCP is the IPv4 count alone; no Udp6 keys.
+  NetStats v4only;
+  v4only.tcp4 = TcpStats{1, 1, 1, 1, 1, 100, 200, 5, 0, 0};
+  v4only.udp4 = UdpStats{};
+  auto m4 = NetstatFromStats(v4only);
+  CHECK(m4["Tcp_InSegs"] == 100);
+  CHECK(m4["Tcp_RetransSegs"] == 5);
+  CHECK(m4.count("Udp6_InDatagrams") == 0);
+  CHECK(m4.count("Ip_Forwarding") == 0);
+  CHECK(NetstatFromStats(NetStats{}).empty());
+
+  // Wine: both families answered from Linux's single TCP MIB. Counted once; two families that
+  // differ in one field are still added.
+  NetStats wine;
+  wine.tcp4 = wine.tcp6 = TcpStats{3, 4, 0, 0, 2, 700, 800, 1, 0, 0};
+  CHECK(NetstatFromStats(wine)["Tcp_InSegs"] == 700);
+  wine.tcp6->retrans_segs = 2;
+  CHECK(NetstatFromStats(wine)["Tcp_InSegs"] == 1400);
+  CHECK(NetstatFromStats(wine)["Tcp_RetransSegs"] == 3);
+}
+
+namespace {
+
+IpAddress V4(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d) {
+  IpAddress ip;
+  ip.version = 4;
+  ip.bytes = {a, b, c, d};
+  return ip;
+}
+
+IpAddress V6(std::initializer_list<std::uint16_t> groups) {
+  IpAddress ip;
+  ip.version = 6;
+  std::size_t i = 0;
+  for (auto g : groups) {
+    ip.bytes[i++] = static_cast<std::uint8_t>(g >> 8);
+    ip.bytes[i++] = static_cast<std::uint8_t>(g & 0xff);
+  }
+  return ip;
+}
+
+}  // namespace
+
+TEST_CASE("addresses format as on Linux") {
+  CHECK(FormatIp(V4(192, 168, 1, 1)) == "192.168.1.1");
+  CHECK(FormatIp(V6({0x2001, 0xdb8, 0, 0, 0, 0, 0, 0x53})) == "2001:db8::53");
+  CHECK(FormatIp(V6({0xfe80, 0, 0, 0, 0x1, 0, 0, 0x1})) == "fe80::1:0:0:1");
+  CHECK(FormatIp(IpAddress{}).empty());
+}
+
+TEST_CASE("default gateways from GetIpForwardTable2 rows") {
+  const auto gw = V4(192, 168, 1, 1);
+  const auto backup = V4(10, 0, 0, 1);
+  const auto ll = V6({0xfe80, 0, 0, 0, 0, 0, 0, 1});
+  struct Row {
+    const char* what;
+    std::vector<RouteRow> routes;
+    std::vector<std::string> want;
+  };
+  const Row rows[] = {
+      {"one LAN gateway among on-link and host routes",
+       {{24, V4(0, 0, 0, 0), 281, "Ethernet", true},
+        {0, gw, 281, "Ethernet", true},
+        {32, V4(127, 0, 0, 1), 331, "Loopback Pseudo-Interface 1", true}},
+       {"192.168.1.1"}},
+      {"lowest metric first; IPv4 before IPv6; link-local carries the interface",
+       {{0, ll, 10, "Wi-Fi", true}, {0, backup, 300, "Wi-Fi", true}, {0, gw, 25, "Ethernet", true}},
+       {"192.168.1.1", "10.0.0.1", "fe80::1%Wi-Fi"}},
+      {"an unplugged adapter's default route is not used",
+       {{0, gw, 25, "Ethernet", false}, {0, backup, 50, "Wi-Fi", true}},
+       {"10.0.0.1"}},
+      {"same gateway on two interfaces once; an on-link VPN default has no gateway",
+       {{0, gw, 25, "Ethernet", true},
+        {0, gw, 35, "Ethernet 2", true},
+        {0, V4(0, 0, 0, 0), 1, "VPN", true}},
+       {"192.168.1.1"}},
+      {"no default route", {{24, V4(0, 0, 0, 0), 281, "Ethernet", true}}, {}},
+  };
+  for (const auto& r : rows) {
+    INFO(r.what);
+    CHECK(DefaultGatewaysFromRoutes(r.routes) == r.want);
+  }
+}
+
+TEST_CASE("DNS servers of the up adapters") {
+  const auto placeholder1 = V6({0xfec0, 0, 0, 0xffff, 0, 0, 0, 1});
+  const auto placeholder3 = V6({0xfec0, 0, 0, 0xffff, 0, 0, 0, 3});
+  const AdapterDns adapters[] = {
+      {"Ethernet", 6, 1, {V4(192, 168, 1, 1), V4(8, 8, 8, 8), placeholder1, placeholder3}},
+      {"Wi-Fi", 71, 2, {V4(10, 0, 0, 1)}},  // down: not this PC's resolver now
+      {"Loopback Pseudo-Interface 1", 24, 1, {placeholder1}},
+      {"Ethernet 2", 6, 1, {V4(8, 8, 8, 8), V6({0x2001, 0x4860, 0x4860, 0, 0, 0, 0, 0x8888})}},
+  };
+  CHECK(DnsServersFromAdapters(adapters) ==
+        std::vector<std::string>{"192.168.1.1", "8.8.8.8", "2001:4860:4860::8888"});
+  // A real fec0:0:0:ffff::4 is not one of the three placeholders.
+  const AdapterDns site[] = {{"Ethernet", 6, 1, {V6({0xfec0, 0, 0, 0xffff, 0, 0, 0, 4})}}};
+  CHECK(DnsServersFromAdapters(site) == std::vector<std::string>{"fec0:0:0:ffff::4"});
+}

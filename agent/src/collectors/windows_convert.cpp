@@ -1,6 +1,8 @@
 // Pure conversions from Windows API outputs into report fields (see windows_convert.h).
 #include "collectors/windows_convert.h"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -271,6 +273,143 @@ ProcessSample ProcessFromRaw(const ProcessRaw& p) {
 
 double IdleSecondsFromTicks(std::uint32_t now_ms, std::uint32_t last_input_ms) {
   return static_cast<double>(static_cast<std::uint32_t>(now_ms - last_input_ms)) / 1000.0;
+}
+
+namespace {
+
+bool SameTcp(const TcpStats& a, const TcpStats& b) {
+  return a.active_opens == b.active_opens && a.passive_opens == b.passive_opens &&
+         a.attempt_fails == b.attempt_fails && a.estab_resets == b.estab_resets &&
+         a.curr_estab == b.curr_estab && a.in_segs == b.in_segs && a.out_segs == b.out_segs &&
+         a.retrans_segs == b.retrans_segs && a.in_errs == b.in_errs && a.out_rsts == b.out_rsts;
+}
+
+}  // namespace
+
+std::map<std::string, std::uint64_t> NetstatFromStats(const NetStats& s) {
+  std::map<std::string, std::uint64_t> out;
+  if (s.tcp4 || s.tcp6) {
+    TcpStats t;
+    // Wine answers both families from Linux's one TCP MIB: the same counters twice. Windows'
+    // per-family counters are never equal field for field unless both are zero.
+    const bool same_mib = s.tcp4 && s.tcp6 && SameTcp(*s.tcp4, *s.tcp6);
+    for (const auto& f : {s.tcp4, same_mib ? std::nullopt : s.tcp6}) {
+      if (!f) continue;
+      t.active_opens += f->active_opens;
+      t.passive_opens += f->passive_opens;
+      t.attempt_fails += f->attempt_fails;
+      t.estab_resets += f->estab_resets;
+      t.curr_estab += f->curr_estab;
+      t.in_segs += f->in_segs;
+      t.out_segs += f->out_segs;
+      t.retrans_segs += f->retrans_segs;
+      t.in_errs += f->in_errs;
+      t.out_rsts += f->out_rsts;
+    }
+    out["Tcp_ActiveOpens"] = t.active_opens;
+    out["Tcp_PassiveOpens"] = t.passive_opens;
+    out["Tcp_AttemptFails"] = t.attempt_fails;
+    out["Tcp_EstabResets"] = t.estab_resets;
+    out["Tcp_CurrEstab"] = t.curr_estab;
+    out["Tcp_InSegs"] = t.in_segs;
+    out["Tcp_OutSegs"] = t.out_segs;
+    out["Tcp_RetransSegs"] = t.retrans_segs;
+    out["Tcp_InErrs"] = t.in_errs;
+    out["Tcp_OutRsts"] = t.out_rsts;
+  }
+  const auto udp = [&](const std::optional<UdpStats>& u, const std::string& p) {
+    if (!u) return;
+    out[p + "_InDatagrams"] = u->in_datagrams;
+    out[p + "_NoPorts"] = u->no_ports;
+    out[p + "_InErrors"] = u->in_errors;
+    out[p + "_OutDatagrams"] = u->out_datagrams;
+  };
+  udp(s.udp4, "Udp");
+  udp(s.udp6, "Udp6");
+  const auto icmp = [&](const std::optional<IcmpCounts>& c, const std::string& p) {
+    if (!c) return;
+    out[p + "_InMsgs"] = c->in_msgs;
+    out[p + "_InErrors"] = c->in_errors;
+    out[p + "_OutMsgs"] = c->out_msgs;
+  };
+  icmp(s.icmp4, "Icmp");
+  icmp(s.icmp6, "Icmp6");
+  if (s.ip_forwarding) out["Ip_Forwarding"] = *s.ip_forwarding;
+  return out;
+}
+
+std::string FormatIp(const IpAddress& a) {
+  char buf[INET6_ADDRSTRLEN] = {};
+  if (a.version == 4) {
+    ::inet_ntop(AF_INET, a.bytes.data(), buf, sizeof buf);
+  } else if (a.version == 6) {
+    ::inet_ntop(AF_INET6, a.bytes.data(), buf, sizeof buf);
+  }
+  return buf;
+}
+
+namespace {
+
+bool Unspecified(const IpAddress& a) {
+  const std::size_t n = a.version == 4 ? 4 : 16;
+  return std::all_of(a.bytes.begin(), a.bytes.begin() + n, [](std::uint8_t b) { return b == 0; });
+}
+
+bool LinkLocal6(const IpAddress& a) {
+  return a.version == 6 && a.bytes[0] == 0xfe && (a.bytes[1] & 0xc0) == 0x80;
+}
+
+void PushOnce(std::vector<std::string>& list, std::string s) {
+  if (!s.empty() && std::find(list.begin(), list.end(), s) == list.end()) {
+    list.push_back(std::move(s));
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> DefaultGatewaysFromRoutes(std::span<const RouteRow> routes) {
+  std::vector<const RouteRow*> defaults;
+  for (const auto& r : routes) {
+    if (r.prefix_length != 0 || !r.interface_up) continue;
+    if (r.next_hop.version != 4 && r.next_hop.version != 6) continue;
+    if (Unspecified(r.next_hop)) continue;  // on-link default (a VPN's point-to-point link)
+    defaults.push_back(&r);
+  }
+  std::stable_sort(defaults.begin(), defaults.end(), [](const RouteRow* a, const RouteRow* b) {
+    if (a->next_hop.version != b->next_hop.version) {
+      return a->next_hop.version < b->next_hop.version;
+    }
+    return a->metric < b->metric;
+  });
+  std::vector<std::string> out;
+  for (const RouteRow* r : defaults) {
+    std::string ip = FormatIp(r->next_hop);
+    if (LinkLocal6(r->next_hop) && !r->interface_alias.empty()) ip += "%" + r->interface_alias;
+    PushOnce(out, std::move(ip));
+  }
+  return out;
+}
+
+std::vector<std::string> DnsServersFromAdapters(std::span<const AdapterDns> adapters) {
+  constexpr std::uint32_t kLoopback = 24, kUp = 1;
+  std::vector<std::string> out;
+  for (const auto& a : adapters) {
+    if (a.if_type == kLoopback || a.oper_status != kUp) continue;
+    for (const auto& d : a.dns_servers) {
+      if (d.version == 6) {
+        // fec0:0:0:ffff::1, ::2, ::3
+        static constexpr std::uint8_t kSiteLocal[15] = {0xfe, 0xc0, 0, 0, 0, 0, 0xff, 0xff,
+                                                        0,    0,    0, 0, 0, 0, 0};
+        if (std::equal(std::begin(kSiteLocal), std::end(kSiteLocal), d.bytes.begin()) &&
+            d.bytes[15] >= 1 && d.bytes[15] <= 3) {
+          continue;
+        }
+      }
+      if (Unspecified(d)) continue;
+      PushOnce(out, FormatIp(d));
+    }
+  }
+  return out;
 }
 
 }  // namespace wardwatch::agent::winconv

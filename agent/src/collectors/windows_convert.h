@@ -4,6 +4,7 @@
 // only call the API and fill the raw struct.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -121,5 +122,60 @@ ProcessSample ProcessFromRaw(const ProcessRaw& p);
 // --- foreground: GetLastInputInfo's tick and GetTickCount at the same moment (both wrap at
 // 2^32 ms, the subtraction is done modulo 2^32).
 double IdleSecondsFromTicks(std::uint32_t now_ms, std::uint32_t last_input_ms);
+
+// --- netstat: MIB_TCPSTATS(2) of GetTcpStatisticsEx(2), MIB_UDPSTATS(2) of
+// GetUdpStatisticsEx(2), MIB_IPSTATS.dwForwarding and MIB_ICMP_EX message counts, per address
+// family. Segment and datagram counts are 64-bit where Windows 10's *Ex2 calls give them.
+struct TcpStats {
+  std::uint64_t active_opens = 0, passive_opens = 0, attempt_fails = 0, estab_resets = 0;
+  std::uint64_t curr_estab = 0, in_segs = 0, out_segs = 0, retrans_segs = 0, in_errs = 0;
+  std::uint64_t out_rsts = 0;
+};
+struct UdpStats {
+  std::uint64_t in_datagrams = 0, no_ports = 0, in_errors = 0, out_datagrams = 0;
+};
+struct IcmpCounts {
+  std::uint64_t in_msgs = 0, in_errors = 0, out_msgs = 0;
+};
+struct NetStats {
+  std::optional<TcpStats> tcp4, tcp6;
+  std::optional<UdpStats> udp4, udp6;
+  std::optional<IcmpCounts> icmp4, icmp6;
+  std::optional<std::uint32_t> ip_forwarding;  // 1 forwarding, 2 not (as SNMP and Linux)
+};
+// node_exporter's keys as Linux fills them: Tcp_* counts IPv4 and IPv6 together (Linux keeps
+// one TCP MIB for both; Windows one per family), Udp_ / Icmp_ are IPv4, Udp6_ / Icmp6_ IPv6,
+// Ip_Forwarding. A family Windows did not answer for is left out, not counted as zero. IPv6
+// TCP counters equal to the IPv4 ones field for field are one MIB reported twice (Wine reads
+// Linux's /proc/net/snmp for both) and are counted once.
+std::map<std::string, std::uint64_t> NetstatFromStats(const NetStats& s);
+
+// --- routes: rows of GetIpForwardTable2 and, per adapter, GetAdaptersAddresses.
+struct IpAddress {
+  std::uint8_t version = 0;              // 4 or 6; 0 = none
+  std::array<std::uint8_t, 16> bytes{};  // network order; IPv4 in the first 4
+};
+std::string FormatIp(const IpAddress& a);  // "192.168.1.1", "fe80::1"; "" when not 4 or 6
+struct RouteRow {
+  std::uint8_t prefix_length = 0;  // DestinationPrefix.PrefixLength (0 = a default route)
+  IpAddress next_hop;              // unspecified (0.0.0.0, ::) for on-link routes
+  std::uint32_t metric = 0;        // route metric + the interface's metric
+  std::string interface_alias;     // "Ethernet" (ConvertInterfaceLuidToAlias)
+  bool interface_up = false;       // the interface's OperStatus is IfOperStatusUp
+};
+// Default gateways of the default routes (0.0.0.0/0, ::/0) with a next hop on an up interface:
+// IPv4 before IPv6, each lowest metric first (the one Windows uses), without duplicates;
+// link-local IPv6 next hops carry their interface ("fe80::1%Ethernet"), as on Linux.
+std::vector<std::string> DefaultGatewaysFromRoutes(std::span<const RouteRow> routes);
+struct AdapterDns {
+  std::string alias;
+  std::uint32_t if_type = 0;      // IF_TYPE_SOFTWARE_LOOPBACK = 24
+  std::uint32_t oper_status = 0;  // IfOperStatusUp = 1
+  std::vector<IpAddress> dns_servers;
+};
+// DNS servers of the up, non-loopback adapters in adapter order, without duplicates. Windows
+// lists fec0:0:0:ffff::1..3 (deprecated site-local placeholders) on adapters without an IPv6
+// resolver: those are left out.
+std::vector<std::string> DnsServersFromAdapters(std::span<const AdapterDns> adapters);
 
 }  // namespace wardwatch::agent::winconv

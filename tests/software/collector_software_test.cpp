@@ -159,3 +159,106 @@ TEST_CASE("exposition of the software section") {
     MESSAGE("promtool not installed: lint skipped");
   }
 }
+
+namespace {
+
+using PackageList = std::shared_ptr<const std::vector<schema::Package>>;
+
+PackageList List(std::initializer_list<std::pair<const char*, const char*>> name_version,
+                 const char* source = "registry") {
+  std::vector<schema::Package> out;
+  for (const auto& [n, v] : name_version) out.push_back({n, v, source, "x86_64", std::nullopt});
+  return std::make_shared<const std::vector<schema::Package>>(std::move(out));
+}
+
+// What a search answered, one line per package: "name version machines/name_machines: hosts".
+std::vector<std::string> Shown(const InstalledIndex& index, const InstalledSearchResult& r) {
+  std::vector<std::string> out;
+  for (const auto& m : r.packages) {
+    std::string line = m.entry->name + " " + m.entry->version + " " +
+                       std::to_string(m.entry->machines.size()) + "/" +
+                       std::to_string(m.name_machines) + ":";
+    for (auto i : m.entry->machines) line += " " + index.machines()[i].hostname;
+    out.push_back(line);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("FoldCase folds ASCII, Vietnamese and Latin letters, keeps the rest") {
+  CHECK(FoldCase("Google Chrome") == "google chrome");
+  CHECK(FoldCase("PHẦN MỀM KẾ TOÁN MISA") == "phần mềm kế toán misa");
+  CHECK(FoldCase("ĐĂNG KÝ Ơ Ư Ĩ Ũ") == "đăng ký ơ ư ĩ ũ");
+  CHECK(FoldCase("ÀÉÎÕÜ ×") == "àéîõü ×");  // × (U+00D7) is not a letter
+  CHECK(FoldCase("КОНСУЛЬТАНТ") == "консультант");
+  CHECK(FoldCase("1:7.3.7-0ubuntu0") == "1:7.3.7-0ubuntu0");
+  CHECK(FoldCase("\xC3") == "\xC3");  // a truncated sequence is kept as it is
+  CHECK(FoldCase("\xF0\x9F\x98\x80") == "\xF0\x9F\x98\x80");  // 4-byte: untouched
+}
+
+TEST_CASE("installed-software search across the fleet") {
+  std::vector<InstalledListRef> lists = {
+      {"m3", "PC-KETOAN-03",
+       List({{"Zalo", "24.11.1"}, {"Google Chrome", "131.0"}, {"Phần mềm HTKK", "5.2.5"}})},
+      {"m1", "PC-MOTCUA-01", List({{"Zalo", "24.11.1"}, {"Google Chrome", "119.0"}})},
+      {"m2", "PC-TUPHAP-02",
+       List({{"zalo", "24.11.1"}, {"Google Chrome", "131.0"}, {"Zoom Workplace", "6.2.11"}})},
+      {"m4", "PC-VANTHU-04", nullptr},  // list not seen since the collector started
+      // Two architectures of one package count the machine once.
+      {"m5", "PC-LINUX-05", List({{"firefox", "133.0"}, {"firefox", "133.0"}}, "dpkg")},
+  };
+  const InstalledIndex index(lists);
+  CHECK(index.machines().size() == 5);
+  CHECK(index.machines_with_list() == 4);
+  CHECK(index.BuiltFrom(lists));
+
+  SUBCASE("case-insensitive substring; names with more machines first, then versions") {
+    auto r = SearchInstalled(index, "CHROME", 100);
+    CHECK(Shown(index, r) ==
+          std::vector<std::string>{"Google Chrome 131.0 2/3: PC-KETOAN-03 PC-TUPHAP-02",
+                                   "Google Chrome 119.0 1/3: PC-MOTCUA-01"});
+    CHECK(r.matched_packages == 2);
+    CHECK(r.matched_machines == 3);
+    CHECK_FALSE(r.truncated);
+  }
+  SUBCASE("names that differ only in case are both found, each with its own machines") {
+    auto r = SearchInstalled(index, "zal", 100);
+    CHECK(Shown(index, r) == std::vector<std::string>{"Zalo 24.11.1 2/2: PC-KETOAN-03 PC-MOTCUA-01",
+                                                      "zalo 24.11.1 1/1: PC-TUPHAP-02"});
+  }
+  SUBCASE("Vietnamese text matches whatever its case") {
+    auto r = SearchInstalled(index, "PHẦN MỀM", 100);
+    CHECK(Shown(index, r) == std::vector<std::string>{"Phần mềm HTKK 5.2.5 1/1: PC-KETOAN-03"});
+  }
+  SUBCASE("two entries for one machine count it once") {
+    auto r = SearchInstalled(index, "firefox", 100);
+    CHECK(Shown(index, r) == std::vector<std::string>{"firefox 133.0 1/1: PC-LINUX-05"});
+  }
+  SUBCASE("the limit cuts the list and says so; counts are before the limit") {
+    auto r = SearchInstalled(index, "", 2);
+    CHECK(r.packages.size() == 2);
+    CHECK(r.truncated);
+    CHECK(r.matched_packages == 7);
+    CHECK(r.matched_machines == 4);
+    CHECK(r.packages[0].entry->name == "Google Chrome");
+  }
+  SUBCASE("no match") {
+    auto r = SearchInstalled(index, "photoshop", 100);
+    CHECK(r.packages.empty());
+    CHECK(r.matched_machines == 0);
+    CHECK_FALSE(r.truncated);
+  }
+  SUBCASE("the index answers only for the lists it was built from") {
+    auto changed = lists;
+    changed[1].packages = List({{"Zalo", "25.1.0"}});
+    CHECK_FALSE(index.BuiltFrom(changed));
+    auto fewer = lists;
+    fewer.pop_back();
+    CHECK_FALSE(index.BuiltFrom(fewer));
+    auto same_content_new_list = lists;
+    same_content_new_list[0].packages =
+        std::make_shared<const std::vector<schema::Package>>(*lists[0].packages);
+    CHECK_FALSE(index.BuiltFrom(same_content_new_list));  // identity, not content
+  }
+}

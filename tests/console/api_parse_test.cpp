@@ -266,7 +266,25 @@ TEST_CASE("collector shapes: detail with aging, inventory and hourly rows") {
   CHECK(d->evidence[0].text.en == "The disk has 14 reallocated sectors (SMART 5)");
   REQUIRE(d->disks.size() == 1);
   CHECK(d->disks[0].boot);
-  CHECK(d->disks[0].health == "ok");
+  CHECK(d->disks[0].health == "passed");  // smart_passed: the drive's own verdict
+  // SMART ids become names; sectors reallocated or pending are warnings even when the disk's
+  // own verdict is "passed".
+  auto attr = [&](const std::string& name) -> const SmartAttribute* {
+    for (const auto& a : d->disks[0].smart) {
+      if (a.name == name) return &a;
+    }
+    return nullptr;
+  };
+  REQUIRE(attr("5 reallocated sectors") != nullptr);
+  CHECK(attr("5 reallocated sectors")->value == doctest::Approx(14));
+  CHECK(attr("5 reallocated sectors")->warning);
+  REQUIRE(attr("197 pending sectors") != nullptr);
+  CHECK(attr("197 pending sectors")->warning);
+  REQUIRE(attr("9 power-on hours") != nullptr);
+  CHECK_FALSE(attr("9 power-on hours")->warning);
+  std::vector<std::string> ids;
+  for (const auto& a : d->disks[0].smart) ids.push_back(a.name.substr(0, a.name.find(' ')));
+  CHECK(ids == std::vector<std::string>{"5", "9", "197"});  // numeric, not "197" < "5"
   CHECK(d->disks[0].smart.size() == 3);
   CHECK(d->meta.asset_tag == "A-7");
   // Rows pivoted into series; time and counter-of-attempts fields are not series.
@@ -310,6 +328,11 @@ TEST_CASE("collector shapes: detail with aging, inventory and hourly rows") {
   CHECK(d->probes[0].latency_seconds == doctest::Approx(0.62));
   CHECK(d->probes[0].baseline_seconds == doctest::Approx(0.085));
   CHECK(d->probes[0].failure_ratio == doctest::Approx(0.04));
+  auto no_hours_field = ParseMachineDetail(
+      R"({"machine_id": "m", "inventory": {"boot_disk": {"smart_raw": {"9": 61000}}}})");
+  REQUIRE(no_hours_field.ok());
+  REQUIRE(no_hours_field->disks.size() == 1);
+  CHECK(no_hours_field->disks[0].power_on_hours == doctest::Approx(61000));  // from SMART 9
   CHECK(w.items.empty());
 }
 

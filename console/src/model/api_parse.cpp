@@ -1,7 +1,9 @@
 // Decodes the collector's read API into console data, tolerating absent and renamed fields.
 #include "model/api_parse.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <initializer_list>
 #include <map>
@@ -682,6 +684,32 @@ Result<FleetData> ParseMachines(std::string_view body, ParseWarnings* warnings) 
   return out;
 }
 
+namespace {
+
+// The collector sends ATA SMART raw values keyed by attribute id ("5": 12); the officer reads
+// a name, and the attributes that count failing sectors are warnings when not zero.
+SmartAttribute AtaSmartAttribute(const std::string& id, double raw) {
+  struct Known {
+    const char* id;
+    const char* name;
+    bool warn_above_zero;
+  };
+  static constexpr Known kKnown[] = {
+      {"1", "read error rate", false},         {"5", "reallocated sectors", true},
+      {"9", "power-on hours", false},          {"12", "power cycles", false},
+      {"187", "reported uncorrectable", true}, {"188", "command timeouts", false},
+      {"194", "temperature (°C)", false},      {"196", "reallocation events", true},
+      {"197", "pending sectors", true},        {"198", "offline uncorrectable", true},
+      {"199", "UDMA CRC errors", false},
+  };
+  for (const Known& k : kKnown) {
+    if (id == k.id) return {id + " " + k.name, raw, k.warn_above_zero && raw > 0};
+  }
+  return {id, raw, false};
+}
+
+}  // namespace
+
 Result<MachineDetail> ParseMachineDetail(std::string_view body, ParseWarnings* warnings) {
   auto doc = ParseTopObject(body, "GET /api/v1/machines/{id}");
   if (!doc.ok()) return MakeError(doc.error());
@@ -821,7 +849,7 @@ Result<MachineDetail> ParseMachineDetail(std::string_view body, ParseWarnings* w
     if (smart != nullptr && smart->is_object()) {
       for (auto it = smart->begin(); it != smart->end() && disk.smart.size() < 64; ++it) {
         if (it->is_number()) {
-          disk.smart.push_back({it.key(), it->get<double>(), false});
+          disk.smart.push_back(AtaSmartAttribute(it.key(), it->get<double>()));
         } else if (it->is_object()) {
           SmartAttribute a{it.key(), r.Number(*it, p, {"raw", "value", "raw_value"}),
                            r.Bool(*it, p, {"warning", "failing"})};
@@ -840,12 +868,21 @@ Result<MachineDetail> ParseMachineDetail(std::string_view body, ParseWarnings* w
     }
     if (disk.power_on_hours != disk.power_on_hours) {
       for (const auto& a : disk.smart) {
-        if (a.name == "power_on_hours" || a.name == "9") disk.power_on_hours = a.value;
+        if (a.name == "power_on_hours" || a.name == "9 power-on hours") {
+          disk.power_on_hours = a.value;
+        }
       }
     }
+    // ATA ids in numeric order (the JSON object gives them as text: "12" before "5").
+    std::stable_sort(disk.smart.begin(), disk.smart.end(),
+                     [](const SmartAttribute& a, const SmartAttribute& b) {
+                       return std::atoi(a.name.c_str()) < std::atoi(b.name.c_str());
+                     });
+    // The drive's own overall verdict: "passed" is what it says, not that the disk is fine
+    // (a disk reallocating sectors usually still passes).
     if (const Json* passed = r.Find(d, {"smart_passed"});
         passed && passed->is_boolean() && disk.health.empty()) {
-      disk.health = passed->get<bool>() ? "ok" : "failing";
+      disk.health = passed->get<bool>() ? "passed" : "failing";
     }
     for (const char* k : {"nvme_percentage_used", "nvme_media_errors"}) {
       const double v = r.Number(d, p, {k});

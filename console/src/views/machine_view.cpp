@@ -254,12 +254,22 @@ void DrawProbes(const MachineDetail& d, Lang lang) {
   widgets::Heading(Tr(lang, Str::kProbes));
   if (d.probes.empty()) ImGui::TextDisabled("%s", Tr(lang, Str::kNotAvailable));
   for (const Probe& p : d.probes) {
-    const bool slow = !std::isnan(p.baseline_seconds) && p.latency_seconds > 2 * p.baseline_seconds;
+    // The collector's baseline is the portal's off-peak latency; it says nothing about the
+    // gateway or other targets, so it is shown and compared for the portal only.
+    const bool portal = p.name == "portal";
+    const bool slow =
+        portal && !std::isnan(p.baseline_seconds) && p.latency_seconds > 2 * p.baseline_seconds;
     char b[320];
-    std::snprintf(b, sizeof b, "%s (%s): %s %s, %s %s, %s %s", p.name.c_str(), p.target.c_str(),
-                  Tr(lang, Str::kLatency), FormatSeconds(lang, p.latency_seconds).c_str(),
-                  Tr(lang, Str::kBaseline), FormatSeconds(lang, p.baseline_seconds).c_str(),
-                  Tr(lang, Str::kFailures), FormatPercent(p.failure_ratio).c_str());
+    if (portal) {
+      std::snprintf(b, sizeof b, "%s (%s): %s %s, %s %s, %s %s", p.name.c_str(), p.target.c_str(),
+                    Tr(lang, Str::kLatency), FormatSeconds(lang, p.latency_seconds).c_str(),
+                    Tr(lang, Str::kBaseline), FormatSeconds(lang, p.baseline_seconds).c_str(),
+                    Tr(lang, Str::kFailures), FormatPercent(p.failure_ratio).c_str());
+    } else {
+      std::snprintf(b, sizeof b, "%s (%s): %s %s, %s %s", p.name.c_str(), p.target.c_str(),
+                    Tr(lang, Str::kLatency), FormatSeconds(lang, p.latency_seconds).c_str(),
+                    Tr(lang, Str::kFailures), FormatPercent(p.failure_ratio).c_str());
+    }
     if (slow) {
       widgets::ColouredText(widgets::kOrange, b);
     } else {

@@ -167,14 +167,57 @@ TEST_CASE("bottlenecks: capacity, today, contributors, portal and verdict") {
   CHECK(Pick(Lang::kVi, n->verdict.text) == "Nên nâng lên gói 150 Mb/s");
 }
 
-TEST_CASE("software: ranking, installed, unsupported OS") {
+TEST_CASE("software: ranking, unsupported OS") {
   auto s = ParseSoftware(ReadSample("software.json"));
   REQUIRE(s.ok());
   CHECK(s->ranking.size() == 2);
   CHECK(s->ranking[0].machines == 55);
-  CHECK(s->installed[1].name == "Zalo");
   REQUIRE(s->unsupported_os.size() == 1);
   CHECK(s->unsupported_os[0].machine_name == "MOTCUA-01");
+}
+
+TEST_CASE("installed-software search answer") {
+  ParseWarnings w;
+  auto r = ParseInstalledSearch(ReadSample("installed.json"), &w);
+  REQUIRE(r.ok());
+  CHECK(w.items.empty());
+  CHECK(r->query == "za");
+  CHECK(r->machines_total == 4);
+  CHECK(r->machines_with_list == 3);
+  CHECK(r->matched_packages == 3);
+  CHECK(r->matched_machines == 3);
+  CHECK(r->truncated);
+  REQUIRE(r->packages.size() == 2);
+  const InstalledSoftware& a = r->packages[0];
+  CHECK(a.name == "Zalo");
+  CHECK(a.version == "24.11.1");
+  CHECK(a.machines == 2);
+  CHECK(a.name_machines == 3);
+  CHECK(a.sources == std::vector<std::string>{"registry"});
+  REQUIRE(a.machine_list.size() == 2);
+  CHECK(a.machine_list[1].id == "m-002");
+  CHECK(a.machine_list[1].name == "TUPHAP-02");
+  CHECK_FALSE(a.machine_list_truncated);
+  const InstalledSoftware& b = r->packages[1];
+  CHECK(b.sources == std::vector<std::string>{"registry", "winget"});
+  REQUIRE(b.machine_list.size() == 1);
+  CHECK(b.machine_list[0].name == "m-003");  // no hostname: the id stands in
+  CHECK(b.machine_list_truncated);
+
+  // A wrong type is skipped and named; the rest decodes.
+  ParseWarnings w2;
+  auto bad = ParseInstalledSearch(
+      R"({"query": "x", "packages": [{"name": "A", "machines": "many"}, 7]})", &w2);
+  REQUIRE(bad.ok());
+  REQUIRE(bad->packages.size() == 1);
+  CHECK(bad->packages[0].machines == 0);
+  REQUIRE(w2.items.size() == 2);
+  CHECK(w2.items[0] == "packages[0].machines: expected a number, got \"many\"");
+  // Not the search answer at all.
+  CHECK_FALSE(ParseInstalledSearch("[]").ok());
+  auto other = ParseInstalledSearch(R"({"apps": []})");
+  REQUIRE_FALSE(other.ok());
+  CHECK(other.error().find("/api/v1/software/installed") != std::string::npos);
 }
 
 TEST_CASE("findings accept an array or an object") {
@@ -285,6 +328,11 @@ TEST_CASE("collector shapes: detail with aging, inventory and hourly rows") {
   std::vector<std::string> ids;
   for (const auto& a : d->disks[0].smart) ids.push_back(a.name.substr(0, a.name.find(' ')));
   CHECK(ids == std::vector<std::string>{"5", "9", "197"});  // numeric, not "197" < "5"
+  auto no_hours_field = ParseMachineDetail(
+      R"({"machine_id": "m", "inventory": {"boot_disk": {"smart_raw": {"9": 61000}}}})");
+  REQUIRE(no_hours_field.ok());
+  REQUIRE(no_hours_field->disks.size() == 1);
+  CHECK(no_hours_field->disks[0].power_on_hours == doctest::Approx(61000));  // from SMART 9
   CHECK(d->disks[0].smart.size() == 3);
   CHECK(d->meta.asset_tag == "A-7");
   // Rows pivoted into series; time and counter-of-attempts fields are not series.
@@ -328,11 +376,6 @@ TEST_CASE("collector shapes: detail with aging, inventory and hourly rows") {
   CHECK(d->probes[0].latency_seconds == doctest::Approx(0.62));
   CHECK(d->probes[0].baseline_seconds == doctest::Approx(0.085));
   CHECK(d->probes[0].failure_ratio == doctest::Approx(0.04));
-  auto no_hours_field = ParseMachineDetail(
-      R"({"machine_id": "m", "inventory": {"boot_disk": {"smart_raw": {"9": 61000}}}})");
-  REQUIRE(no_hours_field.ok());
-  REQUIRE(no_hours_field->disks.size() == 1);
-  CHECK(no_hours_field->disks[0].power_on_hours == doctest::Approx(61000));  // from SMART 9
   CHECK(w.items.empty());
 }
 

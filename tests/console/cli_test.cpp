@@ -23,6 +23,12 @@ TEST_CASE("flags parse") {
   auto s = ParseCli({"--screenshot", "x.png"});
   REQUIRE(s.ok());
   CHECK(s->view == "fleet");
+  CHECK(s->search.empty());
+  CHECK_FALSE(s->scroll_end);
+  auto below = ParseCli({"--view", "software", "--search", "Zalo PC", "--scroll-end"});
+  REQUIRE(below.ok());
+  CHECK(below->search == "Zalo PC");
+  CHECK(below->scroll_end);
   setenv("WARDWATCH_API_TOKEN", "from-env", 1);
   auto e = ParseCli({});
   REQUIRE(e.ok());
@@ -42,6 +48,7 @@ TEST_CASE("flag errors name the flag and the value") {
       {{"--size", "100x100"}, "--size: expected a number in 320..8192"},
       {{"--collector", "127.0.0.1:9477"}, "--collector: expected http://"},
       {{"--token"}, "--token: missing value"},
+      {{"--search"}, "--search: missing value"},
       {{"--bench-frames", "-1"}, "--bench-frames"},
       {{"--frobnicate"}, "unknown option \"--frobnicate\""},
   };

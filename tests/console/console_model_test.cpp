@@ -23,6 +23,7 @@ struct RecordingSink : RequestSink {
   void GenerateReport(ReportRequest r) override {
     calls.push_back("report " + r.format + " " + r.lang + " " + r.output_path);
   }
+  void SearchInstalled(std::string q) override { calls.push_back("search " + q); }
   void RefreshNow() override { calls.push_back("refresh"); }
 };
 
@@ -138,6 +139,10 @@ TEST_CASE("offline update keeps data; HasDataFor follows what arrived") {
   Updates e;
   e.endpoint_errors["/api/v1/software"] = "HTTP 404";
   m.Apply(std::move(e));
+  CHECK_FALSE(m.HasDataFor(View::kSoftware));  // the installed-software search is still due
+  Updates i;
+  i.endpoint_errors["/api/v1/software/installed"] = "HTTP 404";
+  m.Apply(std::move(i));
   CHECK(m.HasDataFor(View::kSoftware));
 }
 
@@ -159,4 +164,72 @@ TEST_CASE("view names round-trip") {
     CHECK(ViewFromName(ViewName(v)) == v);
   }
   CHECK_FALSE(ViewFromName("dashboard").has_value());
+}
+
+namespace {
+
+Updates InstalledAnswer(const std::string& query, int machines) {
+  Updates u;
+  u.installed = InstalledSearch{};
+  u.installed->query = query;
+  u.installed->packages.push_back({"Zalo", "24.11.1", {"registry"}, machines, machines, {}, false});
+  return u;
+}
+
+UiActions Typed(const std::string& text, bool enter = false) {
+  UiActions a;
+  a.installed_search = text;
+  a.installed_search_submit = enter;
+  return a;
+}
+
+}  // namespace
+
+TEST_CASE("installed-software search: sent once typing pauses, or at once on Enter") {
+  ConsoleModel m = WithFleet();
+  RecordingSink sink;
+  constexpr std::int64_t kPause = InstalledSearchState::kDebounceMs;
+  // Typed letter by letter, 100 ms apart: nothing is sent while typing goes on.
+  m.Apply(Typed("z"), sink, 1000);
+  m.Apply(Typed("za"), sink, 1100);
+  m.Apply(UiActions{}, sink, 1100 + kPause - 1);
+  m.Apply(Typed("zal"), sink, 1200);
+  m.Apply(UiActions{}, sink, 1200 + kPause - 1);
+  CHECK(sink.calls.empty());
+  // The pause: one request with the whole word; more frames send nothing more.
+  m.Apply(UiActions{}, sink, 1200 + kPause);
+  m.Apply(UiActions{}, sink, 5000);
+  CHECK(sink.calls == std::vector<std::string>{"search zal"});
+  CHECK(m.installed_search.waiting);
+  CHECK_FALSE(m.HasDataFor(View::kSoftware));
+
+  // Enter sends without waiting, even the same text again (a re-search).
+  m.Apply(Typed("zalo", true), sink, 6000);
+  CHECK(sink.calls.back() == "search zalo");
+  m.Apply(Typed("zalo", true), sink, 6010);
+  CHECK(sink.calls.size() == 3);
+
+  // An answer for an earlier query (it may arrive after a newer search) is dropped.
+  m.Apply(InstalledAnswer("zal", 9));
+  CHECK_FALSE(m.installed.has_value());
+  CHECK(m.installed_search.waiting);
+  m.Apply(InstalledAnswer("zalo", 3));
+  REQUIRE(m.installed.has_value());
+  CHECK(m.installed->packages[0].machines == 3);
+  CHECK_FALSE(m.installed_search.waiting);
+  Updates sw;
+  sw.software = SoftwareData{};
+  m.Apply(std::move(sw));
+  CHECK(m.HasDataFor(View::kSoftware));
+
+  // Clearing the box searches everything again (the empty query), after the pause.
+  m.Apply(Typed(""), sink, 7000);
+  m.Apply(UiActions{}, sink, 7000 + kPause);
+  CHECK(sink.calls.back() == "search ");
+  // A refused search ends the wait and the reason stays for the view.
+  Updates refused;
+  refused.endpoint_errors["/api/v1/software/installed"] = "HTTP 400: q: not valid UTF-8";
+  m.Apply(std::move(refused));
+  CHECK_FALSE(m.installed_search.waiting);
+  CHECK(m.EndpointError("/api/v1/software/installed") == "HTTP 400: q: not valid UTF-8");
 }

@@ -30,6 +30,13 @@ std::pair<int, std::string> FullApi(const SeenRequest& r) {
   if (path == "/api/v1/network/heatmap") return {200, ReadSample("heatmap.json")};
   if (path == "/api/v1/network/bottlenecks") return {200, ReadSample("bottlenecks.json")};
   if (path == "/api/v1/software") return {200, ReadSample("software.json")};
+  if (path == "/api/v1/software/installed") {
+    // Echoes the query as the collector does (only the two encodings the test sends).
+    std::string q = r.target.substr(r.target.find("q=") + 2);
+    q = q.substr(0, q.find('&'));
+    if (q == "Zalo%20PC") q = "Zalo PC";
+    return {200, R"({"query": ")" + q + R"(", "machines_total": 4, "packages": []})"};
+  }
   if (path == "/api/v1/reports/upgrade") return {200, "<html>report " + r.target + "</html>"};
   return {404, "{\"error\":\"no route\"}"};
 }
@@ -209,4 +216,32 @@ TEST_CASE("unreachable collector from the start: offline, no data, error names t
 TEST_CASE("machine ids are escaped in URLs") {
   CHECK(DataSource::UrlEscape("m-001") == "m-001");
   CHECK(DataSource::UrlEscape("a/b c?") == "a%2Fb%20c%3F");
+}
+
+TEST_CASE("installed-software search: every refresh asks for the query, a search asks at once") {
+  LoopbackServer server(FullApi);
+  REQUIRE(server.ok());
+  DataSource source(Opts(server.url()));
+  DataSourceSink sink(source);
+  ConsoleModel model;
+  source.Start();
+  // The refresh searches for everything ("") before anything was typed.
+  REQUIRE(PumpUntil(source, model, [&] { return model.installed.has_value(); }));
+  CHECK(model.installed->query.empty());
+  CHECK(model.HasDataFor(View::kSoftware));
+  // Typed and confirmed with Enter: sent escaped, answered, shown.
+  UiActions a;
+  a.installed_search = "Zalo PC";
+  a.installed_search_submit = true;
+  model.Apply(a, sink);
+  REQUIRE(PumpUntil(source, model, [&] {
+    return model.installed && model.installed->query == "Zalo PC" &&
+           !model.installed_search.waiting;
+  }));
+  bool seen = false;
+  for (const auto& r : server.seen()) {
+    seen = seen || r.target == "/api/v1/software/installed?q=Zalo%20PC&limit=200";
+  }
+  CHECK(seen);
+  CHECK(model.EndpointError("/api/v1/software/installed").empty());
 }

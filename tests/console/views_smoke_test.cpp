@@ -142,3 +142,31 @@ TEST_CASE("the metadata draft starts from the collector's values and Save is idl
   CHECK_FALSE(actions.save_meta.has_value());
   CHECK(!state.plot_values.empty());
 }
+
+TEST_CASE("software view shows the installed-software answer and leaves the query alone") {
+  Headless h;
+  ConsoleModel model = SampleModel();
+  model.view = View::kSoftware;
+  model.installed_search.text = model.installed_search.sent = "za";  // as after a search
+  auto draw = [&](ViewState& state, UiActions& actions) {
+    return DrawFrames(model, state, actions);
+  };
+  ViewState before_state;
+  UiActions before_actions;
+  const int without = draw(before_state, before_actions);
+  Updates u;
+  u.installed = *ParseInstalledSearch(ReadSample("installed.json"));
+  model.Apply(std::move(u));
+  REQUIRE(model.installed.has_value());
+  for (Lang lang : {Lang::kEn, Lang::kVi}) {
+    model.lang = lang;
+    ViewState state;
+    UiActions actions;
+    const int with = draw(state, actions);
+    CHECK(with > without + 200);                        // the rows, names and counts
+    CHECK(state.software_search == "za");               // the box shows the query the answer is for
+    CHECK_FALSE(actions.installed_search.has_value());  // nothing typed, nothing sent
+    CHECK_FALSE(actions.installed_search_submit);
+    CHECK_FALSE(actions.open_machine.has_value());
+  }
+}

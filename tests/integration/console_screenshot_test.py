@@ -8,8 +8,11 @@ wardwatch-simulate (or, without a simulator, posts a few hand-built reports thro
 enroll + ingest API), then:
   - `wardwatch-console --dump-model` must rank a planted "replace" machine with a failing disk
     among the fleet's top rows;
+  - the installed-software search must find the simulated fleet's Zalo on every machine;
   - `--screenshot` of every view must give a PNG of the requested size with real content
-    (pixel variance, many colours) and, for the fleet, the flag colours.
+    (pixel variance, many colours) and, for the fleet, the flag colours; the Machine view is
+    also taken scrolled to its end (`--scroll-end`: probes, metadata) and must differ from the
+    first one, and the Software view also with a search (`--search zalo`).
 Screenshots are kept in $WARDWATCH_SCREENSHOT_DIR when set, in $WARDWATCH_SCREENSHOT_LANG (vi|en,
 default en). The office is $WARDWATCH_SIM_MACHINES x $WARDWATCH_SIM_DAYS (default 20 x 7).
 Exits 77 (skipped) without xvfb-run.
@@ -113,6 +116,20 @@ def read_png(path):
         rows.append(bytes(line))
         prev = line
     return width, height, channels, rows
+
+
+def left_half_difference(path_a, path_b):
+    """Share of sampled pixels in the left half that differ between two screenshots."""
+    wa, ha, ca, ra = read_png(path_a)
+    wb, hb, cb, rb = read_png(path_b)
+    if (wa, ha) != (wb, hb):
+        return 1.0
+    differ = n = 0
+    for y in range(0, ha, 4):
+        for x in range(0, wa // 2, 4):
+            n += 1
+            differ += ra[y][x * ca:x * ca + 3] != rb[y][x * cb:x * cb + 3]
+    return differ / n
 
 
 def image_stats(path):
@@ -259,23 +276,40 @@ def main():
         check(model["totals"]["to_replace"] >= 1, "totals count machines to replace")
         worst_id = rows[0]["machine_id"]
 
-        views = ["fleet", f"machine:{worst_id}", "network", "software", "reports"]
-        for view in views:
-            name = view.split(":")[0]
+        # Every simulated PC has Zalo (Windows: "Zalo", Linux: the "zalo" snap) in the package
+        # list its first report carried.
+        st, body = get(col.base, "/api/v1/software/installed?q=ZALO")
+        found = json.loads(body) if st == 200 else {}
+        check(st == 200 and found.get("matched_machines") == len(truth["machines"])
+              and found.get("machines_with_list") == len(truth["machines"])
+              and all("zalo" in p["name"].lower() for p in found.get("packages", [])),
+              f"installed search: Zalo on {found.get('matched_machines')} of "
+              f"{len(truth['machines'])} machines ({st})")
+
+        views = [("fleet", "fleet", []), ("machine", f"machine:{worst_id}", []),
+                 ("machine-end", f"machine:{worst_id}", ["--scroll-end"]),
+                 ("network", "network", []), ("software", "software", []),
+                 ("software-search", "software", ["--search", "zalo"]),
+                 ("reports", "reports", [])]
+        for name, view, extra in views:
             png = os.path.join(out_dir, f"console-{name}.png")
             t0 = time.time()
             r = subprocess.run(
                 ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24"] + base_args +
-                ["--screenshot", png, "--view", view, "--size", f"{WIDTH}x{HEIGHT}"],
+                ["--screenshot", png, "--view", view, "--size", f"{WIDTH}x{HEIGHT}"] + extra,
                 capture_output=True, text=True, env=env, timeout=180)
-            check(r.returncode == 0, f"{view}: screenshot exits 0 ({time.time() - t0:.1f} s) "
+            check(r.returncode == 0, f"{name}: screenshot exits 0 ({time.time() - t0:.1f} s) "
                                      f"{r.stderr[-300:]}")
             if not os.path.exists(png):
                 continue
             w, h, variance, colours = image_stats(png)
-            check((w, h) == (WIDTH, HEIGHT), f"{view}: PNG is {w}x{h}")
-            check(variance > 100, f"{view}: real content (luminance variance {variance:.0f})")
-            check(len(colours) > 50, f"{view}: {len(colours)} distinct colours")
+            check((w, h) == (WIDTH, HEIGHT), f"{name}: PNG is {w}x{h}")
+            check(variance > 100, f"{name}: real content (luminance variance {variance:.0f})")
+            check(len(colours) > 50, f"{name}: {len(colours)} distinct colours")
+            if name == "machine-end":
+                changed = left_half_difference(os.path.join(out_dir, "console-machine.png"), png)
+                check(changed > 0.05, f"machine-end: the left panel scrolled ({changed:.0%} of "
+                                      f"its pixels differ from the first machine screenshot)")
             if name == "fleet":
                 red, orange = near(colours, (220, 60, 60)), near(colours, (235, 145, 40))
                 check(red > 20 and orange > 20,

@@ -121,6 +121,7 @@ void FillSynthetic(ConsoleModel& model, int machines) {
   u.heatmap = MakeSyntheticHeatmap(42);
   u.network = MakeSyntheticNetwork(42, now);
   u.software = MakeSyntheticSoftware(*u.fleet);
+  u.installed = MakeSyntheticInstalled(*u.fleet);
   ConnectionInfo c;
   c.state = ConnectionInfo::State::kOnline;
   c.last_success_ms = now;
@@ -140,6 +141,7 @@ class NullSink : public RequestSink {
   void WatchMachine(std::string, int) override {}
   void SaveMeta(std::string, MachineMeta) override {}
   void GenerateReport(ReportRequest) override {}
+  void SearchInstalled(std::string) override {}
   void RefreshNow() override {}
 };
 
@@ -254,6 +256,13 @@ int Run(int argc, char** argv) {
   }
 
   ViewState state;
+  state.scroll_end = cli.scroll_end;
+  if (!cli.search.empty()) {
+    UiActions search;
+    search.installed_search = cli.search;
+    search.installed_search_submit = true;
+    model.Apply(search, *sink);
+  }
   const auto started = std::chrono::steady_clock::now();
   const auto timeout = std::chrono::milliseconds(static_cast<long>(cli.timeout_seconds * 1000));
   int frames_after_ready = 0;

@@ -1077,13 +1077,6 @@ Result<SoftwareData> ParseSoftware(std::string_view body, ParseWarnings* warning
         app.wan_bytes = r.Number(a, p, {"wan_bytes", "network_bytes", "bytes"});
         app.machines = static_cast<int>(r.Int(a, p, {"machines", "machine_count"}));
       });
-  out.installed = r.Objects<InstalledSoftware>(
-      *doc, "", {"installed", "installed_software", "packages"},
-      [&r](const Json& a, const std::string& p, InstalledSoftware& s) {
-        s.name = r.String(a, p, {"name", "package"});
-        s.version = r.String(a, p, {"version", "versions"});
-        s.machines = static_cast<int>(r.Int(a, p, {"machines", "machine_count", "count"}));
-      });
   out.unsupported_os = r.Objects<UnsupportedOs>(
       *doc, "", {"unsupported_os", "os_unsupported", "unsupported"},
       [&r](const Json& a, const std::string& p, UnsupportedOs& u) {
@@ -1092,6 +1085,47 @@ Result<SoftwareData> ParseSoftware(std::string_view body, ParseWarnings* warning
         if (u.machine_name.empty()) u.machine_name = u.machine_id;
         u.os = r.String(a, p, {"os", "os_name", "os_pretty_name"});
         u.end_of_support = r.String(a, p, {"end_of_support", "eol", "end_of_support_date", "flag"});
+      });
+  return out;
+}
+
+Result<InstalledSearch> ParseInstalledSearch(std::string_view body, ParseWarnings* warnings) {
+  auto doc = ParseTopObject(body, "GET /api/v1/software/installed");
+  if (!doc.ok()) return MakeError(doc.error());
+  if (!doc->is_object() || !doc->contains("packages")) {
+    return MakeError("GET /api/v1/software/installed: expected an object with \"packages\"");
+  }
+  Reader r(warnings);
+  InstalledSearch out;
+  out.query = r.String(*doc, "", {"query", "q"});
+  out.machines_total = static_cast<int>(r.Int(*doc, "", {"machines_total"}));
+  out.machines_with_list = static_cast<int>(r.Int(*doc, "", {"machines_with_list"}));
+  out.matched_machines = static_cast<int>(r.Int(*doc, "", {"matched_machines"}));
+  out.matched_packages = static_cast<int>(r.Int(*doc, "", {"matched_packages"}));
+  if (const Json* t = r.Find(*doc, {"truncated"}); t != nullptr && t->is_boolean()) {
+    out.truncated = t->get<bool>();
+  }
+  out.packages = r.Objects<InstalledSoftware>(
+      *doc, "", {"packages"}, [&r](const Json& a, const std::string& p, InstalledSoftware& s) {
+        s.name = r.String(a, p, {"name"});
+        s.version = r.String(a, p, {"version"});
+        s.machines = static_cast<int>(r.Int(a, p, {"machines"}));
+        s.name_machines = static_cast<int>(r.Int(a, p, {"name_machines"}));
+        if (s.name_machines < s.machines) s.name_machines = s.machines;
+        if (const Json* src = r.Find(a, {"sources"}); src != nullptr && src->is_array()) {
+          for (const Json& v : *src) {
+            if (v.is_string()) s.sources.push_back(v.get<std::string>());
+          }
+        }
+        s.machine_list = r.Objects<MachineRef>(
+            a, p, {"machine_list"}, [&r](const Json& m, const std::string& mp, MachineRef& ref) {
+              ref.id = r.String(m, mp, {"machine_id", "id"});
+              ref.name = r.String(m, mp, {"hostname", "name"});
+              if (ref.name.empty()) ref.name = ref.id;
+            });
+        if (const Json* t = r.Find(a, {"machine_list_truncated"}); t && t->is_boolean()) {
+          s.machine_list_truncated = t->get<bool>();
+        }
       });
   return out;
 }

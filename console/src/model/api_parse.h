@@ -26,6 +26,8 @@ Result<MachineDetail> ParseMachineDetail(std::string_view body, ParseWarnings* w
 Result<Heatmap> ParseHeatmap(std::string_view body, ParseWarnings* warnings = nullptr);
 Result<NetworkStatus> ParseBottlenecks(std::string_view body, ParseWarnings* warnings = nullptr);
 Result<SoftwareData> ParseSoftware(std::string_view body, ParseWarnings* warnings = nullptr);
+Result<InstalledSearch> ParseInstalledSearch(std::string_view body,
+                                             ParseWarnings* warnings = nullptr);
 Result<std::vector<Finding>> ParseFindings(std::string_view body,
                                            ParseWarnings* warnings = nullptr);
 

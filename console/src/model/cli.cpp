@@ -34,6 +34,9 @@ const char* CliUsage() {
          "  --view VIEW             fleet | machine[:ID] | network | software | reports\n"
          "  --size WxH              window size (default 1440x900)\n"
          "  --timeout SECONDS       how long --screenshot/--dump-model wait for data (30)\n"
+         "  --search TEXT           search the installed software for TEXT (Software view)\n"
+         "  --scroll-end            scroll the view's panels to their end (the Machine view's\n"
+         "                          probes), e.g. for a --screenshot of what is below the fold\n"
          "  --dump-model            print the sorted fleet rows as JSON and exit (no window)\n"
          "  --refresh SECONDS       refresh period (default 15)\n"
          "  --synthetic-machines N  show a synthetic fleet of N machines (no collector)\n"
@@ -125,6 +128,10 @@ Result<CliOptions> ParseCli(const std::vector<std::string>& args) {
         if (flag == "--bench-frames") o.bench_frames = static_cast<int>(*d);
         if (flag == "--synthetic-machines") o.synthetic_machines = static_cast<int>(*d);
       }
+    } else if (flag == "--search") {
+      st = take(o.search);
+    } else if (flag == "--scroll-end") {
+      o.scroll_end = true;
     } else if (flag == "--dump-model") {
       o.dump_model = true;
     } else {

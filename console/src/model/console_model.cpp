@@ -54,6 +54,15 @@ void ConsoleModel::Apply(Updates&& u) {
     fleet.SetUtilisationNow(UtilisationNow());
   }
   if (u.software) software = std::move(u.software);
+  // Only the answer for the query last sent: an earlier one may arrive after a new search.
+  if (u.installed && u.installed->query == installed_search.sent) {
+    installed = std::move(u.installed);
+    installed_search.waiting = false;
+  }
+  if (auto it = u.endpoint_errors.find("/api/v1/software/installed");
+      it != u.endpoint_errors.end() && !it->second.empty()) {
+    installed_search.waiting = false;
+  }
   if (u.findings) findings = std::move(*u.findings);
   for (auto& [k, v] : u.endpoint_errors) endpoint_errors[k] = std::move(v);
   if (!u.warnings.empty()) warnings = std::move(u.warnings);
@@ -79,7 +88,7 @@ void ConsoleModel::Apply(Updates&& u) {
   }
 }
 
-void ConsoleModel::Apply(const UiActions& a, RequestSink& sink) {
+void ConsoleModel::Apply(const UiActions& a, RequestSink& sink, std::int64_t now_ms) {
   if (a.language) lang = *a.language;
   if (a.filter_text) fleet.SetFilterText(*a.filter_text);
   if (a.flag_filter) fleet.SetFlagFilter(*a.flag_filter);
@@ -110,6 +119,18 @@ void ConsoleModel::Apply(const UiActions& a, RequestSink& sink) {
     report_status.busy = true;
     sink.GenerateReport(std::move(r));
   }
+  InstalledSearchState& search = installed_search;
+  if (a.installed_search && *a.installed_search != search.text) {
+    search.text = *a.installed_search;
+    search.typed_ms = now_ms;
+  }
+  if (a.installed_search_submit ||
+      (search.text != search.sent &&
+       now_ms - search.typed_ms >= InstalledSearchState::kDebounceMs)) {
+    search.sent = search.text;
+    search.waiting = true;
+    sink.SearchInstalled(search.sent);
+  }
   if (a.refresh) sink.RefreshNow();
 }
 
@@ -123,7 +144,9 @@ bool ConsoleModel::HasDataFor(View v) const {
       return (heatmap.has_value() || !EndpointError("/api/v1/network/heatmap").empty()) &&
              (network.has_value() || !EndpointError("/api/v1/network/bottlenecks").empty());
     case View::kSoftware:
-      return software.has_value() || !EndpointError("/api/v1/software").empty();
+      return (software.has_value() || !EndpointError("/api/v1/software").empty()) &&
+             ((installed.has_value() && !installed_search.waiting) ||
+              !EndpointError("/api/v1/software/installed").empty());
     case View::kReports:
       return fleet_received_ms != 0;
   }

@@ -30,6 +30,8 @@ struct UiActions {
   std::optional<ReportRequest> generate_report;
   std::optional<Lang> language;
   std::optional<int> history_hours;
+  std::optional<std::string> installed_search;  // the search text as typed now
+  bool installed_search_submit = false;         // Enter: search without waiting
   bool refresh = false;
 };
 
@@ -40,6 +42,7 @@ class RequestSink {
   virtual void WatchMachine(std::string id, int history_hours) = 0;
   virtual void SaveMeta(std::string machine_id, MachineMeta meta) = 0;
   virtual void GenerateReport(ReportRequest request) = 0;
+  virtual void SearchInstalled(std::string query) = 0;
   virtual void RefreshNow() = 0;
 };
 
@@ -50,6 +53,7 @@ class DataSourceSink : public RequestSink {
   void WatchMachine(std::string id, int hours) override { source_.WatchMachine(id, hours); }
   void SaveMeta(std::string id, MachineMeta meta) override { source_.SaveMeta(id, meta); }
   void GenerateReport(ReportRequest r) override { source_.GenerateReport(r); }
+  void SearchInstalled(std::string q) override { source_.SearchInstalled(std::move(q)); }
   void RefreshNow() override { source_.RefreshNow(); }
 
  private:
@@ -61,6 +65,16 @@ struct MetaEditStatus {
   State state = State::kIdle;
   std::string machine_id;
   std::string error;
+};
+
+// The installed-software search box: what is typed is sent once typing pauses (or on Enter),
+// so a word typed letter by letter makes one request, not one per letter.
+struct InstalledSearchState {
+  static constexpr std::int64_t kDebounceMs = 350;
+  std::string text;           // as typed
+  std::int64_t typed_ms = 0;  // when it last changed
+  std::string sent;           // the query last sent ("" at start: everything)
+  bool waiting = false;       // sent, answer not arrived yet
 };
 
 struct ReportStatus {
@@ -75,6 +89,8 @@ class ConsoleModel {
   std::optional<Heatmap> heatmap;
   std::optional<NetworkStatus> network;
   std::optional<SoftwareData> software;
+  std::optional<InstalledSearch> installed;  // the answer for installed_search.sent
+  InstalledSearchState installed_search;
   std::vector<Finding> findings;
   ConnectionInfo connection;
   std::map<std::string, std::string> endpoint_errors;
@@ -90,8 +106,9 @@ class ConsoleModel {
 
   // Applies what the fetch thread delivered.
   void Apply(Updates&& updates);
-  // Applies the officer's actions; network work goes to `sink`.
-  void Apply(const UiActions& actions, RequestSink& sink);
+  // Applies the officer's actions; network work goes to `sink`. Called every frame (also with
+  // no action), so a paused search is sent once it has waited kDebounceMs.
+  void Apply(const UiActions& actions, RequestSink& sink, std::int64_t now_ms = NowMs());
 
   // True once what `view` needs has arrived (the screenshot mode waits for it).
   bool HasDataFor(View view) const;

@@ -17,8 +17,8 @@ std::int64_t NowMs() {
 }
 
 bool Updates::Empty() const {
-  return !fleet && !detail && !heatmap && !network && !software && !findings && !meta_saved &&
-         !report && !connection && endpoint_errors.empty() && warnings.empty();
+  return !fleet && !detail && !heatmap && !network && !software && !installed && !findings &&
+         !meta_saved && !report && !connection && endpoint_errors.empty() && warnings.empty();
 }
 
 DataSource::DataSource(Options options) : options_(std::move(options)), http_(options_.http) {
@@ -76,6 +76,15 @@ void DataSource::GenerateReport(ReportRequest request) {
   cv_.notify_all();
 }
 
+void DataSource::SearchInstalled(std::string query) {
+  {
+    std::lock_guard lock(mu_);
+    installed_query_ = std::move(query);
+    installed_changed_ = true;
+  }
+  cv_.notify_all();
+}
+
 void DataSource::RefreshNow() {
   {
     std::lock_guard lock(mu_);
@@ -98,6 +107,7 @@ bool DataSource::TakeUpdates(Updates& out) {
   if (p.heatmap) out.heatmap = std::move(p.heatmap);
   if (p.network) out.network = std::move(p.network);
   if (p.software) out.software = std::move(p.software);
+  if (p.installed) out.installed = std::move(p.installed);
   if (p.findings) out.findings = std::move(p.findings);
   if (p.meta_saved) out.meta_saved = std::move(p.meta_saved);
   if (p.report) out.report = std::move(p.report);
@@ -120,6 +130,7 @@ void DataSource::Publish(Updates&& u) {
     if (u.heatmap) p.heatmap = std::move(u.heatmap);
     if (u.network) p.network = std::move(u.network);
     if (u.software) p.software = std::move(u.software);
+    if (u.installed) p.installed = std::move(u.installed);
     if (u.findings) p.findings = std::move(u.findings);
     if (u.meta_saved) p.meta_saved = std::move(u.meta_saved);
     if (u.report) p.report = std::move(u.report);
@@ -267,6 +278,23 @@ void DataSource::FetchDetail(const std::string& id, int hours) {
   Publish(std::move(u));
 }
 
+void DataSource::FetchInstalled(const std::string& query) {
+  Updates u;
+  const std::string path = "/api/v1/software/installed?q=" + UrlEscape(query) +
+                           "&limit=" + std::to_string(options_.installed_limit);
+  FetchOptional(
+      *this, Get(path), "/api/v1/software/installed",
+      [](std::string_view b, ParseWarnings* w) { return ParseInstalledSearch(b, w); }, u.installed,
+      u);
+  // The collector echoes the query; an older one that ignores q must not pass for an answer.
+  if (u.installed && u.installed->query != query) {
+    u.endpoint_errors["/api/v1/software/installed"] =
+        "GET " + path + ": answered for \"" + u.installed->query + "\"";
+    u.installed.reset();
+  }
+  Publish(std::move(u));
+}
+
 void DataSource::DoSaveMeta(const std::string& id, const MachineMeta& meta) {
   Updates u;
   MetaSaveResult r{id, meta, false, ""};
@@ -329,13 +357,15 @@ void DataSource::Run() {
     std::optional<ReportRequest> report;
     bool refresh = false;
     bool detail = false;
+    bool installed = false;
+    std::string installed_query;
     std::string id;
     int hours = 0;
     {
       std::unique_lock lock(mu_);
       auto ready = [&] {
-        return stop_ || refresh_now_ || watch_changed_ || !meta_queue_.empty() ||
-               !report_queue_.empty() || NowMs() >= next_refresh_ms;
+        return stop_ || refresh_now_ || watch_changed_ || installed_changed_ ||
+               !meta_queue_.empty() || !report_queue_.empty() || NowMs() >= next_refresh_ms;
       };
       const auto wait_ms = std::max<std::int64_t>(0, next_refresh_ms - NowMs());
       cv_.wait_for(lock, std::chrono::milliseconds(wait_ms), ready);
@@ -357,6 +387,9 @@ void DataSource::Run() {
       }
       id = watch_id_;
       hours = watch_hours_;
+      installed = installed_changed_ || refresh;
+      installed_changed_ = false;
+      installed_query = installed_query_;
     }
     if (meta) {
       DoSaveMeta(meta->first, meta->second);
@@ -371,6 +404,9 @@ void DataSource::Run() {
       if (conn_.state != ConnectionInfo::State::kOnline) detail = false;
     }
     if (detail) FetchDetail(id, hours);
+    if (installed && conn_.state == ConnectionInfo::State::kOnline) {
+      FetchInstalled(installed_query);
+    }
   }
 }
 

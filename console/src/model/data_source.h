@@ -57,6 +57,7 @@ struct Updates {
   std::optional<Heatmap> heatmap;
   std::optional<NetworkStatus> network;
   std::optional<SoftwareData> software;
+  std::optional<InstalledSearch> installed;
   std::optional<std::vector<Finding>> findings;
   std::optional<MetaSaveResult> meta_saved;
   std::optional<ReportResult> report;
@@ -74,6 +75,7 @@ class DataSource {
     double refresh_seconds = 15;
     double max_backoff_seconds = 30;
     HttpOptions http;
+    int installed_limit = 200;  // packages per installed-software search answer
   };
 
   explicit DataSource(Options options);
@@ -88,6 +90,8 @@ class DataSource {
   void WatchMachine(std::string id, int history_hours);
   void SaveMeta(std::string machine_id, MachineMeta meta);
   void GenerateReport(ReportRequest request);
+  // Searches the fleet's installed software now, and again with every refresh.
+  void SearchInstalled(std::string query);
   void RefreshNow();
   // Called from the fetch thread after new updates are queued (e.g. glfwPostEmptyEvent).
   void SetWake(std::function<void()> wake);
@@ -102,6 +106,7 @@ class DataSource {
   void Run();
   void Refresh();
   void FetchDetail(const std::string& id, int hours);
+  void FetchInstalled(const std::string& query);
   void DoSaveMeta(const std::string& id, const MachineMeta& meta);
   void DoReport(const ReportRequest& request);
   Result<HttpAnswer> Get(const std::string& path);
@@ -117,6 +122,8 @@ class DataSource {
   std::string watch_id_;
   int watch_hours_ = 168;
   bool watch_changed_ = false;
+  std::string installed_query_;
+  bool installed_changed_ = false;
   std::deque<std::pair<std::string, MachineMeta>> meta_queue_;
   std::deque<ReportRequest> report_queue_;
   Updates pending_;

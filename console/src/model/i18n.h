@@ -103,6 +103,17 @@ enum class Lang { kVi, kEn };
   X(kMachinesCol, "Machines", "Số máy")                                                            \
   X(kInstalled, "Installed software", "Phần mềm đã cài")                                           \
   X(kSearch, "Search", "Tìm")                                                                      \
+  X(kInstalledHint, "program name, e.g. zalo (Enter searches)",                                    \
+    "tên phần mềm, ví dụ zalo (Enter để tìm)")                                                     \
+  X(kSearching, "Searching...", "Đang tìm...")                                                     \
+  X(kEntriesOn, "entries, on", "mục, trên")                                                        \
+  X(kFirstShown, "first ones shown; type more of the name to narrow",                              \
+    "chỉ hiện các mục đầu; gõ thêm tên để thu hẹp")                                                \
+  X(kNoListYet, "machines have not sent their package list since the collector started",           \
+    "máy chưa gửi danh sách phần mềm kể từ khi máy chủ khởi động")                                 \
+  X(kNoMatch, "No installed program matches", "Không có phần mềm nào khớp")                        \
+  X(kInstalledOn, "Installed on", "Cài trên")                                                      \
+  X(kMoreMachines, "more", "máy khác")                                                             \
   X(kVersion, "Version", "Phiên bản")                                                              \
   X(kUnsupportedOs, "Machines on an unsupported operating system",                                 \
     "Máy dùng hệ điều hành hết hỗ trợ")                                                            \

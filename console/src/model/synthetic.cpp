@@ -136,13 +136,32 @@ SoftwareData MakeSyntheticSoftware(const FleetData& fleet) {
   s.ranking = {{"Google Chrome", 3.1e6, 2.2e6, 1e9, 55},
                {"Microsoft Word", 1.2e6, 0.9e6, 1e7, 50},
                {"Zalo", 0.9e6, 0.4e6, 2e8, 48}};
-  s.installed = {{"Google Chrome", "119.0", 58}, {"Microsoft Office", "2016", 52}};
   for (const auto& m : fleet.machines) {
     if ((m.flags & kFlagOsUnsupported) != 0 && s.unsupported_os.size() < 200) {
       s.unsupported_os.push_back({m.id, m.name, m.os, "2020-01-14"});
     }
   }
   return s;
+}
+
+InstalledSearch MakeSyntheticInstalled(const FleetData& fleet) {
+  InstalledSearch r;
+  const int n = static_cast<int>(fleet.machines.size());
+  r.machines_total = r.machines_with_list = r.matched_machines = n;
+  const std::pair<const char*, const char*> packages[] = {
+      {"Google Chrome", "131.0.6778.86"}, {"Zalo", "24.11.1"}, {"Microsoft Office", "2016"}};
+  int share = n;
+  for (const auto& [name, version] : packages) {
+    InstalledSoftware p{name, version, {"registry"}, share, share, {}, share > 20};
+    for (int i = 0; i < share && i < 20; ++i) {
+      p.machine_list.push_back({fleet.machines[static_cast<std::size_t>(i)].id,
+                                fleet.machines[static_cast<std::size_t>(i)].name});
+    }
+    r.packages.push_back(std::move(p));
+    share = share * 4 / 5;
+  }
+  r.matched_packages = static_cast<int>(r.packages.size());
+  return r;
 }
 
 }  // namespace wardwatch::console

@@ -13,5 +13,7 @@ Heatmap MakeSyntheticHeatmap(std::uint32_t seed);
 NetworkStatus MakeSyntheticNetwork(std::uint32_t seed, std::int64_t now_ms);
 MachineDetail MakeSyntheticDetail(const MachineSummary& summary, std::int64_t now_ms);
 SoftwareData MakeSyntheticSoftware(const FleetData& fleet);
+// The installed-software search's answer for an empty query.
+InstalledSearch MakeSyntheticInstalled(const FleetData& fleet);
 
 }  // namespace wardwatch::console

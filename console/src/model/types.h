@@ -190,10 +190,31 @@ struct NetworkStatus {
   Verdict verdict;
 };
 
+struct MachineRef {
+  std::string id;
+  std::string name;
+};
+
+// One name + version from GET /api/v1/software/installed.
 struct InstalledSoftware {
   std::string name;
   std::string version;
-  int machines = 0;
+  std::vector<std::string> sources;      // dpkg, registry, ...
+  int machines = 0;                      // machines with this version
+  int name_machines = 0;                 // machines with any version of this name
+  std::vector<MachineRef> machine_list;  // the first ones, by hostname
+  bool machine_list_truncated = false;
+};
+
+// GET /api/v1/software/installed?q=QUERY: the fleet-wide installed-software search.
+struct InstalledSearch {
+  std::string query;
+  std::vector<InstalledSoftware> packages;
+  int machines_total = 0;
+  int machines_with_list = 0;  // the others have not sent a list since the collector started
+  int matched_machines = 0;
+  int matched_packages = 0;  // before the collector's limit
+  bool truncated = false;
 };
 
 struct UnsupportedOs {
@@ -206,7 +227,6 @@ struct UnsupportedOs {
 // GET /api/v1/software.
 struct SoftwareData {
   std::vector<AppUsage> ranking;
-  std::vector<InstalledSoftware> installed;
   std::vector<UnsupportedOs> unsupported_os;
 };
 

@@ -359,11 +359,13 @@ void DrawMachine(const ConsoleModel& model, ViewState& state, UiActions& actions
     DrawDisks(*d, lang);
     DrawApps(*d, lang);
     DrawProbes(*d, lang);
+    if (state.scroll_end) ImGui::SetScrollHereY(1.0f);
     ImGui::EndChild();
     ImGui::TableSetColumnIndex(1);
     ImGui::BeginChild("right", ImVec2(0, ImGui::GetContentRegionAvail().y));
     DrawHistory(*d, model, state, actions);
     DrawMeta(*d, model, state, actions);
+    if (state.scroll_end) ImGui::SetScrollHereY(1.0f);
     ImGui::EndChild();
     ImGui::EndTable();
   }

@@ -3,6 +3,7 @@
 #include <imgui_stdlib.h>
 
 #include <algorithm>
+#include <cstdio>
 
 #include "model/fleet_model.h"
 #include "model/format.h"
@@ -10,6 +11,125 @@
 #include "views/widgets.h"
 
 namespace wardwatch::console {
+namespace {
+
+// The installed-software search: the box sends what is typed through UiActions (the model
+// debounces it), the table shows the collector's answer for the query last sent.
+void DrawInstalled(const ConsoleModel& model, ViewState& state, UiActions& actions) {
+  const Lang lang = model.lang;
+  widgets::Heading(Tr(lang, Str::kInstalled));
+  if (!state.software_search_synced) {  // e.g. a query given on the command line
+    state.software_search = model.installed_search.text;
+    state.software_search_synced = true;
+  }
+  ImGui::SetNextItemWidth(360);
+  ImGui::InputTextWithHint("##swsearch", Tr(lang, Str::kInstalledHint), &state.software_search);
+  // Enter ends the edit; the model then searches without waiting for the pause.
+  if (ImGui::IsItemDeactivated() &&
+      (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter)) ||
+       ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter)))) {
+    actions.installed_search_submit = true;
+  }
+  if (state.software_search != model.installed_search.text) {
+    actions.installed_search = state.software_search;
+  }
+  ImGui::SameLine(0, 16);
+  const std::string& err = model.EndpointError("/api/v1/software/installed");
+  const InstalledSearch* r = model.installed ? &*model.installed : nullptr;
+  if (model.installed_search.waiting ||
+      model.installed_search.text != model.installed_search.sent) {
+    ImGui::TextDisabled("%s", Tr(lang, Str::kSearching));
+  } else if (!err.empty()) {
+    widgets::ColouredText(widgets::kRed, err.c_str());
+  } else if (r != nullptr) {
+    ImGui::Text("%d %s %d/%d %s", r->matched_packages, Tr(lang, Str::kEntriesOn),
+                r->matched_machines, r->machines_total, Tr(lang, Str::kTotalMachines));
+    if (r->truncated) {
+      ImGui::SameLine();
+      widgets::ColouredText(widgets::kOrange, Tr(lang, Str::kFirstShown));
+    }
+  }
+  if (r != nullptr && r->machines_with_list < r->machines_total) {
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "%d %s", r->machines_total - r->machines_with_list,
+                  Tr(lang, Str::kNoListYet));
+    ImGui::TextDisabled("%s", buf);
+  }
+  if (r == nullptr) return;
+  if (r->packages.empty()) {
+    ImGui::TextDisabled("%s", Tr(lang, Str::kNoMatch));
+    return;
+  }
+  if (!ImGui::BeginTable(
+          "installed", 4,
+          ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV)) {
+    return;
+  }
+  const float pad = ImGui::GetStyle().CellPadding.x * 2;
+  ImGui::TableSetupColumn(Tr(lang, Str::kApplication), ImGuiTableColumnFlags_WidthStretch, 1.0f);
+  ImGui::TableSetupColumn(Tr(lang, Str::kVersion), ImGuiTableColumnFlags_WidthFixed, 190);
+  ImGui::TableSetupColumn(
+      Tr(lang, Str::kMachinesCol), ImGuiTableColumnFlags_WidthFixed,
+      std::max(ImGui::CalcTextSize(Tr(lang, Str::kMachinesCol)).x, ImGui::CalcTextSize("8888").x) +
+          pad);
+  ImGui::TableSetupColumn(Tr(lang, Str::kInstalledOn), ImGuiTableColumnFlags_WidthStretch, 1.6f);
+  ImGui::TableSetupScrollFreeze(0, 1);
+  ImGui::TableHeadersRow();
+  for (std::size_t i = 0; i < r->packages.size(); ++i) {
+    const InstalledSoftware& p = r->packages[i];
+    ImGui::PushID(static_cast<int>(i));
+    ImGui::TableNextRow();
+    ImGui::TableSetColumnIndex(0);
+    // The name once per group of versions; later versions of the same name are indented.
+    const bool same_name = i > 0 && r->packages[i - 1].name == p.name;
+    const bool open = ImGui::TreeNodeEx("##pkg", ImGuiTreeNodeFlags_SpanFullWidth, "%s",
+                                        same_name ? "" : p.name.c_str());
+    if (ImGui::IsItemHovered() && !p.sources.empty()) {
+      std::string sources;
+      for (const auto& src : p.sources) sources += (sources.empty() ? "" : ", ") + src;
+      ImGui::SetTooltip("%s %s (%s)", p.name.c_str(), p.version.c_str(), sources.c_str());
+    }
+    ImGui::TableSetColumnIndex(1);
+    ImGui::TextUnformatted(p.version.c_str());
+    ImGui::TableSetColumnIndex(2);
+    ImGui::Text("%d", p.machines);
+    ImGui::TableSetColumnIndex(3);
+    // As many names as fit on the line, then how many more; open the row for every machine,
+    // each a link.
+    const float room = ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize(", +8888").x;
+    std::string names;
+    int shown = 0;
+    for (const MachineRef& m : p.machine_list) {
+      std::string longer = names + (names.empty() ? "" : ", ") + m.name;
+      if (shown > 0 && ImGui::CalcTextSize(longer.c_str()).x > room) break;
+      names = std::move(longer);
+      ++shown;
+    }
+    if (p.machines > shown) names += (shown > 0 ? ", +" : "+") + std::to_string(p.machines - shown);
+    ImGui::TextDisabled("%s", names.c_str());
+    if (open) {
+      for (std::size_t k = 0; k < p.machine_list.size(); ++k) {
+        const MachineRef& m = p.machine_list[k];
+        ImGui::TableNextRow();
+        ImGui::TableSetColumnIndex(3);
+        ImGui::PushID(static_cast<int>(k));
+        if (ImGui::Selectable(m.name.c_str())) actions.open_machine = m.id;
+        ImGui::PopID();
+      }
+      if (p.machine_list_truncated) {
+        ImGui::TableNextRow();
+        ImGui::TableSetColumnIndex(3);
+        ImGui::TextDisabled("+%d %s", p.machines - static_cast<int>(p.machine_list.size()),
+                            Tr(lang, Str::kMoreMachines));
+      }
+      ImGui::TreePop();
+    }
+    ImGui::PopID();
+  }
+  ImGui::EndTable();
+}
+
+}  // namespace
 
 void DrawSoftware(const ConsoleModel& model, ViewState& state, UiActions& actions) {
   const Lang lang = model.lang;
@@ -115,34 +235,7 @@ void DrawSoftware(const ConsoleModel& model, ViewState& state, UiActions& action
     ImGui::EndTable();
   }
 
-  widgets::Heading(Tr(lang, Str::kInstalled));
-  ImGui::SetNextItemWidth(300);
-  ImGui::InputTextWithHint("##swsearch", Tr(lang, Str::kSearch), &state.software_search);
-  if (s.installed.empty()) {
-    ImGui::SameLine();
-    ImGui::TextDisabled("(%s)", Tr(lang, Str::kNotAvailable));
-  }
-  const std::string needle = LowerAscii(state.software_search);
-  if (ImGui::BeginTable(
-          "installed", 3,
-          ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV)) {
-    ImGui::TableSetupColumn(Tr(lang, Str::kApplication), ImGuiTableColumnFlags_WidthStretch);
-    ImGui::TableSetupColumn(Tr(lang, Str::kVersion), ImGuiTableColumnFlags_WidthFixed, 160);
-    ImGui::TableSetupColumn(Tr(lang, Str::kMachinesCol), ImGuiTableColumnFlags_WidthFixed, 70);
-    ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableHeadersRow();
-    for (const InstalledSoftware& i : s.installed) {
-      if (!needle.empty() && LowerAscii(i.name).find(needle) == std::string::npos) continue;
-      ImGui::TableNextRow();
-      ImGui::TableSetColumnIndex(0);
-      ImGui::TextUnformatted(i.name.c_str());
-      ImGui::TableSetColumnIndex(1);
-      ImGui::TextUnformatted(i.version.c_str());
-      ImGui::TableSetColumnIndex(2);
-      ImGui::Text("%d", i.machines);
-    }
-    ImGui::EndTable();
-  }
+  DrawInstalled(model, state, actions);
 }
 
 }  // namespace wardwatch::console

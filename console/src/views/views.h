@@ -17,7 +17,8 @@ struct ViewState {
   bool filter_synced = false;
   std::string meta_for;  // machine id whose metadata is in the draft
   MachineMeta meta_draft;
-  std::string software_search;
+  std::string software_search;  // installed-software search box as typed
+  bool software_search_synced = false;
   std::string report_format = "html";
   std::string report_lang;  // empty: the console's language
   std::string report_period = "28d";
@@ -30,6 +31,7 @@ struct ViewState {
   std::vector<float> portal_values;
   std::uint64_t network_generation = ~0ull;
   std::int64_t now_ms = 0;  // wall clock for "x min ago", set once per frame
+  bool scroll_end = false;  // panels kept scrolled to their end (--scroll-end screenshots)
 };
 
 // The whole window: tab bar, status line with fleet totals, then the current view.

@@ -304,7 +304,7 @@ TEST_CASE("idle seconds across the 49.7-day GetTickCount wrap") {
 namespace {
 
 void Put(std::vector<std::uint8_t>& b, std::size_t at, std::uint64_t v, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) b[at + i] = static_cast<std::uint8_t>(v >> (8 * i));
+  for (std::size_t i = 0; i < n; ++i) b.at(at + i) = static_cast<std::uint8_t>(v >> (8 * i));
 }
 
 // One attribute slot of SMART READ DATA: id, flags, value, worst, 6-byte raw.
@@ -556,4 +556,290 @@ TEST_CASE("DNS servers of the up adapters") {
   // A real fec0:0:0:ffff::4 is not one of the three placeholders.
   const AdapterDns site[] = {{"Ethernet", 6, 1, {V6({0xfec0, 0, 0, 0xffff, 0, 0, 0, 4})}}};
   CHECK(DnsServersFromAdapters(site) == std::vector<std::string>{"fec0:0:0:ffff::4"});
+}
+
+namespace {
+
+// A STORAGE_DEVICE_DESCRIPTOR as a driver returns it: fixed fields, then the strings it names.
+struct DescriptorSpec {
+  const char* vendor;
+  const char* product;
+  const char* revision;
+  const char* serial;
+  std::uint32_t bus_type;
+  bool removable;
+};
+
+std::vector<std::uint8_t> Descriptor(const DescriptorSpec& s) {
+  constexpr std::size_t kFixed = 40;
+  const char* const texts[4] = {s.vendor, s.product, s.revision, s.serial};
+  std::string strings;
+  std::size_t offsets[4] = {};  // 0: the driver has no such string
+  for (int i = 0; i < 4; ++i) {
+    if (texts[i] == nullptr) continue;
+    offsets[i] = kFixed + strings.size();
+    strings += texts[i];
+    strings += '\0';
+  }
+  std::vector<std::uint8_t> b(kFixed + strings.size(), 0);
+  std::copy(strings.begin(), strings.end(), b.begin() + kFixed);
+  Put(b, 0, 1, 4);         // Version
+  Put(b, 4, b.size(), 4);  // Size
+  b[10] = s.removable ? 1 : 0;
+  for (int i = 0; i < 4; ++i) Put(b, 12 + 4 * static_cast<std::size_t>(i), offsets[i], 4);
+  Put(b, 28, s.bus_type, 4);
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("physical disks from STORAGE_DEVICE_DESCRIPTOR answers") {
+  struct Row {
+    const char* what;
+    DescriptorSpec spec;
+    std::optional<bool> seek_penalty;
+    std::string model, serial, firmware;
+    bool rotational, removable;
+    std::string smart_protocol;
+  };
+  const Row rows[] = {
+      {"SATA HDD of an old office PC: vendor split off the model",
+       {"WDC", "WD5000AAKX-08U6AA0", "19.01H19", "     WD-WCC2EWP12345", 11, false},
+       true,
+       "WDC WD5000AAKX-08U6AA0",
+       "WD-WCC2EWP12345",
+       "19.01H19",
+       true,
+       false,
+       "ATA"},
+      {"SATA SSD: no vendor string",
+       {nullptr, "Samsung SSD 860 EVO 500GB", "RVT04B6Q", "S3Z1NB0K123456A", 11, false},
+       false,
+       "Samsung SSD 860 EVO 500GB",
+       "S3Z1NB0K123456A",
+       "RVT04B6Q",
+       false,
+       false,
+       "ATA"},
+      {"NVMe: 'NVMe' is not a maker; no seek-penalty answer still means solid state",
+       {"NVMe", "KINGSTON SNV2S500G", "SBM02103", "0026_B768_3C4F_1E25.", 17, false},
+       std::nullopt,
+       "KINGSTON SNV2S500G",
+       "0026_B768_3C4F_1E25.",
+       "SBM02103",
+       false,
+       false,
+       ""},  // filled below: NVMe
+      {"USB card reader: removable, no SMART over USB",
+       {"Generic-", "SD/MMC", "1.00", nullptr, 7, true},
+       std::nullopt,
+       "Generic- SD/MMC",
+       "",
+       "1.00",
+       false,
+       true,
+       ""},
+  };
+  for (const auto& r : rows) {
+    INFO(r.what);
+    auto d = ParseStorageDeviceDescriptor(Descriptor(r.spec));
+    REQUIRE_MESSAGE(d, (d ? "" : d.error()));
+    CHECK(d->bus_type == r.spec.bus_type);
+    auto disk = DiskFromStorage("PhysicalDrive1", *d, r.seek_penalty, 500107862016ull);
+    CHECK(disk.name == "PhysicalDrive1");
+    CHECK(disk.model == r.model);
+    CHECK(disk.serial == r.serial);
+    CHECK(disk.firmware == r.firmware);
+    CHECK(disk.rotational == r.rotational);
+    CHECK(disk.removable == r.removable);
+    CHECK(disk.size_bytes == 500107862016ull);
+    CHECK(SmartProtocolForBus(d->bus_type) ==
+          (r.spec.bus_type == 17 ? std::string("NVMe") : r.smart_protocol));
+  }
+  CHECK(BusTypeName(7) == "USB");
+  CHECK(BusTypeName(99) == "bus type 99");
+  CHECK(PhysicalDriveName(3) == "PhysicalDrive3");
+
+  // Mounted VHD/ISO images and empty card readers are not disks to report.
+  StorageDescriptor vhd;
+  vhd.bus_type = 15;
+  CHECK_FALSE(KeepDisk(vhd, 1 << 30));
+  StorageDescriptor reader;
+  reader.bus_type = 7;
+  CHECK_FALSE(KeepDisk(reader, 0));
+  CHECK(KeepDisk(reader, 32ull << 30));
+
+  // Broken answers name what does not fit.
+  auto good = Descriptor({"ATA", "ST1000DM010", "CC43", "Z9A1234", 11, false});
+  CHECK_FALSE(ParseStorageDeviceDescriptor(std::span(good).first(20)));
+  auto bad = good;
+  Put(bad, 16, 5000, 4);  // ProductIdOffset past the end
+  auto e = ParseStorageDeviceDescriptor(bad);
+  REQUIRE_FALSE(e);
+  CHECK(e.error().find("ProductIdOffset 5000") != std::string::npos);
+  // Size smaller than the buffer: strings past Size are not read.
+  auto cut = good;
+  Put(cut, 4, 40, 4);
+  CHECK_FALSE(ParseStorageDeviceDescriptor(cut));
+  // A string without its NUL (Size stops before it) ends at Size.
+  auto unterminated = Descriptor({nullptr, nullptr, nullptr, "ABC", 11, false});
+  Put(unterminated, 4, unterminated.size() - 1, 4);
+  auto u = ParseStorageDeviceDescriptor(unterminated);
+  REQUIRE(u);
+  CHECK(u->serial == "ABC");
+}
+
+TEST_CASE("diskstats from DISK_PERFORMANCE") {
+  DiskPerformance p;
+  p.bytes_read = 10ull << 30;
+  p.bytes_written = 3ull << 30;
+  p.read_count = 120000;
+  p.write_count = 45000;
+  p.read_time = 900 * 10000000ull;  // 900 s summed over all reads
+  p.write_time = 300 * 10000000ull;
+  p.idle_time = 3000 * 10000000ull;
+  p.queue_depth = 2;
+  struct Row {
+    std::uint64_t uptime_ticks;
+    double io_time;
+  };
+  const Row rows[] = {
+      {3600 * 10000000ull, 600},  // up an hour, idle 50 min: busy 10 min
+      {2000 * 10000000ull, 0},    // idle longer than uptime (counters started early): not negative
+  };
+  for (const auto& r : rows) {
+    auto d = DiskStatsFromPerformance("PhysicalDrive0", p, r.uptime_ticks);
+    CHECK(d.device == "PhysicalDrive0");
+    CHECK(d.reads_completed == 120000);
+    CHECK(d.writes_completed == 45000);
+    CHECK(d.read_bytes == (10ull << 30));
+    CHECK(d.written_bytes == (3ull << 30));
+    CHECK(d.read_time_seconds == doctest::Approx(900));
+    CHECK(d.write_time_seconds == doctest::Approx(300));
+    CHECK(d.io_time_weighted_seconds == doctest::Approx(1200));
+    CHECK(d.io_now == 2);
+    CHECK(d.reads_merged == 0);
+    CHECK(d.io_time_seconds == doctest::Approx(r.io_time));
+  }
+}
+
+TEST_CASE("battery from the battery device: wear, cycles, status") {
+  struct Row {
+    const char* what;
+    BatteryDevice in;
+    std::string status, technology;
+    std::optional<double> capacity, wear, full_wh, design_wh;
+    std::optional<std::uint64_t> cycles;
+  };
+  const Row rows[] = {
+      {"worn laptop battery discharging",
+       {"SMP", "DELL 7FHHV", 0x80000000, 1, "LION", 42000, 29400, 412, 2u, 14700},
+       "Discharging",
+       "Li-ion",
+       0.5,
+       0.3,
+       29.4,
+       42.0,
+       412},
+      {"charging",
+       {"LGC", "L17L3P53", 0x80000000, 1, "LiP", 45000, 44000, 0, 5u, 22000},  // online+charging
+       "Charging",
+       "Li-poly",
+       0.5,
+       1.0 - 44000.0 / 45000.0,
+       44.0,
+       45.0,
+       std::nullopt},  // 0 cycles: firmware does not count them
+      {"full on mains",
+       {"", "", 0x80000000, 1, "LION", 50000, 48000, 100, 1u, 48000},
+       "Full",
+       "Li-ion",
+       1.0,
+       0.04,
+       48.0,
+       50.0,
+       100},
+      {"held below full on mains (charge threshold)",
+       {"", "", 0x80000000, 1, "LION", 50000, 48000, 100, 1u, 38400},
+       "Not charging",
+       "Li-ion",
+       0.8,
+       0.04,
+       48.0,
+       50.0,
+       100},
+      {"relative capacity: no Wh and no wear",
+       {"", "", 0xC0000000, 1, "NiMH", 100, 80, 0, 2u, 40},
+       "Discharging",
+       "NiMH",
+       0.5,
+       std::nullopt,
+       std::nullopt,
+       std::nullopt,
+       std::nullopt},
+      {"unknown capacities (0xFFFFFFFF)",
+       {"", "", 0x80000000, 1, "", 0xFFFFFFFF, 0xFFFFFFFF, 0, std::nullopt, 0xFFFFFFFF},
+       "",
+       "Unknown",
+       std::nullopt,
+       std::nullopt,
+       std::nullopt,
+       std::nullopt,
+       std::nullopt},
+      {"full charge above design (a new battery): wear clamped to 0",
+       {"", "", 0x80000000, 1, "LION", 40000, 41000, 3, 2u, 20500},
+       "Discharging",
+       "Li-ion",
+       0.5,
+       0.0,
+       41.0,
+       40.0,
+       3},
+  };
+  for (const auto& r : rows) {
+    INFO(r.what);
+    auto b = BatteryFromDevice("BAT0", r.in);
+    CHECK(b.name == "BAT0");
+    CHECK(b.status == r.status);
+    CHECK(b.technology == r.technology);
+    CHECK(b.manufacturer == r.in.manufacturer);
+    CHECK(b.capacity_ratio.has_value() == r.capacity.has_value());
+    if (r.capacity && b.capacity_ratio) CHECK(*b.capacity_ratio == doctest::Approx(*r.capacity));
+    CHECK(b.wear_ratio.has_value() == r.wear.has_value());
+    if (r.wear && b.wear_ratio) CHECK(*b.wear_ratio == doctest::Approx(*r.wear));
+    CHECK(b.energy_full_wh.has_value() == r.full_wh.has_value());
+    if (r.full_wh && b.energy_full_wh) CHECK(*b.energy_full_wh == doctest::Approx(*r.full_wh));
+    CHECK(b.energy_full_design_wh.has_value() == r.design_wh.has_value());
+    if (r.design_wh && b.energy_full_design_wh) {
+      CHECK(*b.energy_full_design_wh == doctest::Approx(*r.design_wh));
+    }
+    CHECK(b.cycle_count == r.cycles);
+  }
+}
+
+TEST_CASE("battery from GetSystemPowerStatus alone") {
+  struct Row {
+    PowerStatus in;
+    bool present;
+    std::string status;
+    std::optional<double> capacity;
+  };
+  const Row rows[] = {
+      {{1, 128, 255}, false, "", std::nullopt},    // desktop: no system battery
+      {{255, 255, 255}, false, "", std::nullopt},  // Windows does not know
+      {{0, 1, 76}, true, "Discharging", 0.76},
+      {{1, 8 | 1, 90}, true, "Charging", 0.9},
+      {{1, 1, 100}, true, "Full", 1.0},
+      {{1, 2, 255}, true, "Not charging", std::nullopt},  // low, percentage unknown
+  };
+  for (const auto& r : rows) {
+    auto b = BatteryFromPowerStatus(r.in);
+    CHECK(b.has_value() == r.present);
+    if (!b) continue;
+    CHECK(b->name == "BAT0");
+    CHECK(b->status == r.status);
+    CHECK(b->capacity_ratio.has_value() == r.capacity.has_value());
+    if (r.capacity && b->capacity_ratio) CHECK(*b->capacity_ratio == doctest::Approx(*r.capacity));
+    CHECK_FALSE(b->wear_ratio);
+  }
 }

@@ -412,4 +412,103 @@ std::vector<std::string> DnsServersFromAdapters(std::span<const AdapterDns> adap
   return out;
 }
 
+std::string PhysicalDriveName(std::uint32_t number) {
+  return "PhysicalDrive" + std::to_string(number);
+}
+
+schema::DiskStats DiskStatsFromPerformance(const std::string& name, const DiskPerformance& p,
+                                           std::uint64_t uptime_ticks) {
+  schema::DiskStats d;
+  d.device = name;
+  d.reads_completed = p.read_count;
+  d.read_bytes = p.bytes_read;
+  d.read_time_seconds = Seconds(p.read_time);
+  d.writes_completed = p.write_count;
+  d.written_bytes = p.bytes_written;
+  d.write_time_seconds = Seconds(p.write_time);
+  d.io_now = p.queue_depth;
+  d.io_time_seconds = uptime_ticks > p.idle_time ? Seconds(uptime_ticks - p.idle_time) : 0.0;
+  d.io_time_weighted_seconds = Seconds(p.read_time + p.write_time);
+  return d;
+}
+
+namespace {
+
+constexpr std::uint32_t kBatteryCapacityRelative = 0x40000000;
+constexpr std::uint32_t kPowerOnline = 1, kDischarging = 2, kCharging = 4;
+
+std::string Technology(std::string_view chemistry) {
+  const std::string c = Lower(Trim(chemistry));
+  if (c == "lion" || c == "li-i" || c == "li-ion") return "Li-ion";
+  if (c == "lip" || c == "lipo" || c == "li-p") return "Li-poly";
+  if (c == "nimh") return "NiMH";
+  if (c == "nicd") return "NiCd";
+  if (c == "pbac") return "Lead-acid";  // not a word Linux uses, but what it is
+  return c.empty() ? "Unknown" : std::string(Trim(chemistry));
+}
+
+}  // namespace
+
+schema::Battery BatteryFromDevice(std::string name, const BatteryDevice& d) {
+  constexpr std::uint32_t kUnknownCapacity = 0xffffffff;  // BATTERY_UNKNOWN_CAPACITY
+  const auto known = [](std::uint32_t v) { return v != 0 && v != kUnknownCapacity; };
+  schema::Battery b;
+  b.name = std::move(name);
+  b.manufacturer = std::string(Trim(d.manufacturer));
+  b.model_name = std::string(Trim(d.device_name));
+  b.technology = Technology(d.chemistry);
+  const bool relative = (d.capabilities & kBatteryCapacityRelative) != 0;
+  const bool full_known = known(d.full_charged_capacity);
+  const bool remaining_known = d.remaining_capacity && *d.remaining_capacity != kUnknownCapacity;
+  if (d.power_state) {
+    const std::uint32_t s = *d.power_state;
+    if (s & kCharging) {
+      b.status = "Charging";
+    } else if (s & kDischarging) {
+      b.status = "Discharging";
+    } else if (s & kPowerOnline) {
+      // On mains and neither charging nor discharging: full, or held below full on purpose.
+      b.status = remaining_known && full_known && *d.remaining_capacity >= d.full_charged_capacity
+                     ? "Full"
+                     : "Not charging";
+    } else {
+      b.status = "Unknown";
+    }
+  }
+  if (remaining_known && full_known) {
+    b.capacity_ratio = std::min(1.0, static_cast<double>(*d.remaining_capacity) /
+                                         static_cast<double>(d.full_charged_capacity));
+  }
+  if (!relative) {
+    if (full_known) b.energy_full_wh = d.full_charged_capacity / 1000.0;
+    if (known(d.designed_capacity)) b.energy_full_design_wh = d.designed_capacity / 1000.0;
+    if (full_known && known(d.designed_capacity)) {
+      b.wear_ratio = std::clamp(1.0 - static_cast<double>(d.full_charged_capacity) /
+                                          static_cast<double>(d.designed_capacity),
+                                0.0, 1.0);
+    }
+  }
+  // Firmware that does not count cycles reports 0.
+  if (d.cycle_count > 0) b.cycle_count = d.cycle_count;
+  return b;
+}
+
+std::optional<schema::Battery> BatteryFromPowerStatus(const PowerStatus& p) {
+  constexpr std::uint8_t kNoBattery = 128, kUnknown = 255, kChargingFlag = 8;
+  if (p.battery_flag == kUnknown || (p.battery_flag & kNoBattery) != 0) return std::nullopt;
+  schema::Battery b;
+  b.name = "BAT0";
+  if (p.life_percent <= 100) b.capacity_ratio = p.life_percent / 100.0;
+  if (p.battery_flag & kChargingFlag) {
+    b.status = "Charging";
+  } else if (p.ac_line == 0) {
+    b.status = "Discharging";
+  } else if (p.ac_line == 1) {
+    b.status = p.life_percent == 100 ? "Full" : "Not charging";
+  } else {
+    b.status = "Unknown";
+  }
+  return b;
+}
+
 }  // namespace wardwatch::agent::winconv

@@ -178,4 +178,44 @@ struct AdapterDns {
 // resolver: those are left out.
 std::vector<std::string> DnsServersFromAdapters(std::span<const AdapterDns> adapters);
 
+// --- diskstats: DISK_PERFORMANCE of IOCTL_DISK_PERFORMANCE on \\.\PhysicalDriveN. Times are
+// 100-ns ticks; IdleTime counts from when the disk's counters started (boot, or plug-in).
+struct DiskPerformance {
+  std::uint64_t bytes_read = 0, bytes_written = 0, read_time = 0, write_time = 0, idle_time = 0;
+  std::uint32_t read_count = 0, write_count = 0, queue_depth = 0;
+};
+// "PhysicalDrive0": the name disks and diskstats share (Disk 0 in Disk Management).
+std::string PhysicalDriveName(std::uint32_t number);
+// Linux's fields: reads/writes completed, bytes, read/write time. Windows counts no merges.
+// io_time_seconds (time the disk was busy) is `uptime_ticks` (since boot, at the query) minus
+// IdleTime, never negative: a disk whose counters started after boot (plugged in later) is
+// over-counted by a constant, which rates do not see. io_time_weighted_seconds is the summed
+// duration of all requests (ReadTime + WriteTime), as Linux's weighted time is.
+schema::DiskStats DiskStatsFromPerformance(const std::string& name, const DiskPerformance& p,
+                                           std::uint64_t uptime_ticks);
+
+// --- battery: GetSystemPowerStatus (SYSTEM_POWER_STATUS) and, per battery device,
+// IOCTL_BATTERY_QUERY_INFORMATION (BATTERY_INFORMATION) and IOCTL_BATTERY_QUERY_STATUS.
+struct PowerStatus {
+  std::uint8_t ac_line = 255;       // 0 offline, 1 online, 255 unknown
+  std::uint8_t battery_flag = 255;  // 1 high, 2 low, 4 critical, 8 charging, 128 none, 255 unknown
+  std::uint8_t life_percent = 255;  // 0..100, 255 unknown
+};
+struct BatteryDevice {
+  std::string manufacturer, device_name;  // BatteryManufactureName, BatteryDeviceName
+  std::uint32_t capabilities = 0;         // BATTERY_CAPACITY_RELATIVE 0x40000000: not mWh
+  std::uint8_t technology = 1;            // 0 primary (not rechargeable), 1 rechargeable
+  std::string chemistry;                  // "LION", "LiP", "NiMH", "PbAc" (4 chars, padded)
+  std::uint32_t designed_capacity = 0, full_charged_capacity = 0, cycle_count = 0;  // mWh
+  std::optional<std::uint32_t> power_state;         // BATTERY_STATUS.PowerState bits
+  std::optional<std::uint32_t> remaining_capacity;  // BATTERY_STATUS.Capacity, mWh
+};
+// A battery from its device: status words as Linux's power_supply writes them ("Charging",
+// "Discharging", "Full", "Not charging"), capacity = remaining / full-charge, energy in Wh,
+// wear = 1 - full / design (0..1). Relative-capacity batteries (no mWh) get no energy or wear.
+schema::Battery BatteryFromDevice(std::string name, const BatteryDevice& d);
+// A battery from GetSystemPowerStatus alone (no device could be read); nullopt when Windows
+// says there is no system battery or does not know.
+std::optional<schema::Battery> BatteryFromPowerStatus(const PowerStatus& p);
+
 }  // namespace wardwatch::agent::winconv

@@ -148,6 +148,107 @@ Result<SmartResult> ParseNvmeHealthLog(std::span<const std::uint8_t> log) {
   return r;
 }
 
+Result<StorageDescriptor> ParseStorageDeviceDescriptor(std::span<const std::uint8_t> b) {
+  constexpr std::size_t kFixed = 36;  // through RawPropertiesLength
+  if (b.size() < kFixed) {
+    return MakeError("STORAGE_DEVICE_DESCRIPTOR is " + std::to_string(b.size()) +
+                     " bytes, shorter than its fixed fields");
+  }
+  // Size says how much the driver filled; never read past what was returned.
+  const std::size_t size = std::min<std::size_t>(b.size(), LE(b, 4, 4));
+  const auto text = [&](std::size_t field, const char* what) -> Result<std::string> {
+    const std::size_t off = LE(b, field, 4);
+    if (off == 0) return std::string();
+    if (off < kFixed || off >= size) {
+      return MakeError(std::string(what) + " " + std::to_string(off) + " is outside the " +
+                       std::to_string(size) + "-byte descriptor");
+    }
+    std::size_t end = off;
+    while (end < size && b[end] != 0) ++end;
+    std::string s(reinterpret_cast<const char*>(b.data() + off), end - off);
+    const auto first = s.find_first_not_of(" \t");
+    const auto last = s.find_last_not_of(" \t");
+    return first == std::string::npos ? std::string() : s.substr(first, last - first + 1);
+  };
+  StorageDescriptor d;
+  d.removable = b[10] != 0;
+  d.bus_type = static_cast<std::uint32_t>(LE(b, 28, 4));
+  auto vendor = text(12, "VendorIdOffset");
+  auto product = text(16, "ProductIdOffset");
+  auto revision = text(20, "ProductRevisionOffset");
+  auto serial = text(24, "SerialNumberOffset");
+  for (auto* r : {&vendor, &product, &revision, &serial}) {
+    if (!*r) return MakeError(r->error());
+  }
+  d.vendor = *vendor;
+  d.product = *product;
+  d.revision = *revision;
+  d.serial = *serial;
+  return d;
+}
+
+schema::Disk DiskFromStorage(const std::string& name, const StorageDescriptor& d,
+                             std::optional<bool> incurs_seek_penalty, std::uint64_t size_bytes) {
+  constexpr std::uint32_t kNvme = 17;
+  schema::Disk disk;
+  disk.name = name;
+  const bool placeholder_vendor = d.vendor.empty() || d.vendor == "ATA" || d.vendor == "NVMe";
+  if (placeholder_vendor || d.product.rfind(d.vendor, 0) == 0) {
+    disk.model = d.product;
+  } else {
+    disk.model = d.product.empty() ? d.vendor : d.vendor + " " + d.product;
+  }
+  disk.serial = d.serial;
+  disk.firmware = d.revision;
+  disk.size_bytes = size_bytes;
+  disk.rotational = incurs_seek_penalty ? *incurs_seek_penalty : false;
+  if (d.bus_type == kNvme) disk.rotational = false;
+  disk.removable = d.removable;
+  return disk;
+}
+
+bool KeepDisk(const StorageDescriptor& d, std::uint64_t size_bytes) {
+  constexpr std::uint32_t kFileBackedVirtual = 15;
+  return size_bytes > 0 && d.bus_type != kFileBackedVirtual;
+}
+
+std::string SmartProtocolForBus(std::uint32_t bus_type) {
+  switch (bus_type) {
+    case 3:   // BusTypeAta
+    case 11:  // BusTypeSata
+      return "ATA";
+    case 17:  // BusTypeNvme
+      return "NVMe";
+    default:
+      return "";
+  }
+}
+
+std::string BusTypeName(std::uint32_t bus_type) {
+  static const char* const kNames[] = {"unknown",
+                                       "SCSI",
+                                       "ATAPI",
+                                       "ATA",
+                                       "1394",
+                                       "SSA",
+                                       "Fibre Channel",
+                                       "USB",
+                                       "RAID",
+                                       "iSCSI",
+                                       "SAS",
+                                       "SATA",
+                                       "SD",
+                                       "MMC",
+                                       "virtual",
+                                       "file-backed virtual",
+                                       "Storage Spaces",
+                                       "NVMe",
+                                       "SCM",
+                                       "UFS"};
+  if (bus_type < std::size(kNames)) return kNames[bus_type];
+  return "bus type " + std::to_string(bus_type);
+}
+
 Result<TcpDataStats> ParseTcpEstatsData(std::span<const std::uint8_t> rod) {
   if (rod.size() < 48) {
     return MakeError("TCP_ESTATS_DATA_ROD_v0 is " + std::to_string(rod.size()) +

@@ -34,6 +34,29 @@ Result<std::span<const std::uint8_t>> ProtocolSpecificPayload(std::span<const st
 // NVMe SMART / Health Information log (page 02h, 512 bytes).
 Result<SmartResult> ParseNvmeHealthLog(std::span<const std::uint8_t> log);
 
+// STORAGE_DEVICE_DESCRIPTOR (IOCTL_STORAGE_QUERY_PROPERTY, StorageDeviceProperty): fixed
+// fields, then NUL-terminated strings at VendorIdOffset, ProductIdOffset,
+// ProductRevisionOffset and SerialNumberOffset (0 = none), counted from its start.
+struct StorageDescriptor {
+  std::string vendor, product, revision, serial;  // trimmed
+  std::uint32_t bus_type = 0;  // STORAGE_BUS_TYPE: Usb 7, Sata 11, Nvme 17, FileBackedVirtual 15
+  bool removable = false;      // RemovableMedia (card readers, not USB hard disks)
+};
+Result<StorageDescriptor> ParseStorageDeviceDescriptor(std::span<const std::uint8_t> answer);
+// A disk as Linux's disks collector fills it: model is the product, with the vendor in front
+// when it is a real maker's name (Windows puts "NVMe" or "ATA" there, or splits "WDC" off
+// "WDC WD10EZEX"); rotational from the seek-penalty answer (unknown: only an NVMe disk is
+// known not to spin, anything else is reported as not rotational).
+schema::Disk DiskFromStorage(const std::string& name, const StorageDescriptor& d,
+                             std::optional<bool> incurs_seek_penalty, std::uint64_t size_bytes);
+// Disks the agent lists: not mounted disk images (VHD/ISO, BusTypeFileBackedVirtual) and
+// not empty card readers (size 0).
+bool KeepDisk(const StorageDescriptor& d, std::uint64_t size_bytes);
+// How SMART is read on this bus: "ATA" (SMART_RCV_DRIVE_DATA), "NVMe" (the health log
+// through IOCTL_STORAGE_QUERY_PROPERTY), or "" (USB bridges, RAID, SAS: not read).
+std::string SmartProtocolForBus(std::uint32_t bus_type);
+std::string BusTypeName(std::uint32_t bus_type);  // "USB", "SATA", "bus type 42"
+
 // TCP_ESTATS_DATA_ROD_v0 (96 bytes on x64).
 struct TcpDataStats {
   std::uint64_t bytes_out = 0, segs_out = 0, bytes_in = 0, segs_in = 0;

@@ -399,3 +399,27 @@ TEST_CASE("WinHTTP: answers over 1 MiB are refused, timeouts and refused connect
     CHECK(r.error().find("cannot reach collector at http://127.0.0.1:") == 0);
   }
 }
+
+TEST_CASE("WinHTTP: --ca-file with https refuses to send rather than ignoring the file") {
+  HttpGlobal global;
+  OneShotServer server("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+  std::string url = server.url("/api/v1/reports");
+  url.replace(0, 4, "https");
+  HttpClientOptions o;
+  o.ca_file = "C:\\ProgramData\\WardWatch\\office-ca.pem";
+  HttpRequest req;
+  req.url = url;
+  req.body = "{}";
+  req.bearer_token = "secret-token";
+  auto r = NewHttpClient(o)->Send(req);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().find("--ca-file") != std::string::npos);
+  CHECK(r.error().find("certutil -addstore Root") != std::string::npos);
+  // Nothing reached the server: no connection, no token.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CHECK(server.last_request().empty());
+  // The same options over plain http are not affected (no certificate to check).
+  auto plain = NewHttpClient(o)->Send({"GET", server.url("/healthz"), "", "", "", {}});
+  REQUIRE_MESSAGE(plain, (plain ? "" : plain.error()));
+  CHECK(plain->status == 200);
+}

@@ -1,6 +1,7 @@
 // DeviceIoControl on \\.\PhysicalDriveN and the system volume (see physical_drive_windows.h).
 #include "collectors/physical_drive_windows.h"
 
+#include <algorithm>
 #include <cstddef>
 
 namespace wardwatch::agent::win {
@@ -44,9 +45,19 @@ Result<winconv::StorageDescriptor> QueryStorageDescriptor(HANDLE drive) {
   STORAGE_PROPERTY_QUERY q{};
   q.PropertyId = StorageDeviceProperty;
   q.QueryType = PropertyStandardQuery;
-  // 1 KiB holds the fixed fields and the four strings of any disk seen; a larger Size is
-  // read up to what came back.
-  auto a = Ioctl(drive, IOCTL_STORAGE_QUERY_PROPERTY, &q, sizeof q, 1024);
+  // The header says how large the whole descriptor is (the strings and the bus's raw
+  // properties follow the fixed fields); then the whole of it.
+  STORAGE_DESCRIPTOR_HEADER header{};
+  DWORD returned = 0;
+  if (!::DeviceIoControl(drive, IOCTL_STORAGE_QUERY_PROPERTY, &q, sizeof q, &header, sizeof header,
+                         &returned, nullptr)) {
+    return MakeError("IOCTL_STORAGE_QUERY_PROPERTY (StorageDeviceProperty) failed: " +
+                     ErrorText(::GetLastError()));
+  }
+  constexpr DWORD kMaxDescriptor = 64 << 10;
+  const DWORD size =
+      std::clamp<DWORD>(header.Size, sizeof(STORAGE_DEVICE_DESCRIPTOR), kMaxDescriptor);
+  auto a = Ioctl(drive, IOCTL_STORAGE_QUERY_PROPERTY, &q, sizeof q, size);
   if (!a) {
     return MakeError("IOCTL_STORAGE_QUERY_PROPERTY (StorageDeviceProperty) failed: " +
                      ErrorText(a.error));

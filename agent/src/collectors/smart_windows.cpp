@@ -43,7 +43,8 @@ SmartResult Unavailable(std::string why, bool denied = false) {
 win::IoctlAnswer AtaSmart(HANDLE drive, std::uint32_t number, BYTE feature, DWORD code,
                           DWORD answer_bytes) {
   SENDCMDINPARAMS in{};
-  in.cBufferSize = answer_bytes;
+  // The data size for the commands that read a sector; 0 for RETURN STATUS (as smartmontools).
+  in.cBufferSize = code == SMART_RCV_DRIVE_DATA ? answer_bytes : 0;
   in.irDriveRegs.bFeaturesReg = feature;
   in.irDriveRegs.bSectorCountReg = 1;
   in.irDriveRegs.bSectorNumberReg = 1;

@@ -469,14 +469,21 @@ TEST_CASE("netstat: per-family TCP counters add up to Linux's one TCP MIB") {
   CHECK(m4.count("Ip_Forwarding") == 0);
   CHECK(NetstatFromStats(NetStats{}).empty());
 
-  // Wine: both families answered from Linux's single TCP MIB. Counted once; two families that
-  // differ in one field are still added.
+  // Wine answers both families from Linux's one TCP MIB, read a moment apart (they need not be
+  // equal): the IPv6 answer is not added. Without the flag the two families add up.
   NetStats wine;
-  wine.tcp4 = wine.tcp6 = TcpStats{3, 4, 0, 0, 2, 700, 800, 1, 0, 0};
+  wine.tcp4 = TcpStats{3, 4, 0, 0, 2, 700, 800, 1, 0, 0};
+  wine.tcp6 = TcpStats{3, 4, 0, 0, 2, 705, 806, 1, 0, 0};
+  wine.shared_tcp_mib = true;
   CHECK(NetstatFromStats(wine)["Tcp_InSegs"] == 700);
-  wine.tcp6->retrans_segs = 2;
-  CHECK(NetstatFromStats(wine)["Tcp_InSegs"] == 1400);
-  CHECK(NetstatFromStats(wine)["Tcp_RetransSegs"] == 3);
+  CHECK(NetstatFromStats(wine)["Tcp_OutSegs"] == 800);
+  wine.shared_tcp_mib = false;
+  CHECK(NetstatFromStats(wine)["Tcp_InSegs"] == 1405);
+  // Only IPv6 answered: it is the count, shared or not.
+  NetStats v6only;
+  v6only.tcp6 = TcpStats{0, 0, 0, 0, 0, 9, 9, 0, 0, 0};
+  v6only.shared_tcp_mib = true;
+  CHECK(NetstatFromStats(v6only)["Tcp_InSegs"] == 9);
 }
 
 namespace {

@@ -44,14 +44,23 @@ struct Family {
   const char* name;
 };
 
+// Wine (ntdll exports wine_get_version) answers IPv4 and IPv6 TCP statistics from the host's
+// one Linux TCP MIB.
+bool UnderWine() {
+  HMODULE ntdll = ::GetModuleHandleW(L"ntdll.dll");
+  return ntdll != nullptr && ::GetProcAddress(ntdll, "wine_get_version") != nullptr;
+}
+
 class NetstatCollector : public Collector {
  public:
   NetstatCollector()
       : tcp2_(Lookup<TcpStatsEx2Fn>("GetTcpStatisticsEx2")),
-        udp2_(Lookup<UdpStatsEx2Fn>("GetUdpStatisticsEx2")) {}
+        udp2_(Lookup<UdpStatsEx2Fn>("GetUdpStatisticsEx2")),
+        shared_tcp_mib_(UnderWine()) {}
 
   Status Collect(const CollectContext&, Report& report) override {
     winconv::NetStats s;
+    s.shared_tcp_mib = shared_tcp_mib_;
     for (const Family f : {Family{AF_INET, "IPv4"}, Family{AF_INET6, "IPv6"}}) {
       const bool v4 = f.af == AF_INET;
       auto tcp = Tcp(f.af);
@@ -107,6 +116,7 @@ class NetstatCollector : public Collector {
 
   TcpStatsEx2Fn tcp2_;
   UdpStatsEx2Fn udp2_;
+  bool shared_tcp_mib_;
 };
 
 }  // namespace

@@ -275,25 +275,12 @@ double IdleSecondsFromTicks(std::uint32_t now_ms, std::uint32_t last_input_ms) {
   return static_cast<double>(static_cast<std::uint32_t>(now_ms - last_input_ms)) / 1000.0;
 }
 
-namespace {
-
-bool SameTcp(const TcpStats& a, const TcpStats& b) {
-  return a.active_opens == b.active_opens && a.passive_opens == b.passive_opens &&
-         a.attempt_fails == b.attempt_fails && a.estab_resets == b.estab_resets &&
-         a.curr_estab == b.curr_estab && a.in_segs == b.in_segs && a.out_segs == b.out_segs &&
-         a.retrans_segs == b.retrans_segs && a.in_errs == b.in_errs && a.out_rsts == b.out_rsts;
-}
-
-}  // namespace
-
 std::map<std::string, std::uint64_t> NetstatFromStats(const NetStats& s) {
   std::map<std::string, std::uint64_t> out;
   if (s.tcp4 || s.tcp6) {
     TcpStats t;
-    // Wine answers both families from Linux's one TCP MIB: the same counters twice. Windows'
-    // per-family counters are never equal field for field unless both are zero.
-    const bool same_mib = s.tcp4 && s.tcp6 && SameTcp(*s.tcp4, *s.tcp6);
-    for (const auto& f : {s.tcp4, same_mib ? std::nullopt : s.tcp6}) {
+    const bool repeated = s.shared_tcp_mib && s.tcp4;
+    for (const auto& f : {s.tcp4, repeated ? std::nullopt : s.tcp6}) {
       if (!f) continue;
       t.active_opens += f->active_opens;
       t.passive_opens += f->passive_opens;

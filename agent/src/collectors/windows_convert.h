@@ -142,12 +142,13 @@ struct NetStats {
   std::optional<UdpStats> udp4, udp6;
   std::optional<IcmpCounts> icmp4, icmp6;
   std::optional<std::uint32_t> ip_forwarding;  // 1 forwarding, 2 not (as SNMP and Linux)
+  bool shared_tcp_mib = false;                 // tcp6 is tcp4 again (Wine), not IPv6's own counts
 };
 // node_exporter's keys as Linux fills them: Tcp_* counts IPv4 and IPv6 together (Linux keeps
 // one TCP MIB for both; Windows one per family), Udp_ / Icmp_ are IPv4, Udp6_ / Icmp6_ IPv6,
-// Ip_Forwarding. A family Windows did not answer for is left out, not counted as zero. IPv6
-// TCP counters equal to the IPv4 ones field for field are one MIB reported twice (Wine reads
-// Linux's /proc/net/snmp for both) and are counted once.
+// Ip_Forwarding. A family Windows did not answer for is left out, not counted as zero. With
+// `shared_tcp_mib` (Wine, which answers both families from Linux's one /proc/net/snmp) the
+// IPv6 TCP answer repeats the IPv4 one and is not added.
 std::map<std::string, std::uint64_t> NetstatFromStats(const NetStats& s);
 
 // --- routes: rows of GetIpForwardTable2 and, per adapter, GetAdaptersAddresses.

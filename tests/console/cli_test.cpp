@@ -81,3 +81,15 @@ TEST_CASE("every string exists in both languages") {
   CHECK(std::string(Tr(Lang::kVi, Str::kColScore)) == "Điểm lão hóa");
   CHECK(std::string(FlagLabel(Lang::kEn, kFlagFailingDisk)) == "failing disk");
 }
+
+TEST_CASE("SMART attribute names and disk health words in both languages") {
+  CHECK(std::string(SmartAttributeName(Lang::kEn, "5")) == "reallocated sectors");
+  CHECK(std::string(SmartAttributeName(Lang::kVi, "5")) == "sector bị ánh xạ lại");
+  CHECK(std::string(SmartAttributeName(Lang::kVi, "197")) == "sector chờ ánh xạ lại");
+  CHECK(SmartAttributeName(Lang::kEn, "231") == nullptr);  // unknown: the id alone is shown
+  CHECK(SmartAttributeName(Lang::kEn, "") == nullptr);
+  CHECK(std::string(DiskHealthLabel(Lang::kVi, "passed")) == "đạt (ổ đĩa tự đánh giá)");
+  CHECK(std::string(DiskHealthLabel(Lang::kEn, "failing")) == "failing");
+  const std::string other = "degraded";
+  CHECK(std::string(DiskHealthLabel(Lang::kVi, other)) == "degraded");
+}

@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "model/format.h"
+#include "model/i18n.h"
 #include "wardwatch/json_decode.h"
 
 namespace wardwatch::console {
@@ -689,23 +690,11 @@ namespace {
 // The collector sends ATA SMART raw values keyed by attribute id ("5": 12); the officer reads
 // a name, and the attributes that count failing sectors are warnings when not zero.
 SmartAttribute AtaSmartAttribute(const std::string& id, double raw) {
-  struct Known {
-    const char* id;
-    const char* name;
-    bool warn_above_zero;
-  };
-  static constexpr Known kKnown[] = {
-      {"1", "read error rate", false},         {"5", "reallocated sectors", true},
-      {"9", "power-on hours", false},          {"12", "power cycles", false},
-      {"187", "reported uncorrectable", true}, {"188", "command timeouts", false},
-      {"194", "temperature (°C)", false},      {"196", "reallocation events", true},
-      {"197", "pending sectors", true},        {"198", "offline uncorrectable", true},
-      {"199", "UDMA CRC errors", false},
-  };
-  for (const Known& k : kKnown) {
-    if (id == k.id) return {id + " " + k.name, raw, k.warn_above_zero && raw > 0};
-  }
-  return {id, raw, false};
+  static constexpr std::string_view kFailingSectors[] = {"5", "187", "196", "197", "198"};
+  const char* name = SmartAttributeName(Lang::kEn, id);
+  const bool counts_failures = std::find(std::begin(kFailingSectors), std::end(kFailingSectors),
+                                         id) != std::end(kFailingSectors);
+  return {name != nullptr ? id + " " + name : id, raw, counts_failures && raw > 0};
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 #include "model/i18n.h"
 
 #include <cstdlib>
+#include <string>
+#include <utility>
 
 namespace wardwatch::console {
 namespace {
@@ -41,6 +43,26 @@ Lang LanguageFromEnvironment() {
 }
 
 const char* LanguageName(Lang lang) { return lang == Lang::kVi ? "vi" : "en"; }
+
+const char* SmartAttributeName(Lang lang, std::string_view id) {
+  static constexpr std::pair<std::string_view, Str> kNames[] = {
+      {"1", Str::kSmart1},     {"5", Str::kSmart5},     {"9", Str::kSmart9},
+      {"12", Str::kSmart12},   {"187", Str::kSmart187}, {"188", Str::kSmart188},
+      {"194", Str::kSmart194}, {"196", Str::kSmart196}, {"197", Str::kSmart197},
+      {"198", Str::kSmart198}, {"199", Str::kSmart199},
+  };
+  for (const auto& [known, str] : kNames) {
+    if (id == known) return Tr(lang, str);
+  }
+  return nullptr;
+}
+
+const char* DiskHealthLabel(Lang lang, const std::string& health) {
+  if (health == "passed") return Tr(lang, Str::kHealthPassed);
+  if (health == "failing") return Tr(lang, Str::kHealthFailing);
+  if (health == "warning") return Tr(lang, Str::kHealthWarning);
+  return health.c_str();
+}
 
 const char* FlagLabel(Lang lang, Flag flag) {
   switch (flag) {

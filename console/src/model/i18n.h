@@ -171,7 +171,23 @@ enum class Lang { kVi, kEn };
     "p95 theo giờ; máy chủ chưa cung cấp số liệu trực tiếp hôm nay")                               \
   X(kEolEnded, "ended", "đã hết")                                                                  \
   X(kEolSoon, "ending soon", "sắp hết")                                                            \
-  X(kPeakDemand, "peak demand", "nhu cầu cao điểm")
+  X(kPeakDemand, "peak demand", "nhu cầu cao điểm")                                                \
+  X(kBootDiskMark, "(boot)", "(khởi động)")                                                        \
+  X(kPowerOn, "power on", "thời gian chạy")                                                        \
+  X(kHealthPassed, "passed (the drive's own verdict)", "đạt (ổ đĩa tự đánh giá)")                  \
+  X(kHealthFailing, "failing", "sắp hỏng")                                                         \
+  X(kHealthWarning, "warning", "cảnh báo")                                                         \
+  X(kSmart1, "read error rate", "tỉ lệ lỗi đọc")                                                   \
+  X(kSmart5, "reallocated sectors", "sector bị ánh xạ lại")                                        \
+  X(kSmart9, "power-on hours", "số giờ hoạt động")                                                 \
+  X(kSmart12, "power cycles", "số lần bật máy")                                                    \
+  X(kSmart187, "reported uncorrectable", "lỗi không sửa được (ổ đĩa báo)")                         \
+  X(kSmart188, "command timeouts", "lệnh quá thời gian")                                           \
+  X(kSmart194, "temperature (°C)", "nhiệt độ (°C)")                                                \
+  X(kSmart196, "reallocation events", "số lần ánh xạ lại")                                         \
+  X(kSmart197, "pending sectors", "sector chờ ánh xạ lại")                                         \
+  X(kSmart198, "offline uncorrectable", "sector lỗi không sửa được")                               \
+  X(kSmart199, "UDMA CRC errors", "lỗi CRC đường truyền")
 
 enum class Str {
 #define WARDWATCH_X(id, en, vi) id,
@@ -188,6 +204,10 @@ Lang LanguageFromName(std::string_view name, Lang fallback);
 const char* LanguageName(Lang lang);  // "vi" | "en"
 
 const char* FlagLabel(Lang lang, Flag flag);
+// Name of an ATA SMART attribute by its id ("5": reallocated sectors); null when unknown.
+const char* SmartAttributeName(Lang lang, std::string_view id);
+// A disk's health word ("passed", "failing", "warning") in `lang`; others as they are.
+const char* DiskHealthLabel(Lang lang, const std::string& health);
 const char* RecommendationLabel(Lang lang, Recommendation r);
 // The sentence in the chosen language, the other one when it is missing.
 const std::string& Pick(Lang lang, const Bilingual& text);

@@ -196,22 +196,29 @@ void DrawDisks(const MachineDetail& d, Lang lang) {
                      std::any_of(disk.smart.begin(), disk.smart.end(),
                                  [](const SmartAttribute& a) { return a.warning; });
     char label[256];
-    std::snprintf(label, sizeof label, "%s %s  %s %s  %s%s###disk%zu", bad ? "\xE2\x9A\xA0" : "",
+    std::snprintf(label, sizeof label, "%s %s  %s %s  %s%s%s###disk%zu", bad ? "\xE2\x9A\xA0" : "",
                   disk.name.c_str(), disk.model.c_str(), disk.type.c_str(),
-                  FormatBytes(lang, disk.size_bytes).c_str(), disk.boot ? "  (boot)" : "", i);
+                  FormatBytes(lang, disk.size_bytes).c_str(), disk.boot ? "  " : "",
+                  disk.boot ? Tr(lang, Str::kBootDiskMark) : "", i);
     if (bad) ImGui::PushStyleColor(ImGuiCol_Text, widgets::kRed);
     const bool open = ImGui::TreeNodeEx(label, bad ? ImGuiTreeNodeFlags_DefaultOpen : 0);
     if (bad) ImGui::PopStyleColor();
     if (!open) continue;
-    if (!disk.health.empty()) widgets::LabelValue(Tr(lang, Str::kHealth), disk.health);
+    if (!disk.health.empty()) {
+      widgets::LabelValue(Tr(lang, Str::kHealth), DiskHealthLabel(lang, disk.health));
+    }
     if (!std::isnan(disk.power_on_hours)) {
       char b[32];
       std::snprintf(b, sizeof b, "%.0f h", disk.power_on_hours);
-      widgets::LabelValue("power on", b);
+      widgets::LabelValue(Tr(lang, Str::kPowerOn), b);
     }
     for (const SmartAttribute& a : disk.smart) {
+      // "5 reallocated sectors" from the model; the name after the id in the chosen language.
+      const std::string id = a.name.substr(0, a.name.find(' '));
+      const char* local = SmartAttributeName(lang, id);
       char b[160];
-      std::snprintf(b, sizeof b, "%s: %.0f", a.name.c_str(), a.value);
+      std::snprintf(b, sizeof b, "%s: %.0f",
+                    local != nullptr ? (id + " " + local).c_str() : a.name.c_str(), a.value);
       if (a.warning || (a.value > 0 && (a.name.find("realloc") != std::string::npos ||
                                         a.name.find("pending") != std::string::npos ||
                                         a.name.find("uncorrect") != std::string::npos ||

@@ -97,8 +97,10 @@ def main():
         check(cpu and all(v > 0 for v in cpu), "idle CPU seconds per CPU: %s" % cpu)
         fs = samples(text, "node_filesystem_size_bytes", instance=instance, mountpoint="C:")
         check(fs and fs[0] > 0, "C: drive size: %s" % fs)
-        print("windows agent %s: MemTotal %d, %d CPUs, C: %d bytes" %
-              (instance, mem[0], len(cpu), fs[0]))
+        segs = samples(text, "node_netstat_Tcp_InSegs", instance=instance)
+        check(segs and segs[0] > 0, "TCP segments from GetTcpStatisticsEx: %s" % segs)
+        print("windows agent %s: MemTotal %d, %d CPUs, C: %d bytes, Tcp_InSegs %d" %
+              (instance, mem[0], len(cpu), fs[0], segs[0]))
 
         # Collector away: the report is spooled (exit 1 says it is kept) and sent next time.
         port_url = c.url

@@ -6,37 +6,75 @@
 #include "expose/expose.h"
 
 namespace wardwatch::collector {
-namespace {
 
-// Splits TextSerializer output into per-family sample lines, recording each family's header.
-void SplitFamilies(std::string_view text, MetricsPage::MachineBlocks& out,
-                   std::unordered_map<std::string, std::string>& headers) {
-  std::string header;
-  std::string* lines = nullptr;
+// Splits TextSerializer output into per-family segments, recording each family's header.
+void MetricsPage::Split(std::string_view text, MachineBlocks& out) {
+  out.text.clear();
+  out.text.reserve(text.size());
+  out.segments.clear();
+  std::string_view help;  // the "# HELP" line before the current "# TYPE" line
+  bool in_family = false;
+  auto close_segment = [&out, &in_family] {
+    if (in_family) out.segments.back().second = static_cast<std::uint32_t>(out.text.size());
+  };
   while (!text.empty()) {
     const auto nl = text.find('\n');
     const std::string_view line =
         text.substr(0, nl == std::string_view::npos ? text.size() : nl + 1);
     text.remove_prefix(line.size());
-    if (line.rfind("# HELP ", 0) == 0) {
-      header.assign(line);
-    } else if (line.rfind("# TYPE ", 0) == 0) {
-      header.append(line);
+    if (line.starts_with("# HELP ")) {
+      help = line;
+    } else if (line.starts_with("# TYPE ")) {
       const std::string_view rest = line.substr(7);
-      std::string name(rest.substr(0, rest.find(' ')));
-      headers.try_emplace(name, header);
-      out.families.emplace_back(std::move(name), std::string());
-      lines = &out.families.back().second;
-    } else if (lines != nullptr) {
-      lines->append(line);
+      const std::string_view name = rest.substr(0, rest.find(' '));
+      auto it = family_index_.find(name);
+      if (it == family_index_.end()) {
+        it = family_index_.emplace(std::string(name), static_cast<std::uint32_t>(families_.size()))
+                 .first;
+        families_.emplace_back(std::string(name), std::string(help).append(line));
+      }
+      close_segment();
+      out.segments.emplace_back(it->second, static_cast<std::uint32_t>(out.text.size()));
+      in_family = true;
+    } else if (in_family) {
+      out.text.append(line);
     }
   }
+  close_segment();
 }
 
-}  // namespace
+// One allocation of exactly the page's size: every family's header, then its lines from each
+// machine in turn.
+std::shared_ptr<const std::string> MetricsPage::Merge(
+    const std::vector<const MachineBlocks*>& machines) {
+  std::vector<std::vector<std::string_view>> lines(families_.size());
+  std::vector<std::size_t> bytes(families_.size(), 0);
+  for (const MachineBlocks* blocks : machines) {
+    std::uint32_t begin = 0;
+    for (const auto& [family, end] : blocks->segments) {
+      const std::string_view part(blocks->text.data() + begin, end - begin);
+      begin = end;
+      if (part.empty()) continue;
+      lines[family].push_back(part);
+      bytes[family] += part.size();
+    }
+  }
+  std::size_t total = 0;
+  for (std::size_t f = 0; f < families_.size(); ++f) {
+    if (bytes[f] > 0) total += families_[f].second.size() + bytes[f];
+  }
+  auto page = std::make_shared<std::string>();
+  page->reserve(total);
+  for (std::size_t f = 0; f < families_.size(); ++f) {
+    if (bytes[f] == 0) continue;
+    page->append(families_[f].second);
+    for (const std::string_view part : lines[f]) page->append(part);
+  }
+  return page;
+}
 
-std::string MetricsPage::Render() {
-  std::string body;
+MetricsPage::Parts MetricsPage::Render() {
+  Parts parts;
   {
     std::lock_guard lock(mu_);
     const std::uint64_t generation = fleet_.generation();
@@ -44,9 +82,8 @@ std::string MetricsPage::Render() {
       const auto machines = fleet_.Snapshot();
       std::unordered_map<std::string, MachineBlocks> next;
       next.reserve(machines.size());
-      // Family order: first appearance, machines in id order.
-      std::vector<std::pair<std::string, std::string>> merged;
-      std::unordered_map<std::string, std::size_t> index;
+      std::vector<const MachineBlocks*> ordered;  // machines in id order
+      ordered.reserve(machines.size());
       for (const auto& state : machines) {
         if (!state.latest) continue;
         auto cached = per_machine_.find(state.row.id);
@@ -55,29 +92,28 @@ std::string MetricsPage::Render() {
           blocks = std::move(cached->second);
         } else {
           blocks.report = state.latest;
-          SplitFamilies(expose::Serialize(expose::CollectFleet({state}, site_)), blocks, headers_);
+          Split(expose::Serialize(expose::CollectFleet({state}, site_)), blocks);
           ++machine_renders_;
         }
-        for (const auto& [name, lines] : blocks.families) {
-          auto [it, inserted] = index.try_emplace(name, merged.size());
-          if (inserted) merged.emplace_back(name, std::string());
-          merged[it->second].second.append(lines);
-        }
-        next.emplace(state.row.id, std::move(blocks));
+        auto [it, inserted] = next.emplace(state.row.id, std::move(blocks));
+        ordered.push_back(&it->second);
       }
       per_machine_ = std::move(next);
-      cached_fleet_text_.clear();
-      for (const auto& [name, lines] : merged) {
-        cached_fleet_text_.append(headers_[name]).append(lines);
-      }
+      // The old page is freed as soon as the last scrape still sending it finishes.
+      cached_fleet_text_ = Merge(ordered);
       cached_generation_ = generation;
       ++renders_;
     }
-    body = cached_fleet_text_;
+    parts.fleet = cached_fleet_text_;
   }
-  body += expose::Serialize(self_.Collect(fleet_.active_machines(), site_));
-  if (extra) body += extra();
-  return body;
+  parts.tail = expose::Serialize(self_.Collect(fleet_.active_machines(), site_));
+  if (extra) parts.tail += extra();
+  return parts;
+}
+
+std::string MetricsPage::RenderText() {
+  Parts parts = Render();
+  return std::string(*parts.fleet).append(parts.tail);
 }
 
 }  // namespace wardwatch::collector

@@ -1,5 +1,7 @@
 // The /metrics body: the fleet's series + self-metrics. Each machine's samples are serialized
-// once per new report and kept; a scrape only concatenates them under one HELP/TYPE per family.
+// once per new report and kept; when the fleet changed, a scrape merges them under one
+// HELP/TYPE per family into one page, built in a single allocation and shared (not copied)
+// with every scrape until the fleet changes again.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "expose/expose.h"
 #include "fleet.h"
 #include "self_metrics.h"
 
@@ -21,28 +24,42 @@ class MetricsPage {
   MetricsPage(const Fleet& fleet, const SelfMetrics& self, std::string site)
       : fleet_(fleet), self_(self), site_(std::move(site)) {}
 
-  std::string Render();
+  struct Parts {
+    std::shared_ptr<const std::string> fleet;  // the machines' series, shared between scrapes
+    std::string tail;                          // self-metrics and the analytics series
+  };
+  Parts Render();
+  // The whole page as one string (tests, tools).
+  std::string RenderText();
+
   // For tests and logs: how often the fleet part / a single machine was serialized.
   std::uint64_t renders() const { return renders_; }
   std::uint64_t machine_renders() const { return machine_renders_; }
   // Appended to every page (the analytics series, expose/analytics.cpp).
   std::function<std::string()> extra;
 
-  // One machine's samples grouped by family: (family name, its sample lines).
+  // One machine's samples, grouped by family: `text` holds the sample lines, and each segment
+  // names a family (an index into families_) and where its lines end in `text`.
   struct MachineBlocks {
     std::shared_ptr<const Report> report;  // what these lines were made from
-    std::vector<std::pair<std::string, std::string>> families;
+    std::string text;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> segments;  // (family, end offset)
   };
 
  private:
+  void Split(std::string_view serialized, MachineBlocks& out);
+  std::shared_ptr<const std::string> Merge(const std::vector<const MachineBlocks*>& machines);
+
   const Fleet& fleet_;
   const SelfMetrics& self_;
   std::string site_;
   std::mutex mu_;
   std::uint64_t cached_generation_ = 0;
-  std::string cached_fleet_text_;
+  std::shared_ptr<const std::string> cached_fleet_text_ = std::make_shared<const std::string>();
   std::unordered_map<std::string, MachineBlocks> per_machine_;
-  std::unordered_map<std::string, std::string> headers_;  // family -> "# HELP ...\n# TYPE ...\n"
+  // Every family seen, in order of first appearance: its name and "# HELP ...\n# TYPE ...\n".
+  std::vector<std::pair<std::string, std::string>> families_;
+  std::unordered_map<std::string, std::uint32_t, expose::StringHash, std::equal_to<>> family_index_;
   std::uint64_t renders_ = 0;
   std::uint64_t machine_renders_ = 0;
 };

@@ -220,23 +220,23 @@ TEST_CASE("MetricsPage re-renders the fleet only when the fleet changed") {
   row.hostname = "pc-01";
   row.token_hash = "h";
   fleet.Enrolled(row);
-  (void)page.Render();
-  (void)page.Render();
+  (void)page.RenderText();
+  (void)page.RenderText();
   CHECK(page.renders() == 1);
   fleet.Stored(std::make_shared<const Report>(SampleReport("m1", "pc-01")), 1);
-  const auto body = page.Render();
+  const auto body = page.RenderText();
   CHECK(page.renders() == 2);
   CHECK(body.find(R"(node_memory_MemTotal_bytes{instance="pc-01"} 8000000000)") !=
         std::string::npos);
   self.Stored();  // self-metrics are fresh on every scrape without re-rendering the fleet
-  CHECK(page.Render().find("wardwatch_collector_reports_stored_total 1") != std::string::npos);
+  CHECK(page.RenderText().find("wardwatch_collector_reports_stored_total 1") != std::string::npos);
   CHECK(page.renders() == 2);
   // An older sequence (a late spooled report) does not replace the latest values.
   Report old = SampleReport("m1", "pc-01");
   old.sequence = 3;
   old.system.meminfo["MemTotal"] = 1;
   fleet.Stored(std::make_shared<const Report>(old), 2);
-  CHECK(page.Render().find(R"(node_memory_MemTotal_bytes{instance="pc-01"} 8000000000)") !=
+  CHECK(page.RenderText().find(R"(node_memory_MemTotal_bytes{instance="pc-01"} 8000000000)") !=
         std::string::npos);
 }
 
@@ -254,7 +254,7 @@ TEST_CASE("rendering 1,000 machines: full, then after one machine's new report")
   }
   auto timed = [&page](std::string& out) {
     const auto start = std::chrono::steady_clock::now();
-    out = page.Render();
+    out = page.RenderText();
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
   std::string text;

@@ -4,6 +4,7 @@
 
 #include <prometheus/metric_family.h>
 
+#include <functional>
 #include <initializer_list>
 #include <span>
 #include <string>
@@ -19,6 +20,14 @@ namespace wardwatch::collector::expose {
 
 using LabelList = std::initializer_list<std::pair<std::string_view, std::string_view>>;
 
+// Lets unordered maps keyed by std::string be searched with a string_view, without a copy.
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept {
+    return std::hash<std::string_view>{}(s);
+  }
+};
+
 // Families in order of first use; every sample of one family shares one HELP/TYPE block.
 class FamilySet {
  public:
@@ -33,7 +42,7 @@ class FamilySet {
 
  private:
   std::vector<prometheus::MetricFamily> families_;
-  std::unordered_map<std::string, std::size_t> index_;
+  std::unordered_map<std::string, std::size_t, StringHash, std::equal_to<>> index_;
   std::size_t duplicates_dropped_ = 0;
 };
 

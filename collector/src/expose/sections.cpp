@@ -2,7 +2,7 @@
 #include <prometheus/text_serializer.h>
 
 #include <algorithm>
-#include <set>
+#include <numeric>
 #include <sstream>
 
 #include "expose/expose.h"
@@ -38,24 +38,41 @@ std::span<const ExposeSection> Sections() { return kSections; }
 
 prometheus::MetricFamily& FamilySet::Family(std::string_view name, std::string_view help,
                                             prometheus::MetricType type) {
-  auto [it, inserted] = index_.try_emplace(std::string(name), families_.size());
-  if (inserted) {
-    auto& f = families_.emplace_back();
-    f.name = std::string(name);
-    f.help = std::string(help);
-    f.type = type;
-  }
-  return families_[it->second];
+  if (auto it = index_.find(name); it != index_.end()) return families_[it->second];
+  index_.emplace(std::string(name), families_.size());
+  auto& f = families_.emplace_back();
+  f.name = std::string(name);
+  f.help = std::string(help);
+  f.type = type;
+  return f;
 }
 
 std::vector<prometheus::MetricFamily> FamilySet::Take() {
   for (auto& f : families_) {
-    std::set<std::vector<prometheus::ClientMetric::Label>> seen;
-    const auto before = f.metric.size();
-    std::erase_if(f.metric, [&seen](const prometheus::ClientMetric& m) {
-      return !seen.insert(m.label).second;
+    const std::size_t n = f.metric.size();
+    if (n < 2) continue;
+    // Sorted by labels, stably: in each run of equal label sets the first is the earliest.
+    std::vector<std::size_t> order(n);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&f](std::size_t a, std::size_t b) {
+      return f.metric[a].label < f.metric[b].label;
     });
-    duplicates_dropped_ += before - f.metric.size();
+    std::vector<bool> drop(n, false);
+    std::size_t dropped = 0;
+    for (std::size_t i = 1; i < n; ++i) {
+      if (f.metric[order[i]].label == f.metric[order[i - 1]].label) {
+        drop[order[i]] = true;
+        ++dropped;
+      }
+    }
+    if (dropped == 0) continue;
+    std::vector<prometheus::ClientMetric> kept;
+    kept.reserve(n - dropped);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!drop[i]) kept.push_back(std::move(f.metric[i]));
+    }
+    f.metric = std::move(kept);
+    duplicates_dropped_ += dropped;
   }
   return std::move(families_);
 }

@@ -73,6 +73,15 @@ Response TextResponse(bhttp::status status, std::string body, std::string_view c
   return res;
 }
 
+Response SharedTextResponse(bhttp::status status, std::shared_ptr<const std::string> shared,
+                            std::string tail, std::string_view content_type) {
+  Response res{status, 11};
+  res.set(bhttp::field::content_type, content_type);
+  res.body().set(std::move(shared), std::move(tail));
+  res.prepare_payload();
+  return res;
+}
+
 void Router::Add(Route route) {
   if (route.pattern.empty() || route.pattern.front() != '/' || !route.handler) {
     throw std::invalid_argument("route needs a pattern starting with '/' and a handler: " +

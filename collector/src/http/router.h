@@ -6,16 +6,20 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "http/text_body.h"
+
 namespace wardwatch::collector::http {
 
 namespace bhttp = boost::beast::http;
-using Response = bhttp::response<bhttp::string_body>;
+// Answers carry a TextBody: a string, or a shared page plus a string (text_body.h).
+using Response = bhttp::response<TextBody>;
 using Request = bhttp::request<bhttp::string_body>;
 using RequestHeader = bhttp::request_header<>;
 
@@ -26,6 +30,9 @@ Response JsonResponse(bhttp::status status, const nlohmann::json& body);
 Response JsonError(bhttp::status status, std::string_view message);
 Response TextResponse(bhttp::status status, std::string body,
                       std::string_view content_type = "text/plain; charset=utf-8");
+// `shared` followed by `tail`; the shared text is sent without a copy.
+Response SharedTextResponse(bhttp::status status, std::shared_ptr<const std::string> shared,
+                            std::string tail, std::string_view content_type);
 
 struct RequestContext {
   Request message;

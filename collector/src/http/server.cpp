@@ -187,7 +187,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (auto refusal = Authenticate(*route_, header, shared_->credentials, machine_id_)) {
       LogWarn("http: " + Peer() + " " + std::string(header.method_string()) + " " +
               std::string(header.target()) + " refused before reading the body: " +
-              std::to_string(refusal->result_int()) + " " + refusal->body());
+              std::to_string(refusal->result_int()) + " " + refusal->body().str());
       return Refuse(std::move(*refusal));
     }
     if (route_->check_header) {

@@ -1,4 +1,6 @@
 // GET /metrics (Prometheus text format, no auth like any exporter) and GET /healthz.
+#include <utility>
+
 #include "routes/routes.h"
 
 namespace wardwatch::collector::routes {
@@ -8,8 +10,10 @@ void AddExporterRoutes(http::Router& router, App& app) {
               .pattern = "/metrics",
               .auth = http::AuthKind::kNone,
               .handler = [&app](http::RequestContext&, http::Responder respond) {
-                respond(http::TextResponse(http::bhttp::status::ok, app.page.Render(),
-                                           "text/plain; version=0.0.4; charset=utf-8"));
+                auto page = app.page.Render();
+                respond(http::SharedTextResponse(http::bhttp::status::ok, std::move(page.fleet),
+                                                 std::move(page.tail),
+                                                 "text/plain; version=0.0.4; charset=utf-8"));
               }});
   router.Add({.method = http::bhttp::verb::get,
               .pattern = "/healthz",

@@ -9,15 +9,26 @@ Usage: delivery_outage_test.py PATH/TO/wardwatch-agent PATH/TO/wardwatch-collect
    stored twice, `PRAGMA integrity_check` is ok, and after a final drain all of them arrived.
 3. The agent is SIGKILLed repeatedly while it streams and is restarted: every record ever seen
    in its spool arrives, none twice.
+4. The agent is SIGKILLed while a report is certainly in flight, at the two moments that
+   matter, through an HTTP proxy on loopback that holds the exchange:
+   a. the collector has committed the report, its 2xx is held back: the restarted agent sends
+      it again, the collector answers "duplicate" and stores it once;
+   b. half the body has been sent: nothing is stored; the restarted agent sends it whole.
 """
+import gzip
+import http.client
+import http.server
+import json
 import os
 import random
 import signal
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from delivery_common import (Agent, Collector, check, finish, temp_dir, wait_for)  # noqa: E402
+from delivery_common import (Agent, Collector, check, finish, free_port, metric_value,  # noqa: E402
+                             temp_dir, wait_for)
 
 N = 6
 
@@ -116,6 +127,136 @@ def agent_killed_mid_send(agent_bin, collector_bin, tmp):
         c.stop()
 
 
+class HoldingProxy:
+    """A reverse proxy on 127.0.0.1 in front of the collector. Passes everything through until
+    `hold` is set; then the next POST /api/v1/reports is held: "after_commit" forwards it and
+    keeps the collector's answer back, "mid_body" reads half the body and forwards nothing.
+    `held` is set once the exchange is held, `held_sequence` names the report."""
+
+    def __init__(self, upstream_port):
+        self.upstream_port = upstream_port
+        self.hold = None
+        self.held = threading.Event()
+        self.release = threading.Event()
+        self.held_sequence = None
+        self.held_status = None
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def _relay(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                mode = proxy.hold if (self.command == "POST" and
+                                      self.path == "/api/v1/reports") else None
+                if mode == "mid_body":
+                    self.rfile.read(length // 2)
+                    proxy.hold = None
+                    proxy.held.set()
+                    proxy.release.wait(30)
+                    self.close_connection = True
+                    return
+                body = self.rfile.read(length) if length else None
+                headers = {k: v for k, v in self.headers.items()
+                           if k.lower() not in ("host", "connection", "content-length")}
+                up = http.client.HTTPConnection("127.0.0.1", proxy.upstream_port, timeout=20)
+                up.request(self.command, self.path, body=body, headers=headers)
+                resp = up.getresponse()
+                data = resp.read()
+                up.close()
+                if mode == "after_commit" and 200 <= resp.status < 300:
+                    raw = gzip.decompress(body) if body[:2] == b"\x1f\x8b" else body
+                    proxy.held_sequence = json.loads(raw)["sequence"]
+                    proxy.held_status = resp.status
+                    proxy.hold = None
+                    proxy.held.set()
+                    proxy.release.wait(30)
+                    self.close_connection = True
+                    return
+                self.send_response(resp.status)
+                for k, v in resp.getheaders():
+                    if k.lower() not in ("connection", "transfer-encoding", "content-length"):
+                        self.send_header(k, v)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = do_PUT = do_DELETE = _relay
+
+        self.port = free_port()
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def arm(self, mode):
+        self.held.clear()
+        self.release.clear()
+        self.held_sequence = None
+        self.hold = mode
+
+    def close(self):
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def agent_killed_with_a_report_in_flight(agent_bin, collector_bin, tmp):
+    c = Collector(collector_bin, os.path.join(tmp, "c4"))
+    c.start()
+    proxy = HoldingProxy(c.port)
+    machine = "outage-pc-4"
+    a = Agent(agent_bin, os.path.join(tmp, "a4"), machine, proxy.base)
+    try:
+        code, err = a.once()  # enrolled, one report delivered through the proxy
+        check(code == 0, f"through the proxy: enrolled and delivered (exit {code}) {err[-300:]}")
+        for mode in ("after_commit", "mid_body"):
+            before = set(c.sequences(machine))
+            dup_before = metric_value(c.metrics(), "wardwatch_collector_reports_duplicate_total") or 0
+            proxy.arm(mode)
+            proc = a.start("--interval", "1")
+            held = proxy.held.wait(30)
+            check(held, f"{mode}: a report was held in flight")
+            if not held:
+                proc.kill()
+                proc.wait()
+                continue
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            proxy.release.set()
+            stored_at_kill = set(c.sequences(machine)) - before
+            if mode == "after_commit":
+                seq = proxy.held_sequence
+                check(seq in stored_at_kill,
+                      f"{mode}: report {seq} committed by the collector before the kill")
+                check(seq in a.spooled_sequences(),
+                      f"{mode}: report {seq} still in the killed agent's spool (no 2xx seen)")
+            else:
+                check(not stored_at_kill,
+                      f"{mode}: nothing stored from a half-sent body ({sorted(stored_at_kill)})")
+                pending = a.spooled_sequences()
+                check(len(pending) >= 1, f"{mode}: the half-sent report is still spooled {pending}")
+            code, err = a.once()
+            check(code == 0, f"{mode}: the restarted agent delivers (exit {code}) {err[-300:]}")
+            seqs = c.sequences(machine)
+            check(len(seqs) == len(set(seqs)), f"{mode}: none stored twice ({len(seqs)} rows)")
+            check(not a.spooled_sequences(), f"{mode}: the spool is empty afterwards")
+            dup_after = metric_value(c.metrics(), "wardwatch_collector_reports_duplicate_total") or 0
+            if mode == "after_commit":
+                check(dup_after >= dup_before + 1,
+                      f"{mode}: the resent report was answered as a duplicate "
+                      f"({dup_before:.0f} -> {dup_after:.0f})")
+            else:
+                check(seqs == sorted(seqs), f"{mode}: stored in order {seqs}")
+        check(c.integrity() == "ok", "integrity_check ok")
+    finally:
+        proxy.close()
+        c.stop()
+
+
 def main():
     agent_bin, collector_bin = sys.argv[1], sys.argv[2]
     tmp = temp_dir("outage")
@@ -123,6 +264,7 @@ def main():
     collector_down_then_up(agent_bin, collector_bin, tmp)
     collector_killed_during_stream(agent_bin, collector_bin, tmp)
     agent_killed_mid_send(agent_bin, collector_bin, tmp)
+    agent_killed_with_a_report_in_flight(agent_bin, collector_bin, tmp)
     print(f"took {time.time() - started:.1f} s; files in {tmp}")
     finish()
 

@@ -4,55 +4,20 @@
 // TLS is checked against the Windows certificate store: a private office CA is imported into
 // the machine's Trusted Root store (docs/windows.md); --ca-file and client certificates for
 // mTLS are not read by this transport and say so.
-// Winsock before <windows.h>, WinHTTP after it.
-// clang-format off
-#include <winsock2.h>
-#include <windows.h>
-#include <winhttp.h>
-// clang-format on
-
 #include <algorithm>
 #include <memory>
 
 #include "http_client.h"
 #include "win32.h"
+#include "winhttp_windows.h"
 
 namespace wardwatch::agent {
 namespace {
 
+using win::UniqueInternet;
+using win::WinHttpErrorText;
+
 constexpr std::size_t kMaxAnswer = 1u << 20;  // a collector answer is small; cap it
-
-struct InternetDeleter {
-  void operator()(HINTERNET h) const {
-    if (h != nullptr) ::WinHttpCloseHandle(h);
-  }
-};
-using UniqueInternet = std::unique_ptr<void, InternetDeleter>;
-
-std::string WinHttpErrorText(DWORD code) {
-  switch (code) {
-    case ERROR_WINHTTP_CANNOT_CONNECT:
-      return "cannot connect (connection refused or host unreachable)";
-    case ERROR_WINHTTP_TIMEOUT:
-    case WSAETIMEDOUT:  // Wine passes the socket's error through
-      return "timed out";
-    case WSAECONNREFUSED:
-      return "cannot connect (connection refused)";
-    case ERROR_WINHTTP_NAME_NOT_RESOLVED:
-      return "host name not resolved";
-    case ERROR_WINHTTP_CONNECTION_ERROR:
-      return "connection reset or closed";
-    case ERROR_WINHTTP_INVALID_SERVER_RESPONSE:
-      return "not an HTTP answer";
-    case ERROR_WINHTTP_SECURE_FAILURE:
-      return "TLS certificate not trusted or TLS handshake failed";
-    case ERROR_WINHTTP_UNRECOGNIZED_SCHEME:
-    case ERROR_WINHTTP_INVALID_URL:
-      return "invalid URL";
-    default:
-      return win::ErrorText(code);
-  }
-}
 
 int Ms(double seconds) { return static_cast<int>(std::clamp(seconds * 1000, 1.0, 2.0e9)); }
 

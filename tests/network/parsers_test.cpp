@@ -2,6 +2,7 @@
 // ipv6_route, resolv.conf, wireless, sysfs link facts, probe URLs and peak hours.
 #include <doctest/doctest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -259,6 +260,69 @@ TEST_CASE("probes: phase summary uses nearest-rank quantiles") {
   auto one = SummarizePhase("tls", {0.25}, 1, 0.25, 0.25);
   CHECK(one.p50 == 0.25);
   CHECK(one.p95 == 0.25);
+}
+
+TEST_CASE("probes: the DNS query a dns:// probe sends") {
+  using namespace std::string_literals;
+  struct Row {
+    std::uint16_t id;
+    std::string name;
+    std::string wire;  // "" = refused
+  };
+  const std::string header_0102 = "\x01\x02\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00"s;
+  const std::string a_in = "\x00\x00\x01\x00\x01"s;  // root label, type A, class IN
+  const Row rows[] = {
+      {0x0102, "portal.example.lan",
+       header_0102 +
+           "\x06portal\x07"
+           "example\x03lan"s +
+           a_in},
+      {0x0102, "portal.example.lan.",
+       header_0102 +
+           "\x06portal\x07"
+           "example\x03lan"s +
+           a_in},
+      {0xfffe, "a", "\xff\xfe\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x01\x61"s + a_in},
+      {1, "a..b", ""},
+      {1, "a..", ""},
+      {1, ".", ""},
+      {1, std::string(64, 'x') + ".lan", ""},
+  };
+  for (const auto& r : rows) {
+    INFO(r.name);
+    auto q = BuildDnsQuery(r.id, r.name);
+    if (r.wire.empty()) {
+      REQUIRE_FALSE(q.ok());
+      CHECK(q.error() == "bad name " + r.name);
+    } else {
+      REQUIRE(q.ok());
+      CHECK(*q == r.wire);
+    }
+  }
+}
+
+TEST_CASE("probes: which datagram answers the DNS query, and how") {
+  using namespace std::string_literals;
+  struct Row {
+    const char* what;
+    std::string datagram;
+    std::optional<std::string> verdict;
+  };
+  const std::string tail = "\x00\x01\x00\x01\x00\x00\x00\x00"s;  // counts
+  const Row rows[] = {
+      {"NOERROR", "\x12\x34\x81\x80"s + tail, ""},
+      {"NXDOMAIN", "\x12\x34\x81\x83"s + tail, "NXDOMAIN"},
+      {"SERVFAIL", "\x12\x34\x81\x82"s + tail, "SERVFAIL"},
+      {"REFUSED", "\x12\x34\x81\x85"s + tail, "REFUSED"},
+      {"rcode 9 (NOTAUTH)", "\x12\x34\x81\x89"s + tail, "rcode 9"},
+      {"another id", "\x12\x35\x81\x80"s + tail, std::nullopt},
+      {"a query, not an answer", "\x12\x34\x01\x00"s + tail, std::nullopt},
+      {"shorter than a header", "\x12\x34\x81\x80"s, std::nullopt},
+  };
+  for (const auto& r : rows) {
+    INFO(r.what);
+    CHECK(DnsAnswerError(0x1234, r.datagram) == r.verdict);
+  }
 }
 
 TEST_CASE("speedtest: peak hours and schedule") {

@@ -850,3 +850,99 @@ TEST_CASE("battery from GetSystemPowerStatus alone") {
     CHECK_FALSE(b->wear_ratio);
   }
 }
+
+TEST_CASE("probe phases from WinHTTP's request times or its status callbacks") {
+  namespace w = winhttp_time;
+  // Request times in QueryPerformanceCounter ticks at 1 MHz: 1 tick = 1 us.
+  auto times = [](std::initializer_list<std::pair<std::size_t, std::uint64_t>> at) {
+    std::vector<std::uint64_t> t(w::kCount, 0);
+    for (auto [i, v] : at) t[i] = v;
+    return t;
+  };
+  struct Row {
+    const char* what;
+    WinHttpTiming in;
+    std::map<std::string, double> phases;
+  };
+  WinHttpTiming http_times;
+  http_times.qpc_frequency = 1000000;
+  http_times.request_times = times({{w::kNameResolutionStart, 1000},
+                                    {w::kNameResolutionEnd, 21000},
+                                    {w::kConnectionEstablishmentStart, 21000},
+                                    {w::kConnectionEstablishmentEnd, 31000},
+                                    {w::kReceiveResponseHeadersEnd, 131000}});
+  http_times.total = 0.2;
+  WinHttpTiming https_times = http_times;
+  https_times.secure = true;
+  https_times.request_times = times({{w::kNameResolutionStart, 1000},
+                                     {w::kNameResolutionEnd, 21000},
+                                     {w::kConnectionEstablishmentStart, 21000},
+                                     {w::kConnectionEstablishmentEnd, 31000},
+                                     {w::kTlsLeg1Start, 31000},
+                                     {w::kTlsLeg1Start + 1, 41000},
+                                     {w::kTlsLeg1Start + 2, 41000},
+                                     {w::kTlsLeg1Start + 3, 71000},  // a resumed session: 2 legs
+                                     {w::kReceiveResponseHeadersEnd, 171000}});
+  // A Windows that counts the handshake inside connection establishment.
+  WinHttpTiming https_nested = https_times;
+  https_nested.request_times[w::kConnectionEstablishmentEnd] = 71000;
+  WinHttpTiming ip_literal = http_times;  // no name resolution at all
+  ip_literal.request_times[w::kNameResolutionStart] = 0;
+  ip_literal.request_times[w::kNameResolutionEnd] = 0;
+  WinHttpTiming incomplete = http_times;  // the answer's head never came: use the callbacks
+  incomplete.request_times[w::kReceiveResponseHeadersEnd] = 0;
+  incomplete.resolving = 0.001;
+  incomplete.resolved = 0.002;
+  incomplete.connecting = 0.002;
+  incomplete.connected = 0.005;
+  incomplete.response_received = 0.105;
+  WinHttpTiming wine_https;  // Wine: callbacks only, CONNECTED_TO_SERVER after the handshake
+  wine_https.secure = true;
+  wine_https.resolving = 0.0;
+  wine_https.resolved = 0.010;
+  wine_https.connecting = 0.010;
+  wine_https.connected = 0.060;
+  wine_https.sending = 0.060;
+  wine_https.response_received = 0.090;
+  wine_https.total = 0.1;
+  WinHttpTiming no_resolve_callbacks = wine_https;
+  no_resolve_callbacks.secure = false;
+  no_resolve_callbacks.resolving = no_resolve_callbacks.resolved = -1;
+  WinHttpTiming out_of_order = no_resolve_callbacks;  // never a negative phase
+  out_of_order.response_received = 0.050;
+
+  const Row rows[] = {
+      {"http from request times",
+       http_times,
+       {{"dns", 0.020}, {"connect", 0.010}, {"first_byte", 0.100}, {"total", 0.2}}},
+      {"https: tls from the first leg's start to the last leg's end",
+       https_times,
+       {{"dns", 0.020}, {"connect", 0.010}, {"tls", 0.040}, {"first_byte", 0.100}, {"total", 0.2}}},
+      {"https: handshake inside establishment is not counted twice",
+       https_nested,
+       {{"dns", 0.020}, {"connect", 0.010}, {"tls", 0.040}, {"first_byte", 0.100}, {"total", 0.2}}},
+      {"IP literal: dns 0",
+       ip_literal,
+       {{"dns", 0.0}, {"connect", 0.010}, {"first_byte", 0.100}, {"total", 0.2}}},
+      {"incomplete request times: callbacks",
+       incomplete,
+       {{"dns", 0.001}, {"connect", 0.003}, {"first_byte", 0.100}, {"total", 0.2}}},
+      {"Wine https: connect includes TLS, no tls phase",
+       wine_https,
+       {{"dns", 0.010}, {"connect", 0.050}, {"first_byte", 0.030}, {"total", 0.1}}},
+      {"no resolve callbacks: no dns phase",
+       no_resolve_callbacks,
+       {{"connect", 0.050}, {"first_byte", 0.030}, {"total", 0.1}}},
+      {"moments out of order: phase left out", out_of_order, {{"connect", 0.050}, {"total", 0.1}}},
+  };
+  for (const auto& r : rows) {
+    INFO(r.what);
+    const auto got = ProbePhasesFromWinHttp(r.in);
+    CHECK(got.size() == r.phases.size());
+    for (const auto& [phase, seconds] : r.phases) {
+      INFO(phase);
+      REQUIRE(got.count(phase) == 1);
+      CHECK(got.at(phase) == doctest::Approx(seconds).epsilon(1e-9));
+    }
+  }
+}

@@ -17,6 +17,7 @@
 #include "collectors/processes.h"
 #include "fsutil.h"
 #include "http_client.h"
+#include "loopback_windows.h"
 #include "options.h"
 #include "platform.h"
 #include "state.h"
@@ -107,8 +108,7 @@ TEST_CASE("dmi, packages: read without errors (Wine fills little)") {
 }
 
 TEST_CASE("collectors Windows does not expose report absent, not failed") {
-  for (const char* name :
-       {"hwmon", "thermal", "pressure", "loadavg", "wireless", "netlink", "probes"}) {
+  for (const char* name : {"hwmon", "thermal", "pressure", "loadavg", "wireless", "netlink"}) {
     auto r = CollectOne(name);
     (void)r;
   }
@@ -264,83 +264,9 @@ TEST_CASE("machine id: MachineGuid, stable across state folders") {
   CHECK(std::string(PlatformName()) == "windows");
 }
 
-// ---- WinHTTP against a one-shot HTTP server on 127.0.0.1 --------------------------------
+// ---- WinHTTP against a one-shot HTTP server on 127.0.0.1 (loopback_windows.h) -----------
 
-namespace {
-
-class OneShotServer {
- public:
-  // Answers each connection with `answer` (after reading the request) until stopped.
-  explicit OneShotServer(std::string answer, int delay_ms = 0)
-      : answer_(std::move(answer)), delay_ms_(delay_ms) {
-    WSADATA wsa;
-    ::WSAStartup(MAKEWORD(2, 2), &wsa);
-    listener_ = ::socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(listener_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    ::listen(listener_, 4);
-    int len = sizeof a;
-    ::getsockname(listener_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-    thread_ = std::thread([this] { Serve(); });
-  }
-  ~OneShotServer() {
-    stop_ = true;
-    ::closesocket(listener_);
-    thread_.join();
-  }
-  std::string url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
-  }
-  std::string last_request() {
-    std::lock_guard lock(mu_);
-    return request_;
-  }
-
- private:
-  void Serve() {
-    while (!stop_) {
-      SOCKET c = ::accept(listener_, nullptr, nullptr);
-      if (c == INVALID_SOCKET) return;
-      std::string req;
-      char buf[4096];
-      // Headers, then Content-Length bytes of body.
-      for (;;) {
-        const int n = ::recv(c, buf, sizeof buf, 0);
-        if (n <= 0) break;
-        req.append(buf, static_cast<std::size_t>(n));
-        const auto end = req.find("\r\n\r\n");
-        if (end == std::string::npos) continue;
-        std::size_t want = 0;
-        if (auto cl = req.find("Content-Length: "); cl != std::string::npos) {
-          want = std::stoul(req.substr(cl + 16));
-        }
-        if (req.size() >= end + 4 + want) break;
-      }
-      {
-        std::lock_guard lock(mu_);
-        request_ = req;
-      }
-      if (delay_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms_));
-      ::send(c, answer_.data(), static_cast<int>(answer_.size()), 0);
-      ::shutdown(c, SD_SEND);
-      ::closesocket(c);
-    }
-  }
-
-  std::string answer_;
-  int delay_ms_;
-  SOCKET listener_;
-  int port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::mutex mu_;
-  std::string request_;
-  std::thread thread_;
-};
-
-}  // namespace
+using wardwatch::testing::OneShotServer;
 
 TEST_CASE("WinHTTP: body, headers, status and Retry-After") {
   OneShotServer server(

@@ -115,6 +115,37 @@ Result<ProbeSpec> ParseProbeUrl(std::string name, std::string_view url) {
   return spec;
 }
 
+Result<std::string> BuildDnsQuery(std::uint16_t id, std::string_view name) {
+  std::string q;
+  q += static_cast<char>(id >> 8);
+  q += static_cast<char>(id & 0xff);
+  q += std::string("\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00", 10);  // RD, one question
+  const std::string full(name);
+  if (name.ends_with(".")) name.remove_suffix(1);
+  if (name.empty()) return MakeError("bad name " + full);
+  while (!name.empty()) {
+    const auto dot = name.find('.');
+    const std::string_view label = name.substr(0, dot);
+    if (label.empty() || label.size() > 63) return MakeError("bad name " + full);
+    q += static_cast<char>(label.size());
+    q += label;
+    name = dot == std::string_view::npos ? std::string_view() : name.substr(dot + 1);
+    if (dot != std::string_view::npos && name.empty()) return MakeError("bad name " + full);
+  }
+  q += std::string("\x00\x00\x01\x00\x01", 5);  // root, type A, class IN
+  return q;
+}
+
+std::optional<std::string> DnsAnswerError(std::uint16_t id, std::string_view d) {
+  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(d[i]); };
+  if (d.size() < 12 || byte(0) != (id >> 8) || byte(1) != (id & 0xff) || !(byte(2) & 0x80)) {
+    return std::nullopt;
+  }
+  static const char* const kRcodes[] = {"", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"};
+  const int rcode = byte(3) & 0x0f;
+  return rcode < 6 ? std::string(kRcodes[rcode]) : "rcode " + std::to_string(rcode);
+}
+
 Result<ProbeSpec> ParseProbeSpec(std::string_view name_equals_url) {
   const auto eq = name_equals_url.find('=');
   if (eq == std::string_view::npos) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,15 @@ struct ProbeSample {
   std::string error;  // why it failed, e.g. "connect to 127.0.0.1:1: Connection refused"
   std::map<std::string, double> phases;
 };
+
+// The A query a dns:// probe sends: `id`, recursion desired, one question for `name` (a
+// trailing dot allowed). An error names the bad name (an empty or over-63-character label).
+Result<std::string> BuildDnsQuery(std::uint16_t id, std::string_view name);
+
+// What a datagram received after BuildDnsQuery(id, ...) means: std::nullopt when it is not
+// the answer to that query (too short, another id, not a response: keep waiting); "" for
+// NOERROR; else the rcode's name ("NXDOMAIN", "rcode 9").
+std::optional<std::string> DnsAnswerError(std::uint16_t id, std::string_view datagram);
 
 struct ProbeRunOptions {
   double timeout_seconds = 5;

@@ -1,6 +1,5 @@
-// probes collector for Linux: libcurl for http(s) (its per-phase timing info), POSIX sockets
-// for tcp connect and DNS-over-UDP probes, and one background thread per collector object
-// that probes each target at random offsets within every interval.
+// Probe attempts on Linux: libcurl for http(s) (its per-phase timing info), POSIX sockets for
+// tcp connect and DNS-over-UDP probes. The schedule and summaries are in probes_collector.cpp.
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <fcntl.h>
@@ -13,11 +12,7 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
-#include <condition_variable>
 #include <cstring>
-#include <mutex>
-#include <random>
-#include <thread>
 
 #include "collectors/probes.h"
 #include "options.h"
@@ -115,31 +110,18 @@ ProbeSample TcpProbe(const ProbeSpec& spec, const ProbeRunOptions& o) {
   return s;
 }
 
-// A minimal DNS client: one A query over UDP, answered when the reply's id matches and its
-// rcode is NOERROR.
+// A minimal DNS client: one A query over UDP (BuildDnsQuery), answered when the reply's id
+// matches and its rcode is NOERROR (DnsAnswerError).
 ProbeSample DnsServerProbe(const ProbeSpec& spec, const ProbeRunOptions& o) {
   ProbeSample s;
   const std::string where = "DNS query to " + spec.host + ":" + std::to_string(spec.port);
-  std::string q;
   static std::atomic<std::uint16_t> next_id{static_cast<std::uint16_t>(::getpid() * 7919)};
   const std::uint16_t id = next_id++;
-  q += static_cast<char>(id >> 8);
-  q += static_cast<char>(id & 0xff);
-  q += std::string("\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00", 10);  // RD, one question
-  std::string_view name = spec.query_name;
-  if (name.ends_with(".")) name.remove_suffix(1);
-  while (!name.empty()) {
-    const auto dot = name.find('.');
-    const std::string_view label = name.substr(0, dot);
-    if (label.empty() || label.size() > 63) {
-      s.error = where + ": bad name " + spec.query_name;
-      return s;
-    }
-    q += static_cast<char>(label.size());
-    q += label;
-    name = dot == std::string_view::npos ? std::string_view() : name.substr(dot + 1);
+  auto q = BuildDnsQuery(id, spec.query_name);
+  if (!q) {
+    s.error = where + ": " + q.error();
+    return s;
   }
-  q += std::string("\x00\x00\x01\x00\x01", 5);  // root, type A, class IN
   auto ai = Resolve(spec.host, spec.port, SOCK_DGRAM);
   if (!ai) {
     s.error = ai.error();
@@ -154,7 +136,7 @@ ProbeSample DnsServerProbe(const ProbeSpec& spec, const ProbeRunOptions& o) {
   const auto start = Clock::now();
   const auto deadline = start + std::chrono::duration_cast<Clock::duration>(
                                     std::chrono::duration<double>(o.timeout_seconds));
-  if (::send(fd.get(), q.data(), q.size(), 0) < 0) {
+  if (::send(fd.get(), q->data(), q->size(), 0) < 0) {
     s.error = where + ": " + std::strerror(errno);
     return s;
   }
@@ -172,15 +154,10 @@ ProbeSample DnsServerProbe(const ProbeSpec& spec, const ProbeRunOptions& o) {
       s.error = where + ": " + std::strerror(errno);
       return s;
     }
-    if (got < 12 || buf[0] != (id >> 8) || buf[1] != (id & 0xff) || !(buf[2] & 0x80)) {
-      continue;  // not our answer
-    }
-    static const char* const kRcodes[] = {"NOERROR",  "FORMERR", "SERVFAIL",
-                                          "NXDOMAIN", "NOTIMP",  "REFUSED"};
-    const int rcode = buf[3] & 0x0f;
-    if (rcode != 0) {
-      s.error = where + " for " + spec.query_name + ": answered " +
-                (rcode < 6 ? kRcodes[rcode] : "rcode " + std::to_string(rcode));
+    auto verdict = DnsAnswerError(id, std::string_view(reinterpret_cast<const char*>(buf), got));
+    if (!verdict) continue;  // not our answer
+    if (!verdict->empty()) {
+      s.error = where + " for " + spec.query_name + ": answered " + *verdict;
       return s;
     }
     break;
@@ -276,148 +253,6 @@ ProbeSample HttpProbe(const ProbeSpec& spec, const ProbeRunOptions& o) {
   return s;
 }
 
-// Samples of one phase in the current interval. Count, sum and max are exact; quantiles come
-// from at most kMaxSamples retained values.
-struct PhaseAccumulator {
-  static constexpr std::size_t kMaxSamples = 4096;
-  std::vector<double> samples;
-  std::uint64_t count = 0;
-  double sum = 0, max = 0;
-  void Add(double v) {
-    ++count;
-    sum += v;
-    max = std::max(max, v);
-    if (samples.size() < kMaxSamples) samples.push_back(v);
-  }
-};
-
-struct TargetState {
-  ProbeSpec spec;
-  std::uint64_t attempts_total = 0, failures_total = 0, attempts = 0, failures = 0;
-  std::map<std::string, PhaseAccumulator> phases;
-  std::string last_error;
-};
-
-const char* const kPhaseOrder[] = {"dns", "connect", "tls", "first_byte", "total"};
-
-class ProbesCollector : public Collector {
- public:
-  ProbesCollector() = default;
-  explicit ProbesCollector(ProbeConfig config) { Configure(std::move(config)); }
-  ~ProbesCollector() override {
-    {
-      std::lock_guard lock(mu_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
-  }
-
-  Status Collect(const CollectContext& ctx, Report& report) override {
-    if (!configured_) {
-      if (ctx.options == nullptr) return MakeError("probes: no agent options to read targets from");
-      auto config = ProbeConfigFromOptions(*ctx.options);
-      if (!config) return MakeError(config.error());
-      Configure(std::move(*config));
-    }
-    if (config_.targets.empty()) return Status::Ok();
-    if (first_collect_) {
-      first_collect_ = false;
-      if (config_.probe_on_first_collect) {
-        for (std::size_t i = 0; i < config_.targets.size(); ++i) Record(i, Probe(i));
-      } else {
-        thread_ = std::thread([this] { Run(); });
-      }
-    }
-    std::lock_guard lock(mu_);
-    for (auto& t : targets_) {
-      schema::ProbeTarget out;
-      out.name = t.spec.name;
-      out.kind = t.spec.kind;
-      out.url = t.spec.url;
-      out.attempts_total = t.attempts_total;
-      out.failures_total = t.failures_total;
-      out.attempts = std::exchange(t.attempts, 0);
-      out.failures = std::exchange(t.failures, 0);
-      out.last_error = t.last_error;
-      for (const char* phase : kPhaseOrder) {
-        auto it = t.phases.find(phase);
-        if (it == t.phases.end() || it->second.count == 0) continue;
-        auto& acc = it->second;
-        out.phases.push_back(
-            SummarizePhase(phase, std::move(acc.samples), acc.count, acc.sum, acc.max));
-      }
-      t.phases.clear();
-      report.network.probes.push_back(std::move(out));
-    }
-    return Status::Ok();
-  }
-
- private:
-  void Configure(ProbeConfig config) {
-    config_ = std::move(config);
-    config_.per_interval = std::max(1u, config_.per_interval);
-    for (const auto& spec : config_.targets) targets_.push_back(TargetState{spec});
-    rng_.seed(config_.seed ? config_.seed : std::random_device{}());
-    configured_ = true;
-  }
-
-  ProbeSample Probe(std::size_t i) const { return RunProbe(config_.targets[i], config_.run); }
-
-  void Record(std::size_t i, const ProbeSample& s) {
-    std::lock_guard lock(mu_);
-    TargetState& t = targets_[i];
-    ++t.attempts;
-    ++t.attempts_total;
-    if (!s.ok) {
-      ++t.failures;
-      ++t.failures_total;
-      t.last_error = s.error;
-      return;
-    }
-    for (const auto& [phase, seconds] : s.phases) t.phases[phase].Add(seconds);
-  }
-
-  // Each round lasts one interval; every target is probed per_interval times at uniformly
-  // random offsets, so probes from many PCs do not line up on the same second.
-  void Run() {
-    auto round_start = Clock::now();
-    const auto interval = std::chrono::duration_cast<Clock::duration>(
-        std::chrono::duration<double>(config_.interval_seconds));
-    std::uniform_real_distribution<double> offset(0, 1);
-    std::vector<std::pair<Clock::duration, std::size_t>> plan;
-    for (;;) {
-      plan.clear();
-      for (std::size_t i = 0; i < targets_.size(); ++i) {
-        for (unsigned k = 0; k < config_.per_interval; ++k) {
-          plan.emplace_back(std::chrono::duration_cast<Clock::duration>(interval * offset(rng_)),
-                            i);
-        }
-      }
-      std::sort(plan.begin(), plan.end());
-      for (const auto& [at, i] : plan) {
-        {
-          std::unique_lock lock(mu_);
-          if (cv_.wait_until(lock, round_start + at, [this] { return stop_; })) return;
-        }
-        Record(i, Probe(i));
-      }
-      round_start += interval;
-      // A round that overran (slow timeouts) starts the next one now rather than bursting.
-      if (round_start < Clock::now()) round_start = Clock::now();
-    }
-  }
-
-  ProbeConfig config_;
-  bool configured_ = false, first_collect_ = true;
-  std::mt19937_64 rng_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::vector<TargetState> targets_;
-  std::thread thread_;
-};
-
 }  // namespace
 
 ProbeSample RunProbe(const ProbeSpec& spec, const ProbeRunOptions& options) {
@@ -425,11 +260,6 @@ ProbeSample RunProbe(const ProbeSpec& spec, const ProbeRunOptions& options) {
   if (spec.kind == "tcp") return TcpProbe(spec, options);
   if (spec.host.empty()) return SystemResolverProbe(spec);
   return DnsServerProbe(spec, options);
-}
-
-std::unique_ptr<Collector> NewProbesCollector() { return std::make_unique<ProbesCollector>(); }
-std::unique_ptr<Collector> NewProbesCollector(ProbeConfig config) {
-  return std::make_unique<ProbesCollector>(std::move(config));
 }
 
 }  // namespace wardwatch::agent

@@ -498,4 +498,63 @@ std::optional<schema::Battery> BatteryFromPowerStatus(const PowerStatus& p) {
   return b;
 }
 
+namespace {
+
+// Seconds between two moments; nullopt unless both were seen and in order.
+std::optional<double> Between(double from, double to) {
+  if (from < 0 || to < 0 || to < from) return std::nullopt;
+  return to - from;
+}
+
+std::optional<std::map<std::string, double>> PhasesFromRequestTimes(const WinHttpTiming& t) {
+  namespace w = winhttp_time;
+  const auto& rt = t.request_times;
+  if (rt.size() < w::kCount || t.qpc_frequency == 0) return std::nullopt;
+  const double hz = static_cast<double>(t.qpc_frequency);
+  auto span = [&](std::size_t a, std::size_t b) -> std::optional<double> {
+    if (rt[a] == 0 || rt[b] == 0 || rt[b] < rt[a]) return std::nullopt;
+    return static_cast<double>(rt[b] - rt[a]) / hz;
+  };
+  const auto connect = span(w::kConnectionEstablishmentStart, w::kConnectionEstablishmentEnd);
+  const auto head = w::kReceiveResponseHeadersEnd;
+  if (!connect || rt[head] == 0) return std::nullopt;  // incomplete: use the callbacks
+  std::map<std::string, double> p;
+  // An IP address or a cached name: WinHTTP may skip resolution; that is 0 s, as curl says.
+  p["dns"] = span(w::kNameResolutionStart, w::kNameResolutionEnd).value_or(0.0);
+  std::optional<double> tls;
+  std::size_t ready = w::kConnectionEstablishmentEnd;
+  if (t.secure) {
+    // The last handshake leg that ended (a resumed session needs fewer legs).
+    for (std::size_t end = w::kTlsLeg3End; end > w::kTlsLeg1Start; end -= 2) {
+      if ((tls = span(w::kTlsLeg1Start, end))) {
+        if (rt[end] > rt[ready]) ready = end;
+        break;
+      }
+    }
+  }
+  double c = *connect;
+  // If this Windows counts the handshake inside connection establishment, do not count it twice.
+  if (tls && rt[w::kTlsLeg1Start] >= rt[w::kConnectionEstablishmentStart] &&
+      rt[w::kTlsLeg1Start] < rt[w::kConnectionEstablishmentEnd]) {
+    c = std::max(0.0, c - *tls);
+  }
+  p["connect"] = c;
+  if (tls) p["tls"] = *tls;
+  if (auto fb = span(ready, head)) p["first_byte"] = *fb;
+  p["total"] = t.total;
+  return p;
+}
+
+}  // namespace
+
+std::map<std::string, double> ProbePhasesFromWinHttp(const WinHttpTiming& t) {
+  if (auto from_times = PhasesFromRequestTimes(t)) return *from_times;
+  std::map<std::string, double> p;
+  if (auto dns = Between(t.resolving, t.resolved)) p["dns"] = *dns;
+  if (auto connect = Between(t.connecting, t.connected)) p["connect"] = *connect;
+  if (auto fb = Between(t.connected, t.response_received)) p["first_byte"] = *fb;
+  p["total"] = t.total;
+  return p;
+}
+
 }  // namespace wardwatch::agent::winconv

@@ -219,4 +219,34 @@ schema::Battery BatteryFromDevice(std::string name, const BatteryDevice& d);
 // says there is no system battery or does not know.
 std::optional<schema::Battery> BatteryFromPowerStatus(const PowerStatus& p);
 
+// --- probes: the phases of one WinHTTP request (http:// and https:// probes).
+// WINHTTP_OPTION_REQUEST_TIMES (Windows 10 1903+): QueryPerformanceCounter values indexed by
+// WINHTTP_REQUEST_TIME_ENTRY, 0 where the request never reached that point. The indices used:
+namespace winhttp_time {
+inline constexpr std::size_t kNameResolutionStart = 5, kNameResolutionEnd = 6,
+                             kConnectionEstablishmentStart = 7, kConnectionEstablishmentEnd = 8,
+                             kTlsLeg1Start = 9, kTlsLeg3End = 14, kSendRequestStart = 17,
+                             kReceiveResponseHeadersEnd = 25, kCount = 36;
+}  // namespace winhttp_time
+struct WinHttpTiming {
+  bool secure = false;  // https
+  // From WINHTTP_OPTION_REQUEST_TIMES; empty where WinHTTP does not answer it (Wine, older
+  // Windows).
+  std::vector<std::uint64_t> request_times;
+  std::uint64_t qpc_frequency = 0;  // QueryPerformanceFrequency
+  // From the status callback, seconds since the probe began; negative = not seen.
+  // RESOLVING_NAME, NAME_RESOLVED, CONNECTING_TO_SERVER, CONNECTED_TO_SERVER, SENDING_REQUEST,
+  // RESPONSE_RECEIVED (the first: the answer's head has been read).
+  double resolving = -1, resolved = -1, connecting = -1, connected = -1, sending = -1,
+         response_received = -1;
+  double total = 0;  // seconds from the probe's start to the last byte read
+};
+// Phases as the Linux probes name them (seconds, durations, not cumulative): dns, connect,
+// tls (https), first_byte (connection ready -> the answer's head received), total.
+// From the request times when they are complete; else from the callbacks, where https
+// "connect" includes the TLS handshake and no "tls" phase is reported: WinHTTP announces
+// CONNECTED_TO_SERVER after the handshake on Wine and gives no moment between TCP and TLS.
+// A phase whose moments are missing is left out, never reported as 0.
+std::map<std::string, double> ProbePhasesFromWinHttp(const WinHttpTiming& t);
+
 }  // namespace wardwatch::agent::winconv

@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <map>
 
 #include "office.h"
 #include "wardwatch/analytics/local_time.h"
@@ -19,6 +21,65 @@ struct AppUse {
   double cpu_share;  // of busy CPU time
   std::uint64_t rss;
 };
+
+constexpr std::uint64_t kSwapTotal = 2147483648ULL;
+
+std::uint64_t SwapFree(std::uint64_t pswpout) {
+  return kSwapTotal - std::min<std::uint64_t>(pswpout * 4096, 2000000000ULL);
+}
+
+// /proc/meminfo counts in kB: every value node_exporter shows is a multiple of 1024.
+std::uint64_t Kib(double bytes) {
+  return static_cast<std::uint64_t>(std::max(0.0, bytes) / 1024) * 1024;
+}
+
+int KernelMajor(const MachinePlan& m) { return std::atoi(m.os_kernel.c_str()); }
+
+// The split of a Linux PC's memory as /proc/meminfo shows it, built around the available
+// memory the usage model wants (avail). MemAvailable is then computed as the kernel does
+// (si_mem_available): free pages above the reserve, plus the page cache and the reclaimable
+// slab, each less what reclaim cannot take without dipping under the low watermark. So
+// "RAM used" the Quick way (1 - MemAvailable / MemTotal) and the Memory Basic way
+// (MemTotal - MemFree - (Cached + Buffers + SReclaimable)) tell the same story, and Cached
+// also holds Shmem (tmpfs, graphics buffers), which is not reclaimable.
+std::map<std::string, std::uint64_t> LinuxMeminfo(std::uint64_t total, std::uint64_t avail,
+                                                  std::uint64_t pswpout, double n,
+                                                  int kernel_major) {
+  const double ram = static_cast<double>(total);
+  const double reserve = ram * 0.006, wmark_low = ram * 0.003;
+  const double shmem = ram * (0.012 + 0.01 * n);
+  // free + page cache + reclaimable slab, before the kernel's deductions.
+  const double pool = static_cast<double>(avail) + reserve + 2 * wmark_low;
+  const double s_reclaimable = std::min(ram * (0.02 + 0.015 * n), pool * 0.4);
+  const double s_unreclaim = s_reclaimable * (0.4 + 0.2 * n);
+  const double free = (pool - s_reclaimable) * 0.35;
+  const double pagecache = pool - s_reclaimable - free;
+  const double buffers = pagecache * 0.06;
+  std::map<std::string, std::uint64_t> mi = {{"MemTotal", Kib(ram)},
+                                             {"MemFree", Kib(free)},
+                                             {"Buffers", Kib(buffers)},
+                                             {"Cached", Kib(pagecache - buffers + shmem)},
+                                             {"Shmem", Kib(shmem)},
+                                             {"Slab", Kib(s_reclaimable) + Kib(s_unreclaim)},
+                                             {"SReclaimable", Kib(s_reclaimable)},
+                                             {"SUnreclaim", Kib(s_unreclaim)},
+                                             {"SwapTotal", kSwapTotal},
+                                             {"SwapFree", SwapFree(pswpout)}};
+  if (kernel_major >= 5) mi["KReclaimable"] = mi["SReclaimable"];  // since Linux 4.20
+  const double available = free - reserve + pagecache - std::min(pagecache / 2, wmark_low) +
+                           s_reclaimable - std::min(s_reclaimable / 2, wmark_low);
+  mi["MemAvailable"] = Kib(std::min(available, ram));
+  return mi;
+}
+
+// What the Windows agent makes of GlobalMemoryStatusEx and GetPerformanceInfo
+// (agent/src/collectors/windows_convert.cpp, MeminfoFromStatus): no Buffers, no slab, MemFree
+// is the available memory, Cached the system cache (standby pages are part of it).
+std::map<std::string, std::uint64_t> WindowsMeminfo(std::uint64_t total, std::uint64_t avail,
+                                                    std::uint64_t pswpout) {
+  return {{"MemTotal", total},       {"MemAvailable", avail},   {"MemFree", avail},
+          {"Cached", avail * 3 / 5}, {"SwapTotal", kSwapTotal}, {"SwapFree", SwapFree(pswpout)}};
+}
 
 std::vector<schema::Package> Packages(const MachinePlan& m) {
   std::vector<schema::Package> p;
@@ -112,12 +173,17 @@ bool MachineStream::Next(std::int64_t t, Report& r) {
   const double disk_busy =
       m.hdd ? (active ? 0.25 + 0.35 * noise(8) : 0.03) : (active ? 0.04 : 0.005);
   disk_io_time_ += disk_busy * dt;
-  disk_read_bytes_ += (active ? 2e6 : 1e5) * dt * noise(9);
-  disk_written_bytes_ += (active ? 1e6 : 5e4) * dt * noise(10);
   const auto swapin =
       static_cast<std::uint64_t>(active ? m.swap_in_per_interval * (0.5 + noise(11)) : 0);
   pswpin_ += swapin;
   pswpout_ += swapin / 2;
+  // About 0.5 MB/s read and 0.25 MB/s written on average while someone works (a few GB a
+  // working day), a trickle when idle. The swap partition is on the boot disk: its 4 KiB
+  // pages are disk reads and writes too.
+  disk_read_bytes_ +=
+      (active ? 5e5 : 2e4) * dt * (0.3 + 1.4 * noise(9)) + static_cast<double>(swapin) * 4096;
+  disk_written_bytes_ += (active ? 2.5e5 : 1e4) * dt * (0.3 + 1.4 * noise(10)) +
+                         static_cast<double>(swapin / 2) * 4096;
   pgmajfault_ += swapin + static_cast<std::uint64_t>(50 * noise(12));
   if (m.throttles && active && busy > 0.9)
     throttle_ += 1 + static_cast<std::uint64_t>(4 * noise(13));
@@ -169,14 +235,9 @@ bool MachineStream::Next(std::int64_t t, Report& r) {
       active ? 0.55 + 0.4 * (m.ram_bytes < 5 * 1073741824.0 ? 1 : 0.4) * noise(17) : 0.35;
   const auto avail =
       static_cast<std::uint64_t>(static_cast<double>(m.ram_bytes) * std::max(0.03, 1 - used));
-  r.system.meminfo = {
-      {"MemTotal", m.ram_bytes},
-      {"MemFree", avail / 3},
-      {"MemAvailable", avail},
-      {"Cached", avail / 2},
-      {"Buffers", avail / 20},
-      {"SwapTotal", 2147483648ULL},
-      {"SwapFree", 2147483648ULL - std::min<std::uint64_t>(pswpout_ * 4096, 2000000000ULL)}};
+  r.system.meminfo = m.os_id == "windows"
+                         ? WindowsMeminfo(m.ram_bytes, avail, pswpout_)
+                         : LinuxMeminfo(m.ram_bytes, avail, pswpout_, noise(26), KernelMajor(m));
   schema::Filesystem fs;
   fs.device = m.os_id == "windows" ? "C:" : (m.nvme ? "/dev/nvme0n1p2" : "/dev/sda2");
   fs.mountpoint = m.os_id == "windows" ? "C:\\" : "/";
@@ -382,6 +443,11 @@ bool MachineStream::Next(std::int64_t t, Report& r) {
   ps.io_full_seconds = io_some_ * 0.5;
   hw.pressure = ps;
   hw.vmstat = {{"pswpin", pswpin_}, {"pswpout", pswpout_}, {"pgmajfault", pgmajfault_}};
+  if (m.os_id != "windows") {
+    // KiB read from and written to block devices since boot; the one disk is all of them.
+    hw.vmstat["pgpgin"] = ds.read_bytes / 1024;
+    hw.vmstat["pgpgout"] = ds.written_bytes / 1024;
+  }
   hw.load = schema::LoadAverage{busy * m.threads, busy * m.threads * 0.9, busy * m.threads * 0.8};
   schema::CpuInfo ci;
   ci.vendor = "GenuineIntel";

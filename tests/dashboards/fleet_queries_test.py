@@ -80,13 +80,15 @@ def query(prom, expr):
 # instance)). Written here from the series and labels its panels read (docs/dashboards.md,
 # "Which of its rows work"). The second field says which machines must have data:
 #   "all"    every machine;
-#   "linux"  Linux machines (a Linux root filesystem, Linux disk names for its diskdevices
-#            regex; a Windows PC has neither);
+#   "linux"  Linux machines, simulated or with the real agent: a Linux root filesystem,
+#            Linux disk names for its diskdevices regex, the slab (SReclaimable) in
+#            /proc/meminfo and the block-layer paging counters (pgpgin, pgpgout) in
+#            /proc/vmstat. A Windows PC has none of them (nor does the Windows agent send
+#            them);
 #   "wired"  simulated PCs without Wi-Fi (node_exporter has no link speed for Wi-Fi, nor
-#            for the virtual NIC of a test machine, where the kernel reports none);
-#   "agent"  machines with a real agent: the panel reads /proc/meminfo or /proc/vmstat keys
-#            that the agent sends and wardwatch-simulate does not generate (SReclaimable,
-#            pgpgin).
+#            for the virtual NIC of a test machine, where the kernel reports none).
+# Every office's job must have at least one simulated Linux PC among the machines checked,
+# so the "linux" panels are checked on simulated data, not only on the real agent.
 # Collectors of the real agent the test does not need (network probes to the internet,
 # packet capture, smartctl, the package and process sweeps).
 AGENT_OFF = ("probes", "traffic", "smart", "packages", "apps", "memory_modules")
@@ -118,7 +120,7 @@ NEF_QUERIES = [
     ("Basic/CPU Basic", "all",
      'sum by (mode) (irate(node_cpu_seconds_total{%s,mode=~"system|user|iowait|idle"}'
      '[$__rate_interval])) / on() group_left scalar(count(count(node_cpu_seconds_total{%s}) by (cpu)))'),
-    ("Basic/Memory Basic", "agent",
+    ("Basic/Memory Basic", "linux",
      'node_memory_MemTotal_bytes{%s} - node_memory_MemFree_bytes{%s} - '
      '(node_memory_Cached_bytes{%s} + node_memory_Buffers_bytes{%s} + '
      'node_memory_SReclaimable_bytes{%s})'),
@@ -139,12 +141,13 @@ NEF_QUERIES = [
     ("Network/Operational Status", "all", 'node_network_up{%s}'),
     ("Netstat/TCP In/Out", "all",
      'irate(node_netstat_Tcp_InSegs{%s}[$__rate_interval])'),
-    ("Memory Vmstat/Pages In", "agent", 'irate(node_vmstat_pgpgin{%s}[$__rate_interval])'),
+    ("Memory Vmstat/Pages In", "linux", 'irate(node_vmstat_pgpgin{%s}[$__rate_interval])'),
+    ("Memory Vmstat/Pages Out", "linux", 'irate(node_vmstat_pgpgout{%s}[$__rate_interval])'),
     ("Node Exporter/Scrape success", "all", 'node_scrape_collector_success{%s}'),
 ]
 
 
-def check_node_exporter_full(prom, agent_host):
+def check_node_exporter_full(prom, agent_host, simulated):
     """Every main panel returns data for every machine of every office's job (as far as
     NEF_QUERIES says it must). Returns 0/1."""
     jobs = sorted({r["metric"]["job"] for r in query(prom, "group by (job) (node_uname_info)")})
@@ -156,12 +159,14 @@ def check_node_exporter_full(prom, agent_host):
     failures, checked = 0, 0
     for job in jobs:
         nodes = query(prom, f'group by (instance, sysname) (node_uname_info{{job="{job}"}})')
-        kinds = {"all": 0, "linux": 0, "wired": 0, "agent": 0}
+        kinds = {"all": 0, "linux": 0, "wired": 0, "agent": 0, "simulated linux": 0}
         for n in sorted(nodes, key=lambda r: r["metric"]["instance"]):
             node = n["metric"]["instance"]
-            kind = {"all": True, "linux": n["metric"].get("sysname") == "Linux",
+            linux = n["metric"].get("sysname") == "Linux"
+            kind = {"all": True, "linux": linux,
                     "wired": (job, node) not in wireless and node != agent_host,
-                    "agent": node == agent_host}
+                    "agent": node == agent_host,
+                    "simulated linux": linux and node.startswith("PC-")}
             for k, v in kind.items():
                 kinds[k] += v
             for title, need, template in NEF_QUERIES:
@@ -175,9 +180,14 @@ def check_node_exporter_full(prom, agent_host):
                     failures += 1
                     print(f"EMPTY  Node Exporter Full {title}: job={job} node={node}: {expr}")
         print(f"Node Exporter Full: job {job}: {len(nodes)} machines ({kinds['linux']} Linux, "
-              f"{kinds['wired']} wired, {kinds['agent']} with a real agent)")
+              f"{kinds['simulated linux']} of them simulated, {kinds['wired']} wired, "
+              f"{kinds['agent']} with a real agent)")
         if agent_host and not kinds["agent"]:
             print(f"FAIL  Node Exporter Full: the real agent ({agent_host}) is not in job {job}")
+            failures += 1
+        if simulated and not kinds["simulated linux"]:
+            print(f"FAIL  Node Exporter Full: no simulated Linux PC in job {job}, so its Linux "
+                  "panels were checked on the real agent only")
             failures += 1
     print(f"Node Exporter Full: {checked} panel queries, {failures} empty")
     return 1 if failures else 0
@@ -328,7 +338,7 @@ def main():
             if not agent_host:
                 print(f"FAIL: expected the real agent's machine next to the simulated PC-*: {hosts}")
                 rc = rc or 1
-        rc |= check_node_exporter_full(prom, agent_host)
+        rc |= check_node_exporter_full(prom, agent_host, executable(args.simulate))
         # The site filter must really filter: with $site=p1 no p2 series may come back.
         leaked = query(prom, 'count by (site) (wardwatch_machine_last_report_timestamp_seconds{site=~"p1"})')
         if {r["metric"].get("site") for r in leaked} != {"p1"}:

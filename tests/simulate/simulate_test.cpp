@@ -2,6 +2,9 @@
 // counters only go down at a reboot, office hours are respected, the planted faults show.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <set>
 
 #include "office.h"
@@ -134,4 +137,80 @@ TEST_CASE("planted congestion fills the uplink mid-morning and not at night") {
   bool morning = false;
   for (const auto& c : truth["congested_cells"]) morning |= c["hour"] == 9;
   CHECK(morning);
+}
+
+TEST_CASE("memory and paging look like /proc/meminfo and /proc/vmstat of the PC's system") {
+  SimOptions o = Small(5);
+  o.machines = 30;
+  const Office office(o);
+  int linux_reports = 0, windows_reports = 0, reboots = 0;
+  for (int i = 0; i < static_cast<int>(office.machines().size()); ++i) {
+    const MachinePlan& m = office.machines()[static_cast<std::size_t>(i)];
+    const bool windows = m.os_id == "windows";
+    MachineStream s(office, i);
+    Report r, prev;
+    bool have_prev = false;
+    for (std::int64_t t = office.start() + office.step_seconds(); t <= office.options().end;
+         t += office.step_seconds()) {
+      if (!s.Next(t, r)) continue;  // off: the next report comes from a new boot
+      auto& mi = r.system.meminfo;
+      const auto& vm = r.hardware->vmstat;
+      const auto& ds = r.hardware->diskstats.at(0);
+      const double total = static_cast<double>(mi.at("MemTotal"));
+      REQUIRE(mi.at("MemAvailable") <= mi.at("MemTotal"));
+      CHECK(mi.at("SwapFree") <= mi.at("SwapTotal"));
+      if (windows) {
+        ++windows_reports;
+        // The Windows agent has no slab, no buffers and no block-layer paging counters.
+        CHECK(mi.count("SReclaimable") == 0);
+        CHECK(mi.count("Buffers") == 0);
+        CHECK(mi.at("MemFree") == mi.at("MemAvailable"));
+        CHECK(vm.count("pgpgin") == 0);
+      } else {
+        ++linux_reports;
+        for (const auto& [key, v] : mi) CHECK_MESSAGE(v % 1024 == 0, key);  // kB in /proc
+        CHECK(mi.at("Slab") == mi.at("SReclaimable") + mi.at("SUnreclaim"));
+        CHECK(mi.at("SReclaimable") > 0);
+        CHECK(mi.at("Cached") >= mi.at("Shmem"));
+        const double free = static_cast<double>(mi.at("MemFree"));
+        const double reclaimable = static_cast<double>(mi.at("Cached") + mi.at("Buffers") +
+                                                       mi.at("SReclaimable") - mi.at("Shmem"));
+        const double avail = static_cast<double>(mi.at("MemAvailable"));
+        // MemAvailable is free memory plus what reclaim can take, less the kernel's reserve.
+        CHECK(avail < free + reclaimable);
+        CHECK(avail > free);
+        // Both "RAM used" of Node Exporter Full agree within a few percent of RAM.
+        const double used_quick = 1 - avail / total;
+        const double used_basic =
+            (total - free -
+             static_cast<double>(mi.at("Cached") + mi.at("Buffers") + mi.at("SReclaimable"))) /
+            total;
+        CHECK(std::abs(used_quick - used_basic) < 0.05);
+        CHECK(mi.count("KReclaimable") == (std::atoi(m.os_kernel.c_str()) >= 5 ? 1u : 0u));
+        // pgpgin/pgpgout count KiB through the block layer: the boot disk's reads and writes.
+        CHECK(vm.at("pgpgin") == ds.read_bytes / 1024);
+        CHECK(vm.at("pgpgout") == ds.written_bytes / 1024);
+        if (have_prev) {
+          const auto& pvm = prev.hardware->vmstat;
+          const bool rebooted =
+              *r.system.os->boot_time_seconds != *prev.system.os->boot_time_seconds;
+          if (rebooted) {
+            ++reboots;
+            CHECK(vm.at("pgpgin") < pvm.at("pgpgin"));
+          } else {
+            CHECK(vm.at("pgpgin") > pvm.at("pgpgin"));
+            CHECK(vm.at("pgpgout") > pvm.at("pgpgout"));
+            // Swapped-in pages were read from the disk too.
+            const auto swapped = (vm.at("pswpin") - pvm.at("pswpin")) * 4;
+            CHECK(vm.at("pgpgin") - pvm.at("pgpgin") >= swapped);
+          }
+        }
+      }
+      prev = r;
+      have_prev = true;
+    }
+  }
+  CHECK(linux_reports > 100);
+  CHECK(windows_reports > 100);
+  CHECK(reboots > 5);
 }

@@ -3,11 +3,14 @@
 // the Linux suite and, in the Windows build, under Wine.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <vector>
 
 #include "collectors/apps.h"
+#include "collectors/chassis.h"
+#include "collectors/memory_modules.h"
 #include "collectors/windows_convert.h"
 #include "collectors/windows_ioctl.h"
 
@@ -945,4 +948,286 @@ TEST_CASE("probe phases from WinHTTP's request times or its status callbacks") {
       CHECK(got.at(phase) == doctest::Approx(seconds).epsilon(1e-9));
     }
   }
+}
+
+namespace {
+
+// A SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX record: Relationship, Size, and for cores and
+// packages a PROCESSOR_RELATIONSHIP with the given group masks.
+void AppendProcessorRecord(std::vector<std::uint8_t>& b, std::uint32_t relationship,
+                           std::vector<std::uint64_t> masks, std::uint32_t size_override = 0) {
+  const std::size_t at = b.size();
+  const std::uint32_t size = size_override ? size_override : 32 + 16 * masks.size();
+  b.resize(at + std::max<std::size_t>(size, 32 + 16 * masks.size()), 0);
+  auto put32 = [&](std::size_t o, std::uint32_t v) { std::memcpy(&b[at + o], &v, 4); };
+  put32(0, relationship);
+  put32(4, size);
+  const auto groups = static_cast<std::uint16_t>(masks.size());
+  std::memcpy(&b[at + 30], &groups, 2);
+  for (std::size_t g = 0; g < masks.size(); ++g) std::memcpy(&b[at + 32 + 16 * g], &masks[g], 8);
+}
+
+CpuidLeaf Text(const char (&twelve)[13]) {  // vendor: ebx, edx, ecx
+  CpuidLeaf l;
+  std::memcpy(&l.ebx, twelve, 4);
+  std::memcpy(&l.edx, twelve + 4, 4);
+  std::memcpy(&l.ecx, twelve + 8, 4);
+  return l;
+}
+
+std::array<CpuidLeaf, 3> Brand(const std::string& s) {
+  std::array<CpuidLeaf, 3> out{};
+  std::string padded = s;
+  padded.resize(48, '\0');
+  std::memcpy(out.data(), padded.data(), 48);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("processor topology from GetLogicalProcessorInformationEx records") {
+  constexpr std::uint32_t kCore = 0, kNuma = 1, kCache = 2, kPackage = 3, kGroup = 4;
+  // 4 cores with SMT (2 threads each) and 2 without, one package, plus records to skip.
+  std::vector<std::uint8_t> b;
+  AppendProcessorRecord(b, kPackage, {0xfff});
+  for (std::uint64_t m : {0x3ull, 0xcull, 0x30ull, 0xc0ull, 0x100ull, 0x200ull})
+    AppendProcessorRecord(b, kCore, {m});
+  AppendProcessorRecord(b, kCache, {});
+  AppendProcessorRecord(b, kNuma, {});
+  AppendProcessorRecord(b, kGroup, {});
+  auto t = ParseLogicalProcessorInformationEx(b);
+  REQUIRE(t.ok());
+  CHECK(t->packages == 1);
+  CHECK(t->cores == 6);
+  CHECK(t->threads == 10);
+
+  // Two processor groups (more than 64 CPUs): a core's threads never span groups, but a
+  // package's masks do; threads come from the cores.
+  std::vector<std::uint8_t> two;
+  AppendProcessorRecord(two, kPackage, {~0ull, 0xffull});
+  AppendProcessorRecord(two, kCore, {0x3ull});
+  AppendProcessorRecord(two, kPackage, {0xff00ull});
+  auto t2 = ParseLogicalProcessorInformationEx(two);
+  REQUIRE(t2.ok());
+  CHECK(t2->packages == 2);
+  CHECK(t2->cores == 1);
+  CHECK(t2->threads == 2);
+
+  std::vector<std::uint8_t> cut = b;
+  cut.resize(b.size() - 4);
+  auto bad = ParseLogicalProcessorInformationEx(cut);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().find("has bad size") != std::string::npos);
+  std::vector<std::uint8_t> zero;
+  AppendProcessorRecord(zero, kCore, {1}, /*size_override=*/4);
+  CHECK_FALSE(ParseLogicalProcessorInformationEx(zero).ok());  // would never advance
+  std::vector<std::uint8_t> overflow;
+  AppendProcessorRecord(overflow, kCore, {1, 2}, /*size_override=*/40);
+  auto masks = ParseLogicalProcessorInformationEx(overflow);
+  REQUIRE_FALSE(masks.ok());
+  CHECK(masks.error().find("2 group masks do not fit") != std::string::npos);
+  CHECK(ParseLogicalProcessorInformationEx({})->threads == 0);
+}
+
+TEST_CASE("cpuinfo from CPUID: family, model and flags as Linux computes them") {
+  struct Row {
+    const char* what;
+    Cpuid id;
+    std::optional<std::uint32_t> registry_mhz;
+    std::vector<std::uint32_t> current;
+    const char* vendor;
+    const char* model_name;
+    std::uint32_t family, model, stepping;
+    std::vector<std::string> flags;
+    std::optional<double> base, max;
+  };
+  Cpuid skylake;  // i5-6500: family 6, model 0x5E, stepping 3; leaf 0x16 3200 / 3600 MHz
+  skylake.leaf0 = Text("GenuineIntel");
+  skylake.leaf1.eax = 0x000506E3;
+  skylake.leaf1.ecx = (1u << 20) | (1u << 25) | (1u << 27) | (1u << 28);
+  skylake.leaf7.ebx = 1u << 5;
+  skylake.leaf16 = CpuidLeaf{3200, 3600, 100, 0};
+  skylake.brand = Brand("       Intel(R) Core(TM) i5-6500 CPU @ 3.20GHz");
+  Cpuid zen4 = skylake;  // Ryzen 7 7700: family 0xF + 0x10 = 25, model 0x61, stepping 2
+  zen4.leaf0 = Text("AuthenticAMD");
+  zen4.leaf1.eax = 0x00A60F12;
+  zen4.leaf7.ebx = (1u << 5) | (1u << 16);
+  zen4.leaf16.reset();  // AMD has no leaf 0x16: base from the registry, no max
+  zen4.brand = Brand("AMD Ryzen 7 7700 8-Core Processor             ");
+  Cpuid core2 = skylake;  // Core 2 Duo E8400: family 6, model 0x17; no AVX, no AES, no leaf 7
+  core2.leaf1.eax = 0x0001067A;
+  core2.leaf1.ecx = 1u << 19;  // SSE4.1 only
+  core2.leaf7 = {};
+  core2.leaf16.reset();
+  core2.brand = Brand("Intel(R) Core(TM)2 Duo CPU     E8400  @ 3.00GHz");
+  Cpuid no_osxsave = skylake;  // AVX present but the OS did not enable XSAVE: not usable
+  no_osxsave.leaf1.ecx &= ~(1u << 27);
+  Cpuid p4 = core2;  // Pentium 4: family 15, extended model not added below family 6 rule
+  p4.leaf1.eax = 0x00000F29;
+  p4.brand = {};
+  const CpuTopology four{1, 4, 4}, eight{1, 8, 16};
+  const Row rows[] = {
+      {"Skylake with leaf 0x16",
+       skylake,
+       3192,
+       {3192, 800, 0, 3192},
+       "GenuineIntel",
+       "Intel(R) Core(TM) i5-6500 CPU @ 3.20GHz",
+       6,
+       0x5E,
+       3,
+       {"sse4_2", "avx", "avx2", "aes"},
+       3.2e9,
+       3.6e9},
+      {"Zen 4 from the registry",
+       zen4,
+       3800,
+       {},
+       "AuthenticAMD",
+       "AMD Ryzen 7 7700 8-Core Processor",
+       25,
+       0x61,
+       2,
+       {"sse4_2", "avx", "avx2", "avx512f", "aes"},
+       3.8e9,
+       std::nullopt},
+      {"Core 2: none of the generation flags",
+       core2,
+       std::nullopt,
+       {},
+       "GenuineIntel",
+       "Intel(R) Core(TM)2 Duo CPU     E8400  @ 3.00GHz",
+       6,
+       0x17,
+       0xA,
+       {},
+       std::nullopt,
+       std::nullopt},
+      {"AVX without OSXSAVE is not reported",
+       no_osxsave,
+       3192,
+       {},
+       "GenuineIntel",
+       "Intel(R) Core(TM) i5-6500 CPU @ 3.20GHz",
+       6,
+       0x5E,
+       3,
+       {"sse4_2", "aes"},
+       3.2e9,
+       3.6e9},
+      {"Pentium 4: family 15, no brand string",
+       p4,
+       2800,
+       {},
+       "GenuineIntel",
+       "",
+       15,
+       2,
+       9,
+       {},
+       2.8e9,
+       std::nullopt},
+  };
+  for (const auto& r : rows) {
+    INFO(r.what);
+    const auto& topo = std::string(r.what).starts_with("Zen") ? eight : four;
+    const auto c = CpuInfoFromCpuid(r.id, topo, r.registry_mhz, r.current);
+    CHECK(c.vendor == r.vendor);
+    CHECK(c.model_name == r.model_name);
+    CHECK(c.family == r.family);
+    CHECK(c.model == r.model);
+    CHECK(c.stepping == r.stepping);
+    CHECK(c.flags == r.flags);
+    CHECK(c.base_hertz == r.base);
+    CHECK(c.max_hertz == r.max);
+    CHECK(c.sockets == 1);
+    CHECK(c.cores == topo.cores);
+    CHECK(c.threads == topo.threads);
+    if (r.current.empty()) {
+      CHECK(c.current_hertz.empty());
+    } else {
+      CHECK(c.current_hertz == std::vector<double>{3.192e9, 0.8e9, 0, 3.192e9});
+    }
+  }
+  // No package record (some hypervisors): still one socket.
+  CHECK(CpuInfoFromCpuid(skylake, CpuTopology{0, 2, 2}, std::nullopt, {}).sockets == 1);
+}
+
+namespace {
+
+std::string Structure(std::uint8_t type, std::string formatted, std::string strings = "") {
+  std::string s;
+  s += static_cast<char>(type);
+  s += static_cast<char>(4 + formatted.size());
+  s += std::string("\x00\x00", 2);  // handle
+  s += formatted;
+  s += strings.empty() ? std::string("\0\0", 2) : strings + std::string(1, '\0');
+  return s;
+}
+
+std::string Rsmb(const std::string& table, std::uint32_t length) {
+  std::string raw("\x00\x03\x04\x00", 4);  // SMBIOS 3.4
+  for (int i = 0; i < 4; ++i) raw += static_cast<char>((length >> (8 * i)) & 0xff);
+  return raw + table;
+}
+
+}  // namespace
+
+TEST_CASE("SMBIOS through RSMB: the table, the chassis type, the memory devices") {
+  using namespace std::string_literals;
+  const std::string bios = Structure(0, "\x01\x02\x00\xf0\x03"s, "LENOVO\0M1AKT4FA\0"s);
+  const std::string notebook_locked = Structure(3, "\x01\x8a\x00\x00"s, "LENOVO\0"s);  // 0x80|10
+  const std::string desktop = Structure(3, "\x01\x03"s, "Dell Inc.\0"s);
+  // Type 17: 8 GiB DDR4 SODIMM at 2667 MT/s in "DIMM 0"; an empty slot.
+  std::string dimm(0x28 - 4, '\0');
+  dimm[0x0C - 4] = 0x00;
+  dimm[0x0D - 4] = 0x20;  // 0x2000 MiB
+  dimm[0x0E - 4] = 0x0D;  // SODIMM
+  dimm[0x10 - 4] = 1;     // locator: string 1
+  dimm[0x12 - 4] = 0x1A;  // DDR4
+  dimm[0x15 - 4] = static_cast<char>(0x6B);
+  dimm[0x16 - 4] = 0x0A;  // 2667
+  std::string empty_slot(0x28 - 4, '\0');
+  const std::string end = Structure(127, "");
+  const std::string table = bios + notebook_locked + desktop + Structure(17, dimm, "DIMM 0\0"s) +
+                            Structure(17, empty_slot) + end;
+
+  const std::string raw = Rsmb(table, static_cast<std::uint32_t>(table.size()));
+  auto t = SmbiosTableFromRsmb(raw);  // a view into `raw`
+  REQUIRE(t.ok());
+  CHECK(*t == table);
+  auto chassis = SmbiosChassisType(*t);
+  REQUIRE(chassis.ok());
+  CHECK(*chassis == 10u);  // the first chassis, lock bit dropped: Notebook
+  CHECK(ChassisTypeName(**chassis) == "Notebook");
+  auto inv = ParseSmbiosMemoryDevices(*t);
+  REQUIRE(inv.ok());
+  CHECK(inv->slots == 2);
+  REQUIRE(inv->modules.size() == 1);
+  CHECK(inv->modules[0].size_bytes == (8ull << 30));
+  CHECK(inv->modules[0].type == "DDR4");
+  CHECK(inv->modules[0].form_factor == "SODIMM");
+  CHECK(inv->modules[0].locator == "DIMM 0");
+  CHECK(inv->modules[0].speed_mts == 2667);
+
+  // Trailing bytes after Length are not the table's; a Length beyond the data is an error.
+  const std::string raw_padded = raw + "xx";
+  auto padded = SmbiosTableFromRsmb(raw_padded);
+  REQUIRE(padded.ok());
+  CHECK(padded->size() == table.size());
+  auto longer = SmbiosTableFromRsmb(Rsmb(table, static_cast<std::uint32_t>(table.size() + 1)));
+  REQUIRE_FALSE(longer.ok());
+  CHECK(longer.error().find("says " + std::to_string(table.size() + 1)) != std::string::npos);
+  CHECK_FALSE(SmbiosTableFromRsmb("\x00\x03"s).ok());
+
+  // No chassis structure: none (absent), not an error; a cut-off structure is an error.
+  auto none = SmbiosChassisType(bios + end);
+  REQUIRE(none.ok());
+  CHECK_FALSE(none->has_value());
+  auto cut = SmbiosChassisType(bios.substr(0, 6));
+  REQUIRE_FALSE(cut.ok());
+  CHECK(cut.error().find("bad length") != std::string::npos);
+  auto unterminated = SmbiosChassisType(bios.substr(0, bios.size() - 1));
+  REQUIRE_FALSE(unterminated.ok());
+  CHECK(unterminated.error().find("not terminated") != std::string::npos);
 }

@@ -13,6 +13,7 @@
 
 #include "agent.h"
 #include "collectors/apps.h"
+#include "collectors/cpuinfo.h"
 #include "collectors/foreground.h"
 #include "collectors/processes.h"
 #include "fsutil.h"
@@ -348,4 +349,58 @@ TEST_CASE("WinHTTP: --ca-file with https refuses to send rather than ignoring th
   auto plain = NewHttpClient(o)->Send({"GET", server.url("/healthz"), "", "", "", {}});
   REQUIRE_MESSAGE(plain, (plain ? "" : plain.error()));
   CHECK(plain->status == 200);
+}
+
+TEST_CASE("cpuinfo: CPUID and the processor topology agree with the CPU count") {
+  auto r = CollectOne("cpuinfo");
+  REQUIRE(r.hardware);
+  REQUIRE(r.hardware->cpu);
+  const auto& c = *r.hardware->cpu;
+  MESSAGE(c.vendor << " / " << c.model_name << " family " << c.family << " model " << c.model
+                   << " stepping " << c.stepping << ", " << c.sockets << " sockets, " << c.cores
+                   << " cores, " << c.threads << " threads, base " << c.base_hertz.value_or(0) / 1e6
+                   << " MHz, max " << c.max_hertz.value_or(0) / 1e6 << " MHz, "
+                   << c.current_hertz.size() << " current");
+  SYSTEM_INFO si;
+  ::GetSystemInfo(&si);
+  CHECK(c.threads == si.dwNumberOfProcessors);
+  CHECK(c.cores >= 1);
+  CHECK(c.cores <= c.threads);
+  CHECK(c.sockets >= 1);
+  CHECK(!c.vendor.empty());
+  CHECK(c.family > 0);
+  if (c.base_hertz) CHECK(*c.base_hertz > 1e8);
+  if (!c.current_hertz.empty()) CHECK(c.current_hertz.size() == c.threads);
+  // The build machine is x86-64: SSE4.2 is there on anything that runs Windows 10/11.
+  CHECK(std::find(c.flags.begin(), c.flags.end(), "sse4_2") != c.flags.end());
+  // Under Wine the Linux host's /proc/cpuinfo is at Z:: CPUID must say what Linux says.
+  if (auto text = ReadFile("Z:/proc/cpuinfo"); text.ok()) {
+    auto linux_view = ParseCpuinfo(*text);
+    REQUIRE(linux_view.ok());
+    CHECK(c.vendor == linux_view->vendor);
+    CHECK(c.family == linux_view->family);
+    CHECK(c.model == linux_view->model);
+    CHECK(c.stepping == linux_view->stepping);
+    CHECK(c.flags == linux_view->flags);
+    CHECK(c.threads == linux_view->threads);
+  }
+}
+
+TEST_CASE("chassis, memory_modules: SMBIOS as the firmware table gives it, or absent") {
+  auto r = CollectOne("chassis");
+  REQUIRE(r.hardware);
+  auto absent = [](const Report& rep, const char* what) {
+    const auto& a = rep.hardware->absent;
+    return std::find(a.begin(), a.end(), what) != a.end();
+  };
+  CHECK(absent(r, "chassis_type") == !r.hardware->chassis_type.has_value());
+  if (r.hardware->chassis_type)
+    CHECK((*r.hardware->chassis_type >= 1 && *r.hardware->chassis_type <= 36));
+  MESSAGE("chassis type: " << r.hardware->chassis_type.value_or(0));
+  auto m = CollectOne("memory_modules");
+  REQUIRE(m.hardware);
+  CHECK(absent(m, "memory_modules") == m.hardware->memory_modules.empty());
+  for (const auto& mod : m.hardware->memory_modules) CHECK(mod.size_bytes > 0);
+  MESSAGE("memory modules: " << m.hardware->memory_modules.size() << " in "
+                             << m.hardware->memory_slots.value_or(0) << " slots");
 }

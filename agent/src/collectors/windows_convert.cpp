@@ -4,10 +4,12 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <bit>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
 
+#include "collectors/cpuinfo.h"
 #include "collectors/dmi.h"
 #include "fsutil.h"
 
@@ -555,6 +557,140 @@ std::map<std::string, double> ProbePhasesFromWinHttp(const WinHttpTiming& t) {
   if (auto fb = Between(t.connected, t.response_received)) p["first_byte"] = *fb;
   p["total"] = t.total;
   return p;
+}
+
+namespace {
+
+std::uint32_t LoadU32(std::span<const std::uint8_t> b, std::size_t at) {
+  return static_cast<std::uint32_t>(b[at]) | static_cast<std::uint32_t>(b[at + 1]) << 8 |
+         static_cast<std::uint32_t>(b[at + 2]) << 16 | static_cast<std::uint32_t>(b[at + 3]) << 24;
+}
+
+std::string RegistersText(std::initializer_list<std::uint32_t> regs) {
+  std::string out;
+  for (std::uint32_t r : regs) {
+    for (int i = 0; i < 4; ++i) out += static_cast<char>((r >> (8 * i)) & 0xff);
+  }
+  return out;
+}
+
+std::string TrimmedText(std::string s) {
+  if (auto nul = s.find('\0'); nul != std::string::npos) s.resize(nul);
+  return std::string(Trim(s));
+}
+
+}  // namespace
+
+Result<CpuTopology> ParseLogicalProcessorInformationEx(std::span<const std::uint8_t> b) {
+  constexpr std::uint32_t kCore = 0, kPackage = 3;
+  CpuTopology t;
+  for (std::size_t at = 0, n = 0; at < b.size(); ++n) {
+    const std::string where =
+        "processor information record " + std::to_string(n) + " at byte " + std::to_string(at);
+    if (at + 8 > b.size()) return MakeError(where + " is cut off");
+    const std::uint32_t relationship = LoadU32(b, at), size = LoadU32(b, at + 4);
+    if (size < 8 || at + size > b.size()) {
+      return MakeError(where + " has bad size " + std::to_string(size));
+    }
+    if (relationship == kPackage) ++t.packages;
+    if (relationship == kCore) {
+      ++t.cores;
+      if (size < 32) return MakeError(where + ": core record shorter than 32 bytes");
+      const std::uint32_t groups = b[at + 30] | (b[at + 31] << 8);
+      if (32 + 16 * static_cast<std::size_t>(groups) > size) {
+        return MakeError(where + ": " + std::to_string(groups) + " group masks do not fit");
+      }
+      for (std::uint32_t g = 0; g < groups; ++g) {
+        const std::size_t mask_at = at + 32 + 16 * g;
+        const std::uint64_t mask =
+            LoadU32(b, mask_at) | static_cast<std::uint64_t>(LoadU32(b, mask_at + 4)) << 32;
+        t.threads += static_cast<std::uint32_t>(std::popcount(mask));
+      }
+    }
+    at += size;
+  }
+  return t;
+}
+
+schema::CpuInfo CpuInfoFromCpuid(const Cpuid& id, const CpuTopology& topology,
+                                 std::optional<std::uint32_t> registry_mhz,
+                                 std::span<const std::uint32_t> current_mhz) {
+  schema::CpuInfo c;
+  c.vendor = TrimmedText(RegistersText({id.leaf0.ebx, id.leaf0.edx, id.leaf0.ecx}));
+  std::string brand;
+  for (const auto& l : id.brand) brand += RegistersText({l.eax, l.ebx, l.ecx, l.edx});
+  c.model_name = TrimmedText(brand);
+  const std::uint32_t sig = id.leaf1.eax;
+  c.family = (sig >> 8) & 0xf;
+  if (c.family == 0xf) c.family += (sig >> 20) & 0xff;
+  c.model = (sig >> 4) & 0xf;
+  if (c.family >= 6) c.model += ((sig >> 16) & 0xf) << 4;
+  c.stepping = sig & 0xf;
+  auto bit = [](std::uint32_t reg, int n) { return ((reg >> n) & 1u) != 0; };
+  const bool osxsave = bit(id.leaf1.ecx, 27);
+  const std::map<std::string_view, bool> has = {
+      {"sse4_2", bit(id.leaf1.ecx, 20)},
+      {"aes", bit(id.leaf1.ecx, 25)},
+      {"avx", osxsave && bit(id.leaf1.ecx, 28)},
+      {"avx2", osxsave && bit(id.leaf7.ebx, 5)},
+      {"avx512f", osxsave && bit(id.leaf7.ebx, 16)},
+  };
+  for (std::string_view f : kGenerationFlags) {
+    if (auto it = has.find(f); it != has.end() && it->second) c.flags.emplace_back(f);
+  }
+  c.sockets = std::max<std::uint32_t>(1, topology.packages);
+  c.cores = topology.cores;
+  c.threads = topology.threads;
+  const std::uint32_t leaf16_base = id.leaf16 ? (id.leaf16->eax & 0xffff) : 0;
+  const std::uint32_t leaf16_max = id.leaf16 ? (id.leaf16->ebx & 0xffff) : 0;
+  if (leaf16_base > 0) {
+    c.base_hertz = leaf16_base * 1e6;
+  } else if (registry_mhz && *registry_mhz > 0) {
+    c.base_hertz = *registry_mhz * 1e6;
+  }
+  if (leaf16_max > 0) c.max_hertz = leaf16_max * 1e6;
+  if (std::any_of(current_mhz.begin(), current_mhz.end(), [](auto m) { return m > 0; })) {
+    for (std::uint32_t m : current_mhz) c.current_hertz.push_back(m * 1e6);
+  }
+  return c;
+}
+
+Result<std::string_view> SmbiosTableFromRsmb(std::string_view raw) {
+  if (raw.size() < 8) {
+    return MakeError("RawSMBIOSData of " + std::to_string(raw.size()) +
+                     " bytes is shorter than its 8-byte header");
+  }
+  const auto bytes = std::span(reinterpret_cast<const std::uint8_t*>(raw.data()), raw.size());
+  const std::uint32_t length = LoadU32(bytes, 4);
+  if (length > raw.size() - 8) {
+    return MakeError("RawSMBIOSData says " + std::to_string(length) + " table bytes, has " +
+                     std::to_string(raw.size() - 8));
+  }
+  return raw.substr(8, length);
+}
+
+Result<std::optional<std::uint32_t>> SmbiosChassisType(std::string_view t) {
+  constexpr std::uint8_t kChassis = 3, kEndOfTable = 127;
+  std::size_t at = 0;
+  while (at + 4 <= t.size()) {
+    const auto type = static_cast<std::uint8_t>(t[at]);
+    const auto len = static_cast<std::uint8_t>(t[at + 1]);
+    if (len < 4 || at + len > t.size()) {
+      return MakeError("SMBIOS table: structure type " + std::to_string(type) + " at byte " +
+                       std::to_string(at) + " has bad length " + std::to_string(len));
+    }
+    if (type == kEndOfTable) break;
+    if (type == kChassis && len > 5) {
+      return std::optional<std::uint32_t>(static_cast<std::uint8_t>(t[at + 5]) & 0x7f);
+    }
+    const std::size_t end = t.find(std::string_view("\0\0", 2), at + len);
+    if (end == std::string_view::npos) {
+      return MakeError("SMBIOS table: strings of structure type " + std::to_string(type) +
+                       " at byte " + std::to_string(at) + " are not terminated");
+    }
+    at = end + 2;
+  }
+  return std::optional<std::uint32_t>();
 }
 
 }  // namespace wardwatch::agent::winconv

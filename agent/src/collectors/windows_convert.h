@@ -249,4 +249,40 @@ struct WinHttpTiming {
 // A phase whose moments are missing is left out, never reported as 0.
 std::map<std::string, double> ProbePhasesFromWinHttp(const WinHttpTiming& t);
 
+// --- cpuinfo: CPUID leaves as __cpuid answers them, the topology from
+// GetLogicalProcessorInformationEx(RelationAll), the registry's ~MHz and the per-CPU
+// CurrentMhz of CallNtPowerInformation(ProcessorInformation).
+struct CpuidLeaf {
+  std::uint32_t eax = 0, ebx = 0, ecx = 0, edx = 0;
+};
+struct Cpuid {
+  CpuidLeaf leaf0, leaf1, leaf7;     // leaf 7 subleaf 0: zero when the CPU has no leaf 7
+  std::optional<CpuidLeaf> leaf16;   // 0x16 frequencies (Intel Skylake+), when answered
+  std::array<CpuidLeaf, 3> brand{};  // 0x80000002..4: the brand string; zero when absent
+};
+struct CpuTopology {
+  std::uint32_t packages = 0, cores = 0, threads = 0;
+};
+// SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX records (Relationship, Size, then for
+// RelationProcessorCore / RelationProcessorPackage a PROCESSOR_RELATIONSHIP whose GroupCount
+// is at +30 and GROUP_AFFINITY masks of 16 bytes from +32): packages, cores, and threads as
+// the bits set in the cores' masks. Errors name the record that does not fit.
+Result<CpuTopology> ParseLogicalProcessorInformationEx(std::span<const std::uint8_t> buffer);
+// vendor ("GenuineIntel"), model name (brand string), family/model/stepping as Linux computes
+// them (extended family added for family 15, extended model for family >= 6), the generation
+// flags (kGenerationFlags: sse4_2, aes, avx with OSXSAVE, avx2, avx512f), sockets/cores/
+// threads; base Hz from leaf 0x16 else the registry's ~MHz, max Hz from leaf 0x16 only,
+// current Hz per CPU as the power manager reports it (0 = unknown, left out).
+schema::CpuInfo CpuInfoFromCpuid(const Cpuid& id, const CpuTopology& topology,
+                                 std::optional<std::uint32_t> registry_mhz,
+                                 std::span<const std::uint32_t> current_mhz);
+
+// --- SMBIOS through GetSystemFirmwareTable('RSMB'): a RawSMBIOSData header (calling method,
+// major, minor, DMI revision, DWORD Length) before the structure table Linux reads from
+// /sys/firmware/dmi/tables/DMI. The table, or an error when Length does not fit.
+Result<std::string_view> SmbiosTableFromRsmb(std::string_view raw);
+// The chassis type (SMBIOS type 3, byte 5 without its lock bit) of the first chassis
+// structure; nullopt when there is none. Errors for a cut-off structure.
+Result<std::optional<std::uint32_t>> SmbiosChassisType(std::string_view table);
+
 }  // namespace wardwatch::agent::winconv

@@ -1231,3 +1231,36 @@ TEST_CASE("SMBIOS through RSMB: the table, the chassis type, the memory devices"
   REQUIRE_FALSE(unterminated.ok());
   CHECK(unterminated.error().find("not terminated") != std::string::npos);
 }
+
+TEST_CASE("TCP connections with owning pids from MIB_TCPTABLE_OWNER_PID") {
+  // Two rows: 192.168.1.20:50000 -> 203.0.113.5:443 established by pid 4321; a listener on
+  // 0.0.0.0:9477 of pid 88. Addresses and ports in network byte order as Windows gives them.
+  std::vector<std::uint8_t> t(4 + 2 * 24, 0);
+  Put(t, 0, 2, 4);
+  const std::uint8_t row1[24] = {5,   0, 0,   0, 192,  168,  1, 20, 0xc3, 0x50, 0, 0,
+                                 203, 0, 113, 5, 0x01, 0xbb, 0, 0,  0xe1, 0x10, 0, 0};
+  const std::uint8_t row2[24] = {2, 0, 0, 0, 0, 0, 0, 0, 0x25, 0x05, 0, 0,
+                                 0, 0, 0, 0, 0, 0, 0, 0, 88,   0,    0, 0};
+  std::memcpy(&t[4], row1, 24);
+  std::memcpy(&t[28], row2, 24);
+  auto rows = ParseTcpTableOwnerPid(t);
+  REQUIRE(rows.ok());
+  REQUIRE(rows->size() == 2);
+  CHECK((*rows)[0].state == 5);
+  CHECK((*rows)[0].local_port == 50000);
+  CHECK((*rows)[0].remote_port == 443);
+  CHECK((*rows)[0].pid == 4321);
+  // The address keeps its bytes in order: first byte in memory is the first octet.
+  CHECK(((*rows)[0].remote_addr & 0xff) == 203);
+  CHECK((*rows)[1].state == 2);
+  CHECK((*rows)[1].local_port == 9477);
+  CHECK((*rows)[1].pid == 88);
+
+  auto empty = ParseTcpTableOwnerPid(std::vector<std::uint8_t>(4, 0));
+  REQUIRE(empty.ok());
+  CHECK(empty->empty());
+  auto cut = ParseTcpTableOwnerPid(std::span(t).first(4 + 24 + 10));
+  REQUIRE_FALSE(cut.ok());
+  CHECK(cut.error() == "MIB_TCPTABLE_OWNER_PID says 2 rows, has room for 1");
+  CHECK_FALSE(ParseTcpTableOwnerPid(std::span(t).first(3)).ok());
+}

@@ -16,6 +16,7 @@
 #include "collectors/cpuinfo.h"
 #include "collectors/foreground.h"
 #include "collectors/processes.h"
+#include "collectors/tcp_connections_windows.h"
 #include "fsutil.h"
 #include "http_client.h"
 #include "loopback_windows.h"
@@ -403,4 +404,53 @@ TEST_CASE("chassis, memory_modules: SMBIOS as the firmware table gives it, or ab
   for (const auto& mod : m.hardware->memory_modules) CHECK(mod.size_bytes > 0);
   MESSAGE("memory modules: " << m.hardware->memory_modules.size() << " in "
                              << m.hardware->memory_slots.value_or(0) << " slots");
+}
+
+TEST_CASE("TCP connections: a loopback connection is found with this process as its owner") {
+  WSADATA wsa;
+  ::WSAStartup(MAKEWORD(2, 2), &wsa);
+  SOCKET l = ::socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(l, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::listen(l, 1) == 0);
+  int len = sizeof addr;
+  ::getsockname(l, reinterpret_cast<sockaddr*>(&addr), &len);
+  SOCKET c = ::socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+  REQUIRE(::connect(c, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  SOCKET s = ::accept(l, nullptr, nullptr);
+  CHECK(::send(c, "ping", 4, 0) == 4);
+  char buf[4];
+  CHECK(::recv(s, buf, 4, 0) == 4);
+  const auto port = ntohs(addr.sin_port);
+
+  auto rows = win::ReadTcpConnectionsV4();
+  REQUIRE_MESSAGE(rows.ok(), rows.error());
+  const auto me = static_cast<std::uint32_t>(::GetCurrentProcessId());
+  const winconv::TcpOwnerRow* client = nullptr;
+  const winconv::TcpOwnerRow* listener = nullptr;
+  for (const auto& r : *rows) {
+    if (r.local_port == port && r.state == 2) listener = &r;
+    if (r.remote_port == port && r.state == 5) client = &r;
+  }
+  REQUIRE(listener != nullptr);
+  MESSAGE("listener owner pid " << listener->pid << ", this process " << me);
+  REQUIRE(client != nullptr);
+  CHECK(client->pid == me);
+  CHECK(client->remote_addr == htonl(INADDR_LOOPBACK));
+
+  // EStats: read when Windows permits (administrator); otherwise the error says why.
+  auto enabled = win::EnableTcpEstats(*client);
+  auto stats = win::ReadTcpEstats(*client);
+  if (enabled.ok() && stats.ok()) {
+    MESSAGE("EStats: " << stats->bytes_out << " bytes out, " << stats->bytes_in << " in");
+  } else {
+    const std::string why = enabled.ok() ? stats.error() : enabled.error();
+    MESSAGE("EStats not available: " << why);
+    CHECK(why.find("PerTcpConnectionEStats: ") != std::string::npos);
+  }
+  ::closesocket(c);
+  ::closesocket(s);
+  ::closesocket(l);
 }

@@ -277,4 +277,30 @@ std::map<std::string, TcpDataStats> TcpBytesByApp(
   return out;
 }
 
+Result<std::vector<TcpOwnerRow>> ParseTcpTableOwnerPid(std::span<const std::uint8_t> t) {
+  constexpr std::size_t kRow = 24;
+  if (t.size() < 4) return MakeError("MIB_TCPTABLE_OWNER_PID shorter than its count");
+  const auto count = static_cast<std::size_t>(LE(t, 0, 4));
+  if (count > (t.size() - 4) / kRow) {
+    return MakeError("MIB_TCPTABLE_OWNER_PID says " + std::to_string(count) +
+                     " rows, has room for " + std::to_string((t.size() - 4) / kRow));
+  }
+  // Ports are the low 16 bits of a DWORD, in network byte order.
+  auto port = [&](std::size_t at) { return static_cast<std::uint16_t>((t[at] << 8) | t[at + 1]); };
+  std::vector<TcpOwnerRow> rows;
+  rows.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::size_t at = 4 + i * kRow;
+    TcpOwnerRow r;
+    r.state = static_cast<std::uint32_t>(LE(t, at, 4));
+    r.local_addr = static_cast<std::uint32_t>(LE(t, at + 4, 4));
+    r.local_port = port(at + 8);
+    r.remote_addr = static_cast<std::uint32_t>(LE(t, at + 12, 4));
+    r.remote_port = port(at + 16);
+    r.pid = static_cast<std::uint32_t>(LE(t, at + 20, 4));
+    rows.push_back(r);
+  }
+  return rows;
+}
+
 }  // namespace wardwatch::agent::winconv

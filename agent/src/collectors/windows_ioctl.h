@@ -73,4 +73,17 @@ std::map<std::string, TcpDataStats> TcpBytesByApp(
     std::span<const TcpConnectionBytes> connections,
     const std::map<std::uint32_t, std::string>& app_of_pid);
 
+// MIB_TCPTABLE_OWNER_PID (GetExtendedTcpTable, AF_INET, TCP_TABLE_OWNER_PID_ALL): a DWORD
+// count, then 24-byte MIB_TCPROW_OWNER_PID rows (state, local address and port, remote
+// address and port, owning pid). Addresses stay in network byte order as Windows gives them
+// (the row is handed back to GetPerTcpConnectionEStats as is); ports are converted to host
+// order. Errors when the count does not fit the buffer.
+struct TcpOwnerRow {
+  std::uint32_t state = 0;                        // MIB_TCP_STATE: 2 LISTEN, 5 ESTABLISHED, ...
+  std::uint32_t local_addr = 0, remote_addr = 0;  // network byte order
+  std::uint16_t local_port = 0, remote_port = 0;  // host order
+  std::uint32_t pid = 0;
+};
+Result<std::vector<TcpOwnerRow>> ParseTcpTableOwnerPid(std::span<const std::uint8_t> table);
+
 }  // namespace wardwatch::agent::winconv

@@ -49,6 +49,100 @@ std::string BiosDate(std::int64_t day) {
   return buf;
 }
 
+// One PC's installed programs, as the agent's package collector would list them (registry
+// uninstall keys on Windows, dpkg and snap on Ubuntu). Per machine from the seed, without
+// touching the fleet's random sequence: every PC has the browser, office suite, Zalo, a PDF
+// reader, a Vietnamese keyboard and at least one video-call program; some lag behind on
+// versions (automatic updates off, Windows 7 left behind by Chrome, Edge and Zoom), some lack
+// a program (no Zoom, the tax tool only in accounting and a few other desks), and `extra`
+// names a program one PC installed by itself (a remote-desktop tool), or is empty.
+void PlanPackages(MachinePlan& m, std::uint64_t seed, const std::string& extra) {
+  const auto mi = static_cast<std::uint64_t>(m.index);
+  auto chance = [&](std::uint64_t what) { return Noise(seed, 400, mi, what); };
+  std::vector<schema::Package>& p = m.packages;
+  p.clear();
+  const bool windows = m.os_id == "windows";
+  auto add = [&](std::string name, std::string version) {
+    p.push_back({std::move(name), std::move(version), windows ? "registry" : "dpkg", "x86_64",
+                 std::nullopt});
+  };
+  auto add_snap = [&](std::string name, std::string version) {
+    p.push_back({std::move(name), std::move(version), "snap", "x86_64", std::nullopt});
+  };
+  const bool signer = m.department == "Bộ phận Một cửa" || m.department == "Tư pháp - Hộ tịch" ||
+                      m.department == "Kế toán";
+  m.zoom = chance(11) < 0.7;
+  if (windows) {
+    const bool win7 = m.os_version == "7";
+    if (m.browser == "Google Chrome" || chance(1) < 0.6) {
+      add("Google Chrome", win7              ? "109.0.5414.120"  // the last for Windows 7
+                           : chance(2) < 0.2 ? "126.0.6478.127"
+                                             : "131.0.6778.86");
+    }
+    if (!win7 || m.browser == "Microsoft Edge") {
+      add("Microsoft Edge", win7              ? "109.0.1518.140"
+                            : chance(3) < 0.1 ? "129.0.2792.89"
+                                              : "131.0.2903.70");
+    }
+    add(m.office_suite, win7 ? "14.0.7015.1000" : "16.0.4266.1001");
+    add("Zalo", chance(4) < 0.25 ? "24.8.5" : "24.11.1");
+    if (chance(5) < 0.8) {
+      m.pdf_reader = "Foxit PDF Reader";
+      add(m.pdf_reader, chance(6) < 0.3 ? "12.1.2.15332" : "2024.3.0");
+    } else {
+      m.pdf_reader = "Adobe Acrobat Reader";
+      add("Adobe Acrobat Reader DC - Vietnamese", "24.004.20220");
+    }
+    add("UniKey", chance(7) < 0.3 ? "4.2 RC4" : "4.3 RC5");
+    if (signer || chance(8) < 0.4) add("VNPT-CA Plugin", chance(9) < 0.3 ? "1.0.7.9" : "1.0.8.6");
+    if (m.department == "Kế toán" || chance(10) < 0.15) {
+      add("HTKK", chance(12) < 0.4 ? "5.1.9" : "5.2.5");
+    }
+    // The new Teams needs Windows 10; a Windows 7 PC calls with its old Zoom.
+    m.teams = !win7 && (chance(13) < 0.5 || !m.zoom);
+    m.zoom = m.zoom || !m.teams;
+    if (m.zoom) add("Zoom Workplace", win7 ? "5.16.10" : chance(14) < 0.25 ? "5.17.11" : "6.2.11");
+    // OneDrive syncs the department's scans (a congestion culprit): on every Windows PC.
+    add("Microsoft OneDrive", win7               ? "22.176.0821.0002"
+                              : chance(15) < 0.2 ? "24.101.0519.0010"
+                                                 : "24.211.1020.0001");
+    if (m.teams) add("Microsoft Teams", "24295.605");
+    if (extra == "anydesk") add("AnyDesk", "8.1.0");
+    if (extra == "teamviewer") add("TeamViewer", "15.59.3");
+  } else {
+    const std::string& v = m.os_version;
+    const bool old = v == "16.04" || v == "18.04";
+    m.pdf_reader = "Evince";
+    if (old) {
+      add("firefox",
+          v == "16.04" ? "88.0+build2-0ubuntu0.16.04.1" : "133.0+build1-0ubuntu0.18.04.1");
+    } else {
+      add_snap("firefox", chance(1) < 0.2 ? "128.0.3-1" : "133.0-2");  // a snap since 22.04
+    }
+    const std::string lo = v == "16.04"   ? "1:5.1.6~rc2-0ubuntu1~xenial10"
+                           : v == "18.04" ? "1:6.0.7-0ubuntu0.18.04.13"
+                           : v == "22.04" ? "1:7.3.7-0ubuntu0.22.04.7"
+                                          : "4:24.2.7-0ubuntu0.24.04.1";
+    add("libreoffice-writer", lo);
+    add("libreoffice-calc", lo);
+    add("evince", v == "16.04"   ? "3.18.2-1ubuntu4.6"
+                  : v == "18.04" ? "3.28.4-0ubuntu1.2"
+                  : v == "22.04" ? "42.3-0ubuntu3.1"
+                                 : "46.0-1");
+    add("ibus-unikey", old ? "0.6.1-1.1" : "0.7.0~beta1-1");
+    add("openssh-client", v == "16.04"   ? "1:7.2p2-4ubuntu2.10"
+                          : v == "18.04" ? "1:7.6p1-4ubuntu0.7"
+                          : v == "22.04" ? "1:8.9p1-3ubuntu0.10"
+                                         : "1:9.6p1-3ubuntu13.5");
+    m.teams = !m.zoom;
+    if (m.zoom) add("zoom", chance(14) < 0.3 ? "5.17.11.3835" : "6.2.11.5069");
+    if (m.teams) add_snap("teams-for-linux", "1.12.5");
+    add_snap("zalo", chance(4) < 0.25 ? "24.8.5" : "24.11.1");
+    if (extra == "anydesk") add("anydesk", "6.3.2");
+    if (extra == "teamviewer") add("teamviewer", "15.59.3");
+  }
+}
+
 }  // namespace
 
 double Noise(std::uint64_t seed, std::uint64_t a, std::uint64_t b, std::uint64_t c,
@@ -94,6 +188,9 @@ void Office::PlanFleet() {
 
   const std::int64_t end_day = an::ToLocal(o_.end, o_.utc_offset_minutes).day;
   const int n_failing_old = std::max(1, n_old / 4);
+  // One or two PCs with a program the others lack (keyed noise: the fleet's draws stay put).
+  const int extra_a = static_cast<int>(Noise(o_.seed, 450) * n);
+  const int extra_b = static_cast<int>(Noise(o_.seed, 451) * n);
   int old_seen = 0, mid_seen = 0, healthy_seen = 0;
   std::map<std::string, int> dept_count;
   for (int i = 0; i < n; ++i) {
@@ -269,6 +366,7 @@ void Office::PlanFleet() {
     }
     m.power_on_hours_at_start = static_cast<std::uint64_t>(
         (m.age_years - static_cast<double>(o_.days) / 365.25) * 2500 * uni(1.0, 1.10));
+    PlanPackages(m, o_.seed, i == extra_a ? "anydesk" : i == extra_b ? "teamviewer" : "");
     machines_.push_back(std::move(m));
   }
 }
@@ -307,7 +405,9 @@ void Office::PlanCongestion() {
         c.machine = m.index;
         const int role = afternoon ? 1 : j % 3;
         if (role == 0) {
-          c.app = (j / 3) % 2 ? "Microsoft Teams" : "Zoom";
+          // The call runs in the program the PC has; Teams first on every other culprit.
+          const bool teams = ((j / 3) % 2 && m.teams) || !m.zoom;
+          c.app = teams ? "Microsoft Teams" : "Zoom";
           c.service = c.app == "Zoom" ? "zoom.us" : "teams.microsoft.com";
           c.down_share = 0.5;
           c.up_ratio = 0.6;
@@ -453,6 +553,8 @@ an::SiteConfig Office::SiteConfig() const {
 nlohmann::json Office::Truth() const {
   nlohmann::json machines = nlohmann::json::array();
   for (const MachinePlan& m : machines_) {
+    nlohmann::json packages = nlohmann::json::object();  // name -> version, as installed
+    for (const schema::Package& p : m.packages) packages[p.name] = p.version;
     machines.push_back({{"machine_id", m.machine_id},
                         {"hostname", m.hostname},
                         {"department", m.department},
@@ -468,7 +570,8 @@ nlohmann::json Office::Truth() const {
                         {"failing_disk", m.failing_disk},
                         {"battery_wear", m.battery_wear},
                         {"capture", m.capture},
-                        {"always_on", m.always_on}});
+                        {"always_on", m.always_on},
+                        {"packages", packages}});
   }
   // Congested hour cells (weekday x hour) with the days and who filled the line.
   struct Cell {

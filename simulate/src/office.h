@@ -58,7 +58,11 @@ struct MachinePlan {
   bool throttles = false;
   bool always_on = false;
   bool capture = true;
-  std::string browser, office_suite;
+  std::string browser, office_suite, pdf_reader;
+  // Installed software (what the agent's package collector would list), planned per machine
+  // from the seed: some PCs lag behind on versions, some lack a program, a few have an extra.
+  std::vector<schema::Package> packages;
+  bool zoom = true, teams = true;  // the video-call programs installed (at least one)
 };
 
 // One congested block: a working day's local hours [first_hour, last_hour] and the machines
@@ -135,6 +139,7 @@ class MachineStream {
   std::uint64_t sequence_ = 0;
   bool was_on_ = false;
   bool sent_packages_ = false;
+  std::string inventory_hash_;
   double boot_time_ = 0;
   // Cumulative counters since boot.
   std::vector<double> cpu_busy_, cpu_idle_, cpu_iowait_;

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <tuple>
 
 #include "office.h"
 #include "wardwatch/analytics/local_time.h"
@@ -81,35 +82,22 @@ std::map<std::string, std::uint64_t> WindowsMeminfo(std::uint64_t total, std::ui
           {"Cached", avail * 3 / 5}, {"SwapTotal", kSwapTotal}, {"SwapFree", SwapFree(pswpout)}};
 }
 
-std::vector<schema::Package> Packages(const MachinePlan& m) {
-  std::vector<schema::Package> p;
-  auto add = [&](const char* n, const char* v, const char* src) {
-    p.push_back({n, v, src, "x86_64", std::nullopt});
-  };
-  if (m.os_id == "windows") {
-    add("Google Chrome", "131.0.6778.86", "registry");
-    add("Microsoft Edge", "131.0.2903.70", "registry");
-    add(m.office_suite.c_str(), m.os_version == "7" ? "14.0.7015.1000" : "16.0.4266.1001",
-        "registry");
-    add("Zalo", "24.11.1", "registry");
-    add("Foxit PDF Reader", "2024.3.0", "registry");
-    add("UniKey", "4.3 RC5", "registry");
-    add("VNPT-CA Plugin", "1.0.8.6", "registry");
-    add("HTKK", "5.2.5", "registry");
-    add("Zoom Workplace", "6.2.11", "registry");
-    add("Microsoft OneDrive", "24.211.1020", "registry");
-    add("Microsoft Teams", "24295.605", "registry");
-  } else {
-    add("firefox", "133.0+build1", "dpkg");
-    add("libreoffice-writer", "1:7.3.7-0ubuntu0.22.04", "dpkg");
-    add("libreoffice-calc", "1:7.3.7-0ubuntu0.22.04", "dpkg");
-    add("evince", "42.3-0ubuntu3", "dpkg");
-    add("ibus-unikey", "0.7.0~beta1-1", "dpkg");
-    add("zoom", "6.2.11", "dpkg");
-    add("openssh-client", "1:8.9p1-3ubuntu0.10", "dpkg");
-    add("zalo", "24.11.1", "snap");
+// The inventory hash the agent sends in every report: FNV-1a over the sorted list, so the
+// collector sees the list change exactly when a package does.
+std::string InventoryHash(std::vector<schema::Package> packages) {
+  std::sort(packages.begin(), packages.end(), [](const auto& x, const auto& y) {
+    return std::tie(x.source, x.name) < std::tie(y.source, y.name);
+  });
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (const schema::Package& p : packages) {
+    for (const std::string* f : {&p.source, &p.name, &p.version, &p.arch}) {
+      for (unsigned char c : *f) h = (h ^ c) * 0x100000001b3ULL;
+      h = (h ^ 0xff) * 0x100000001b3ULL;
+    }
   }
-  return p;
+  char buf[20];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
 }
 
 }  // namespace
@@ -496,11 +484,10 @@ bool MachineStream::Next(std::int64_t t, Report& r) {
   sw.foreground_available = true;
   sw.user_idle_seconds = active ? 20 * noise(24) : dt;
   if (active) {
-    std::vector<AppUse> apps = {
-        {m.browser, 0.42, 1.0, 0.45, 900ull << 20},
-        {m.office_suite, 0.22, 0.7, 0.20, 350ull << 20},
-        {"Zalo", 0.12, 1.0, 0.08, 420ull << 20},
-        {m.os_id == "windows" ? "Foxit PDF Reader" : "Evince", 0.08, 0.4, 0.05, 180ull << 20}};
+    std::vector<AppUse> apps = {{m.browser, 0.42, 1.0, 0.45, 900ull << 20},
+                                {m.office_suite, 0.22, 0.7, 0.20, 350ull << 20},
+                                {"Zalo", 0.12, 1.0, 0.08, 420ull << 20},
+                                {m.pdf_reader, 0.08, 0.4, 0.05, 180ull << 20}};
     if (m.department == "Kế toán") apps.push_back({"HTKK", 0.08, 0.5, 0.05, 200ull << 20});
     if (m.department == "Bộ phận Một cửa" || m.department == "Tư pháp - Hộ tịch")
       apps.push_back({"VNPT-CA Plugin", 0.04, 1.0, 0.02, 60ull << 20});
@@ -528,11 +515,11 @@ bool MachineStream::Next(std::int64_t t, Report& r) {
       sw.apps.push_back(u);
     }
   }
-  const std::vector<schema::Package> pk = Packages(m);
-  sw.inventory_hash = m.os_id + "-" + m.os_version + "-" + std::to_string(pk.size());
-  for (const schema::Package& p : pk) ++sw.package_counts[p.source];
-  if (!sent_packages_) {
-    sw.packages = pk;
+  if (inventory_hash_.empty()) inventory_hash_ = InventoryHash(m.packages);
+  sw.inventory_hash = inventory_hash_;
+  for (const schema::Package& p : m.packages) ++sw.package_counts[p.source];
+  if (!sent_packages_) {  // like the agent: the full list in its first report only
+    sw.packages = m.packages;
     sent_packages_ = true;
   }
   r.software = sw;

@@ -214,3 +214,107 @@ TEST_CASE("memory and paging look like /proc/meminfo and /proc/vmstat of the PC'
   CHECK(windows_reports > 100);
   CHECK(reboots > 5);
 }
+
+namespace {
+
+bool Has(const MachinePlan& m, const std::string& name) {
+  for (const schema::Package& p : m.packages) {
+    if (p.name == name) return true;
+  }
+  return false;
+}
+
+std::string VersionOf(const MachinePlan& m, const std::string& name) {
+  for (const schema::Package& p : m.packages) {
+    if (p.name == name) return p.version;
+  }
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("installed software differs from PC to PC, reproducibly, and matches what runs") {
+  SimOptions o = Small(1);
+  o.machines = 60;
+  o.days = 14;
+  const Office office(o);
+  std::set<std::vector<std::pair<std::string, std::string>>> windows_lists;
+  std::map<std::string, std::set<std::string>> versions;  // Windows program -> versions seen
+  int windows = 0, no_zoom = 0, htkk = 0, extra = 0;
+  for (const MachinePlan& m : office.machines()) {
+    CHECK_MESSAGE((Has(m, "Zalo") || Has(m, "zalo")), m.hostname);
+    CHECK_MESSAGE((m.zoom || m.teams), m.hostname);
+    CHECK(Has(m, m.os_id == "windows" ? "Zoom Workplace" : "zoom") == m.zoom);
+    CHECK(Has(m, m.os_id == "windows" ? "Microsoft Teams" : "teams-for-linux") == m.teams);
+    extra += Has(m, "AnyDesk") || Has(m, "anydesk") || Has(m, "TeamViewer") || Has(m, "teamviewer");
+    if (m.os_id != "windows") continue;
+    ++windows;
+    std::vector<std::pair<std::string, std::string>> list;
+    for (const schema::Package& p : m.packages) {
+      list.emplace_back(p.name, p.version);
+      versions[p.name].insert(p.version);
+    }
+    windows_lists.insert(list);
+    no_zoom += !m.zoom;
+    htkk += Has(m, "HTKK");
+    if (m.department == "Kế toán") CHECK_MESSAGE(Has(m, "HTKK"), m.hostname);  // the tax tool
+    if (m.os_version == "7" && Has(m, "Google Chrome")) {  // the last Chrome for Windows 7
+      CHECK(VersionOf(m, "Google Chrome").rfind("109.", 0) == 0);
+    }
+  }
+  REQUIRE(windows >= 30);
+  CHECK(windows_lists.size() > static_cast<std::size_t>(windows / 2));
+  CHECK(no_zoom >= 3);
+  CHECK(no_zoom < windows / 2);
+  CHECK(htkk > 0);
+  CHECK(htkk < windows / 2);  // accounting and a few other desks, not everyone
+  CHECK(extra >= 1);
+  CHECK(extra <= 2);
+  for (const char* p : {"Google Chrome", "Zalo", "UniKey", "Zoom Workplace"}) {
+    CHECK_MESSAGE(versions[p].size() >= 2, p);  // some PCs lag behind
+  }
+
+  // Who fills the line with a video call has that program installed.
+  for (const CongestedBlock& b : office.blocks()) {
+    for (const Culprit& c : b.culprits) {
+      const MachinePlan& m = office.machines()[static_cast<std::size_t>(c.machine)];
+      if (c.app == "Zoom") CHECK_MESSAGE(m.zoom, m.hostname);
+      if (c.app == "Microsoft Teams") CHECK_MESSAGE(m.teams, m.hostname);
+    }
+  }
+
+  // The planted truth lists what the first report sends; the hash names the list.
+  const auto truth = office.Truth();
+  std::map<std::string, std::string> hashes;  // hash -> machine id
+  for (int i = 0; i < 12; ++i) {
+    const MachinePlan& m = office.machines()[static_cast<std::size_t>(i)];
+    MachineStream s(office, i);
+    Report r;
+    std::int64_t t = office.start() + office.step_seconds();
+    while (!s.Next(t, r)) t += office.step_seconds();
+    REQUIRE(r.software);
+    REQUIRE(r.software->packages);
+    nlohmann::json sent = nlohmann::json::object();
+    for (const schema::Package& p : *r.software->packages) sent[p.name] = p.version;
+    CHECK(sent == truth["machines"][static_cast<std::size_t>(i)]["packages"]);
+    const std::string hash = r.software->inventory_hash;
+    t += office.step_seconds();
+    while (!s.Next(t, r)) t += office.step_seconds();
+    CHECK_FALSE(r.software->packages);  // sent in full only once
+    CHECK(r.software->inventory_hash == hash);
+    auto [it, fresh] = hashes.emplace(hash, m.machine_id);
+    if (!fresh) {  // the same hash only for the same list
+      const auto& other =
+          std::find_if(office.machines().begin(), office.machines().end(),
+                       [&](const MachinePlan& x) { return x.machine_id == it->second; });
+      CHECK(other->packages.size() == m.packages.size());
+      for (std::size_t k = 0; k < m.packages.size(); ++k) {
+        CHECK(other->packages[k].version == m.packages[k].version);
+      }
+    }
+  }
+  // Another seed, another office: the lists move with it.
+  const Office other(Small(2));
+  CHECK(other.Truth()["machines"][0]["packages"] !=
+        Office(Small(1)).Truth()["machines"][0]["packages"]);
+}

@@ -11,6 +11,8 @@ Status Fleet::Load(Store& store) {
   if (!machines) return MakeError(machines.error());
   auto latest = store.LoadLatestReports();
   if (!latest) return MakeError(latest.error());
+  auto package_lists = store.LoadPackageLists();
+  if (!package_lists) return MakeError(package_lists.error());
   std::lock_guard lock(mu_);
   machines_.clear();
   by_token_hash_.clear();
@@ -30,6 +32,13 @@ Status Fleet::Load(Store& store) {
     it->second.latest = std::make_shared<const Report>(std::move(*report));
     AccumulateSoftware(it->second.software, *it->second.latest, /*count_usage=*/false);
     it->second.latest_received_at_ms = stored.received_at_ms;
+  }
+  // Agents send their package list only when it changes: the store kept the last one.
+  for (auto& list : *package_lists) {
+    auto it = machines_.find(list.machine_id);
+    if (it == machines_.end()) continue;
+    RestorePackageList(it->second.software, std::move(list.packages), list.sequence,
+                       std::move(list.inventory_hash));
   }
   ++generation_;
   return Status::Ok();

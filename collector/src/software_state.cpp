@@ -38,6 +38,14 @@ void AccumulateSoftware(SoftwareState& state, const Report& report, bool count_u
   }
 }
 
+void RestorePackageList(SoftwareState& state, std::vector<schema::Package> packages,
+                        std::uint64_t sequence, std::string inventory_hash) {
+  if (state.packages && state.packages_sequence > sequence) return;
+  state.packages = std::make_shared<const std::vector<schema::Package>>(std::move(packages));
+  state.packages_sequence = sequence;
+  state.packages_hash = std::move(inventory_hash);
+}
+
 namespace {
 
 char32_t FoldCodePoint(char32_t c) {

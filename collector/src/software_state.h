@@ -1,9 +1,9 @@
 // Per-machine software state kept by the collector between reports: the agent sends usage as
 // per-interval deltas, and Prometheus wants counters, so each stored report's deltas are added
-// here; and the last full package list (agents send it only when its hash changes). In memory
-// only: the counters start again from zero when the collector restarts (Prometheus treats that
-// as a counter reset), and the package list comes back with the latest stored report that
-// carried one, or with the next change.
+// here; and the last full package list (agents send it only when its hash changes). The
+// counters are in memory only: they start again from zero when the collector restarts
+// (Prometheus treats that as a counter reset). The package list is also kept in the store
+// (table machine_packages) and restored from there at start (RestorePackageList).
 #pragma once
 
 #include <cstdint>
@@ -40,6 +40,11 @@ struct SoftwareState {
 // at start-up, whose deltas were already counted before the restart) and keeps a newer
 // package list.
 void AccumulateSoftware(SoftwareState& state, const Report& report, bool count_usage);
+
+// At start: the list the store kept for the machine, unless the state already holds one from
+// a later report.
+void RestorePackageList(SoftwareState& state, std::vector<schema::Package> packages,
+                        std::uint64_t sequence, std::string inventory_hash);
 
 // Fleet-wide installed-software search (GET /api/v1/software/installed).
 

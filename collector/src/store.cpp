@@ -2,17 +2,28 @@
 // queued jobs, and a separate read connection.
 #include "store.h"
 
+#include <chrono>
 #include <filesystem>
 
 #include "gzip.h"
 #include "log.h"
+#include "wardwatch/json_decode.h"
+#include "wardwatch/report.h"
+#include "wardwatch/schema/visit.h"
 
 namespace wardwatch::collector {
 namespace {
 
-// Each entry moves the schema from version i to i + 1; never edit a released entry.
-constexpr const char* kMigrations[] = {
-    R"sql(
+Status BackfillPackageLists(sqlite::Db& db);
+
+// Each entry moves the schema from version i to i + 1, in one transaction with its `then`
+// step; never edit a released entry.
+struct Migration {
+  const char* sql;
+  Status (*then)(sqlite::Db&) = nullptr;
+};
+constexpr Migration kMigrations[] = {
+    {R"sql(
 CREATE TABLE machines (
   id TEXT PRIMARY KEY,
   hostname TEXT NOT NULL,
@@ -30,7 +41,18 @@ CREATE TABLE reports (
   PRIMARY KEY (machine_id, sequence)
 );
 CREATE INDEX reports_by_received ON reports(received_at_ms);
+)sql"},
+    // The last full package list per machine (JSON array), from the report that carried it.
+    {R"sql(
+CREATE TABLE machine_packages (
+  machine_id TEXT PRIMARY KEY REFERENCES machines(id),
+  sequence INTEGER NOT NULL,
+  inventory_hash TEXT NOT NULL,
+  received_at_ms INTEGER NOT NULL,
+  packages TEXT NOT NULL
+);
 )sql",
+     BackfillPackageLists},
 };
 static_assert(std::size(kMigrations) == Store::kSchemaVersion);
 
@@ -55,10 +77,11 @@ Status Migrate(sqlite::Db& db) {
                      std::to_string(Store::kSchemaVersion) + ")");
   }
   for (auto v = *version; v < Store::kSchemaVersion; ++v) {
-    std::string sql = "BEGIN IMMEDIATE;";
-    sql += kMigrations[v];
-    sql += "PRAGMA user_version = " + std::to_string(v + 1) + "; COMMIT;";
-    if (auto s = db.Exec(sql); !s) {
+    const Migration& m = kMigrations[v];
+    Status s = db.Exec(std::string("BEGIN IMMEDIATE;") + m.sql);
+    if (s && m.then != nullptr) s = m.then(db);
+    if (s) s = db.Exec("PRAGMA user_version = " + std::to_string(v + 1) + "; COMMIT;");
+    if (!s) {
       (void)db.Exec("ROLLBACK;");
       return MakeError("migration to schema version " + std::to_string(v + 1) +
                        " failed: " + s.error());
@@ -68,7 +91,81 @@ Status Migrate(sqlite::Db& db) {
   return Status::Ok();
 }
 
+// Schema 2 on a database that already holds reports: each machine's newest stored report
+// that carried a full package list becomes its kept list, so an upgraded collector keeps
+// answering the installed-software search. Reads every report body of a machine whose list
+// came only in its first report (once, on upgrade).
+Status BackfillPackageLists(sqlite::Db& db) {
+  const auto started = std::chrono::steady_clock::now();
+  auto reports = db.Prepare(
+      "SELECT machine_id, sequence, received_at_ms, body FROM reports "
+      "ORDER BY machine_id, sequence DESC");
+  if (!reports) return MakeError(reports.error());
+  auto insert = db.Prepare(
+      "INSERT INTO machine_packages (machine_id, sequence, inventory_hash, received_at_ms, "
+      "packages) VALUES (?, ?, ?, ?, ?)");
+  if (!insert) return MakeError(insert.error());
+  std::string machine;
+  bool found = false;
+  std::int64_t scanned = 0, recovered = 0;
+  int rc;
+  while ((rc = reports->Step()) == SQLITE_ROW) {
+    std::string id = reports->Text(0);
+    if (id != machine) {
+      machine = std::move(id);
+      found = false;
+    }
+    if (found) continue;
+    ++scanned;
+    auto json = StoredReportJson(reports->Text(3));
+    if (!json || json->find("\"packages\"") == std::string::npos) continue;
+    auto report = DecodeReport(*json);
+    if (!report || !report->software || !report->software->packages) continue;
+    auto& st = *insert;
+    st.Reset();
+    st.Bind(1, machine);
+    st.Bind(2, reports->Int(1));
+    st.Bind(3, report->software->inventory_hash);
+    st.Bind(4, reports->Int(2));
+    st.Bind(5, EncodePackageList(*report->software->packages));
+    if (st.Step() != SQLITE_DONE) return MakeError("insert into machine_packages: " + db.Error());
+    found = true;
+    ++recovered;
+  }
+  if (rc != SQLITE_DONE) return MakeError("read reports: " + db.Error());
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (scanned == 0) return Status::Ok();  // a new database
+  LogInfo("store: package lists of " + std::to_string(recovered) +
+          " machine(s) recovered from the stored reports (" + std::to_string(scanned) +
+          " read in " + std::to_string(seconds) + " s)");
+  return Status::Ok();
+}
+
 }  // namespace
+
+std::string EncodePackageList(const std::vector<schema::Package>& packages) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const schema::Package& p : packages) list.push_back(schema::EncodeVisitable(p));
+  return list.dump();
+}
+
+Result<std::vector<schema::Package>> DecodePackageList(std::string_view text) {
+  auto doc = json::Parse(text);
+  if (!doc) return MakeError(doc.error());
+  if (!doc->is_array()) return MakeError("packages: expected an array");
+  json::Decoder d;
+  std::vector<schema::Package> out;
+  out.reserve(doc->size());
+  for (std::size_t i = 0; i < doc->size(); ++i) {
+    json::Object o((*doc)[i], json::IndexPath("packages", i), d);
+    schema::Package p;
+    if (o.valid()) schema::DecodeVisitable(o, p);
+    if (d.failed()) return MakeError(d.error());
+    out.push_back(std::move(p));
+  }
+  return out;
+}
 
 Result<std::unique_ptr<Store>> Store::Open(const Options& options) {
   std::error_code ec;
@@ -150,6 +247,14 @@ Status Store::RunBatch(std::deque<Job>& batch, std::vector<IngestOutcome>& outco
       "VALUES (?, ?, ?, ?, 0) ON CONFLICT(id) DO UPDATE SET hostname = excluded.hostname, "
       "token_hash = excluded.token_hash, enrolled_at_ms = excluded.enrolled_at_ms, revoked = 0");
   if (!upsert_machine) return MakeError(upsert_machine.error());
+  // A list from an older report than the kept one (a late replay) does not replace it.
+  auto keep_packages = writer_db_.Prepare(
+      "INSERT INTO machine_packages (machine_id, sequence, inventory_hash, received_at_ms, "
+      "packages) VALUES (?, ?, ?, ?, ?) ON CONFLICT(machine_id) DO UPDATE SET "
+      "sequence = excluded.sequence, inventory_hash = excluded.inventory_hash, "
+      "received_at_ms = excluded.received_at_ms, packages = excluded.packages "
+      "WHERE excluded.sequence >= machine_packages.sequence");
+  if (!keep_packages) return MakeError(keep_packages.error());
 
   for (auto& job : batch) {
     if (auto* ingest = std::get_if<IngestJob>(&job)) {
@@ -173,6 +278,18 @@ Status Store::RunBatch(std::deque<Job>& batch, std::vector<IngestOutcome>& outco
         t.Bind(1, ingest->received_at_ms);
         t.Bind(2, ingest->machine_id);
         if (t.Step() != SQLITE_DONE) return MakeError("update machines: " + writer_db_.Error());
+        if (ingest->packages_json) {
+          auto& k = *keep_packages;
+          k.Reset();
+          k.Bind(1, ingest->machine_id);
+          k.Bind(2, static_cast<std::int64_t>(ingest->sequence));
+          k.Bind(3, ingest->inventory_hash);
+          k.Bind(4, ingest->received_at_ms);
+          k.Bind(5, *ingest->packages_json);
+          if (k.Step() != SQLITE_DONE) {
+            return MakeError("upsert into machine_packages: " + writer_db_.Error());
+          }
+        }
       }
     } else {
       auto& enroll = std::get<EnrollJob>(job);
@@ -263,6 +380,28 @@ Result<std::int64_t> Store::CountReports() {
   if (!st) return MakeError(st.error());
   if (st->Step() != SQLITE_ROW) return MakeError("count reports: " + reader_db_.Error());
   return st->Int(0);
+}
+
+Result<std::vector<PackageListRow>> Store::LoadPackageLists() {
+  std::lock_guard lock(reader_mu_);
+  auto st = reader_db_.Prepare(
+      "SELECT machine_id, sequence, inventory_hash, received_at_ms, packages "
+      "FROM machine_packages ORDER BY machine_id");
+  if (!st) return MakeError(st.error());
+  std::vector<PackageListRow> rows;
+  int rc;
+  while ((rc = st->Step()) == SQLITE_ROW) {
+    auto packages = DecodePackageList(st->Text(4));
+    if (!packages) {
+      LogWarn("store: package list of " + st->Text(0) + " (report #" + std::to_string(st->Int(1)) +
+              ") cannot be read back, skipped: " + packages.error());
+      continue;
+    }
+    rows.push_back({st->Text(0), static_cast<std::uint64_t>(st->Int(1)), st->Text(2), st->Int(3),
+                    std::move(*packages)});
+  }
+  if (rc != SQLITE_DONE) return MakeError("read machine_packages: " + reader_db_.Error());
+  return rows;
 }
 
 Result<std::string> StoredReportJson(std::string body) {

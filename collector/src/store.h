@@ -9,13 +9,16 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <variant>
 #include <vector>
 
 #include "sqlite.h"
 #include "wardwatch/result.h"
+#include "wardwatch/schema/software.h"
 
 namespace wardwatch::collector {
 
@@ -39,6 +42,21 @@ struct StoredReport {
   std::string body;
 };
 
+// A machine's last full package list. Agents send it only in their first report and when it
+// changes, so it is kept beside the reports (table machine_packages) for the installed-
+// software search and the machine's software page to survive a restart.
+struct PackageListRow {
+  std::string machine_id;
+  std::uint64_t sequence = 0;  // the report that carried it
+  std::string inventory_hash;
+  std::int64_t received_at_ms = 0;
+  std::vector<schema::Package> packages;
+};
+
+// The stored form of a package list: a JSON array of the report schema's package objects.
+std::string EncodePackageList(const std::vector<schema::Package>& packages);
+Result<std::vector<schema::Package>> DecodePackageList(std::string_view json);
+
 enum class IngestOutcome { kStored, kDuplicate, kStorageError };
 
 struct IngestJob {
@@ -50,6 +68,11 @@ struct IngestJob {
   // about a fifth of the JSON's size), otherwise the JSON text. StoredReportJson reads both.
   std::string body;
   bool body_gzip = false;
+  // When the report carries its full package list: EncodePackageList of it and the report's
+  // inventory hash. Kept as the machine's list in the same transaction when the report is
+  // stored and no later report's list is already kept.
+  std::optional<std::string> packages_json;
+  std::string inventory_hash;
   // Called on the writer thread after the transaction committed (or failed).
   std::function<void(IngestOutcome)> done;
 };
@@ -68,7 +91,8 @@ class Store {
     std::string data_dir;
     std::size_t queue_capacity = 10000;
   };
-  static constexpr int kSchemaVersion = 1;
+  // 1: machines, reports. 2: machine_packages (filled from the stored reports on upgrade).
+  static constexpr int kSchemaVersion = 2;
 
   // Opens (creating if needed) DATA_DIR/wardwatch.db, migrates it, starts the writer.
   static Result<std::unique_ptr<Store>> Open(const Options& options);
@@ -84,6 +108,8 @@ class Store {
   Result<std::vector<MachineRow>> LoadMachines();
   Result<std::vector<StoredReport>> LoadLatestReports();  // highest sequence per machine
   Result<std::int64_t> CountReports();
+  // Every machine's kept package list; a row that no longer decodes is logged and skipped.
+  Result<std::vector<PackageListRow>> LoadPackageLists();
 
   // Finishes every queued job, then stops the writer. Idempotent.
   void Stop();

@@ -1,5 +1,6 @@
 // Tests the SQLite store on real files: insert, duplicate, reopen, group commit, queue bound,
-// and all-or-nothing batches when SQLite fails.
+// all-or-nothing batches when SQLite fails, the kept package lists and the upgrade of a
+// schema-1 database.
 #include "store.h"
 
 #include <doctest/doctest.h>
@@ -11,6 +12,7 @@
 #include <random>
 
 #include "test_gzip.h"
+#include "wardwatch/report.h"
 
 using namespace wardwatch::collector;
 namespace fs = std::filesystem;
@@ -295,4 +297,207 @@ TEST_CASE("store: a database from a newer collector is refused") {
   auto store = Store::Open({dir.path.string(), 10});
   REQUIRE_FALSE(store.ok());
   CHECK(store.error().find("schema version 99 is newer") != std::string::npos);
+}
+
+namespace {
+
+std::vector<wardwatch::schema::Package> Packages(
+    std::initializer_list<std::pair<const char*, const char*>> list) {
+  std::vector<wardwatch::schema::Package> out;
+  for (const auto& [name, version] : list) out.push_back({name, version, "registry", "x86_64", {}});
+  return out;
+}
+
+// A report body as an agent sends it, with its full package list or only the hash.
+std::string ReportBody(const std::string& id, std::uint64_t seq,
+                       const std::vector<wardwatch::schema::Package>* packages) {
+  wardwatch::Report r;
+  r.machine_id = id;
+  r.hostname = id + "-host";
+  r.agent_version = "0.1.0";
+  r.platform = "windows";
+  r.sequence = seq;
+  r.collected_at_ms = 1790000000000 + seq * 60000;
+  r.interval_seconds = 60;
+  wardwatch::schema::SoftwareSection sw;
+  sw.interval_seconds = 60;
+  sw.inventory_hash = "hash-" + id + "-" + std::to_string(packages ? packages->size() : 0);
+  if (packages) sw.packages = *packages;
+  r.software = sw;
+  return wardwatch::EncodeReport(r);
+}
+
+IngestOutcome IngestWithList(Store& store, const std::string& id, std::uint64_t seq,
+                             const std::vector<wardwatch::schema::Package>& packages) {
+  std::promise<IngestOutcome> done;
+  IngestJob job = Job(id, seq, [&done](IngestOutcome o) { done.set_value(o); });
+  job.body = ReportBody(id, seq, &packages);
+  job.packages_json = EncodePackageList(packages);
+  job.inventory_hash = "hash-" + id + "-" + std::to_string(seq);
+  REQUIRE(store.Submit(std::move(job)));
+  return done.get_future().get();
+}
+
+std::vector<std::pair<std::string, std::string>> Names(
+    const std::vector<wardwatch::schema::Package>& packages) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& p : packages) out.emplace_back(p.name, p.version);
+  return out;
+}
+
+void ExecSql(const fs::path& db, const std::string& sql) {
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);
+  char* err = nullptr;
+  const int rc = sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, &err);
+  const std::string message = err ? err : "";
+  sqlite3_free(err);
+  sqlite3_close(raw);
+  REQUIRE_MESSAGE(rc == SQLITE_OK, message);
+}
+
+void InsertReport(const fs::path& db, const std::string& id, std::uint64_t seq,
+                  const std::string& body, bool gzip) {
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  REQUIRE(sqlite3_prepare_v2(raw,
+                             "INSERT INTO reports (machine_id, sequence, collected_at_ms, "
+                             "received_at_ms, body) VALUES (?, ?, 1, ?, ?)",
+                             -1, &st, nullptr) == SQLITE_OK);
+  sqlite3_bind_text(st, 1, id.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 2, static_cast<sqlite3_int64>(seq));
+  sqlite3_bind_int64(st, 3, static_cast<sqlite3_int64>(7000 + seq));
+  const std::string stored = gzip ? wardwatch::test::Gzip(body) : body;
+  if (gzip) {
+    sqlite3_bind_blob(st, 4, stored.data(), static_cast<int>(stored.size()), SQLITE_TRANSIENT);
+  } else {
+    sqlite3_bind_text(st, 4, stored.data(), static_cast<int>(stored.size()), SQLITE_TRANSIENT);
+  }
+  CHECK(sqlite3_step(st) == SQLITE_DONE);
+  sqlite3_finalize(st);
+  sqlite3_close(raw);
+}
+
+}  // namespace
+
+TEST_CASE("store: the last package list is kept with its report and survives a reopen") {
+  TempDir dir;
+  const auto v1 = Packages({{"Zalo", "24.8.5"}, {"HTKK", "5.1.9"}});
+  const auto v2 = Packages({{"Zalo", "24.11.1"}});
+  {
+    auto store = OpenStore(dir);
+    Enroll(*store, "m1");
+    Enroll(*store, "m2");
+    CHECK(IngestWithList(*store, "m1", 1, v1) == IngestOutcome::kStored);
+    CHECK(Ingest(*store, "m1", 2) == IngestOutcome::kStored);  // only the hash: list kept
+    CHECK(IngestWithList(*store, "m1", 5, v2) == IngestOutcome::kStored);
+    // A late replay of an older report does not bring its older list back.
+    CHECK(IngestWithList(*store, "m1", 4, v1) == IngestOutcome::kStored);
+    // A duplicate is not stored again, and neither is the list it carries.
+    CHECK(IngestWithList(*store, "m2", 3, v2) == IngestOutcome::kStored);
+    CHECK(IngestWithList(*store, "m2", 3, v1) == IngestOutcome::kDuplicate);
+  }
+  auto store = OpenStore(dir);  // a restart
+  auto lists = store->LoadPackageLists();
+  REQUIRE(lists.ok());
+  REQUIRE(lists->size() == 2);
+  CHECK(lists->at(0).machine_id == "m1");
+  CHECK(lists->at(0).sequence == 5);
+  CHECK(lists->at(0).inventory_hash == "hash-m1-5");
+  CHECK(lists->at(0).received_at_ms == 6005);
+  CHECK(Names(lists->at(0).packages) == Names(v2));
+  CHECK(lists->at(1).machine_id == "m2");
+  CHECK(Names(lists->at(1).packages) == Names(v2));
+}
+
+TEST_CASE("store: a package list that no longer decodes is skipped, the others load") {
+  TempDir dir;
+  {
+    auto store = OpenStore(dir);
+    Enroll(*store, "m1");
+    Enroll(*store, "m2");
+    CHECK(IngestWithList(*store, "m1", 1, Packages({{"Zalo", "24.11.1"}})) ==
+          IngestOutcome::kStored);
+    CHECK(IngestWithList(*store, "m2", 1, Packages({{"UniKey", "4.3 RC5"}})) ==
+          IngestOutcome::kStored);
+  }
+  ExecSql(dir.path / "wardwatch.db",
+          "UPDATE machine_packages SET packages = '[{\"version\":\"1\"}]' WHERE machine_id = 'm1'");
+  auto store = OpenStore(dir);
+  auto lists = store->LoadPackageLists();
+  REQUIRE(lists.ok());
+  REQUIRE(lists->size() == 1);
+  CHECK(lists->at(0).machine_id == "m2");
+  CHECK(DecodePackageList("{}").error().find("expected an array") != std::string::npos);
+}
+
+TEST_CASE("store: a schema-1 database is upgraded in place, rows kept, lists recovered") {
+  TempDir dir;
+  const fs::path db = dir.path / "wardwatch.db";
+  // Exactly what schema version 1 created (store.cpp, kMigrations[0]).
+  ExecSql(db, R"sql(
+PRAGMA journal_mode = WAL;
+CREATE TABLE machines (
+  id TEXT PRIMARY KEY,
+  hostname TEXT NOT NULL,
+  token_hash TEXT NOT NULL,
+  enrolled_at_ms INTEGER NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0,
+  last_seen_ms INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE reports (
+  machine_id TEXT NOT NULL REFERENCES machines(id),
+  sequence INTEGER NOT NULL,
+  collected_at_ms INTEGER NOT NULL,
+  received_at_ms INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (machine_id, sequence)
+);
+CREATE INDEX reports_by_received ON reports(received_at_ms);
+INSERT INTO machines VALUES ('a', 'PC-A', 'hash-a', 100, 0, 7003),
+                            ('b', 'PC-B', 'hash-b', 100, 1, 7001),
+                            ('c', 'PC-C', 'hash-c', 100, 0, 7002);
+PRAGMA user_version = 1;
+)sql");
+  const auto a_old = Packages({{"Zalo", "24.8.5"}});
+  const auto a_new = Packages({{"Zalo", "24.11.1"}, {"AnyDesk", "8.1.0"}});
+  const auto b = Packages({{"UniKey", "4.2 RC4"}});
+  InsertReport(db, "a", 1, ReportBody("a", 1, &a_old), /*gzip=*/false);
+  InsertReport(db, "a", 2, ReportBody("a", 2, &a_new), /*gzip=*/true);   // agents gzip
+  InsertReport(db, "a", 3, ReportBody("a", 3, nullptr), /*gzip=*/true);  // only the hash
+  InsertReport(db, "b", 1, ReportBody("b", 1, &b), /*gzip=*/false);
+  InsertReport(db, "c", 1, ReportBody("c", 1, nullptr), /*gzip=*/false);  // never sent one
+  InsertReport(db, "c", 2, "{\"damaged\":", /*gzip=*/false);              // does not decode
+
+  auto store = OpenStore(dir);
+  CHECK(QueryInt(db, "PRAGMA user_version") == 2);
+  CHECK(*store->CountReports() == 6);
+  auto machines = store->LoadMachines();
+  REQUIRE(machines.ok());
+  REQUIRE(machines->size() == 3);
+  CHECK(machines->at(0).token_hash == "hash-a");
+  CHECK(machines->at(0).last_seen_ms == 7003);
+  CHECK(machines->at(1).revoked);
+  auto latest = store->LoadLatestReports();
+  REQUIRE(latest.ok());
+  CHECK(latest->size() == 3);
+  auto lists = store->LoadPackageLists();
+  REQUIRE(lists.ok());
+  REQUIRE(lists->size() == 2);  // c never sent a list
+  CHECK(lists->at(0).machine_id == "a");
+  CHECK(lists->at(0).sequence == 2);  // the newest report that carried one
+  CHECK(lists->at(0).received_at_ms == 7002);
+  CHECK(lists->at(0).inventory_hash == "hash-a-2");
+  CHECK(Names(lists->at(0).packages) == Names(a_new));
+  CHECK(lists->at(1).machine_id == "b");
+  CHECK(Names(lists->at(1).packages) == Names(b));
+  // And it carries on as a schema-2 store: a new list replaces the recovered one.
+  CHECK(IngestWithList(*store, "a", 4, Packages({{"Zalo", "25.1.0"}})) == IngestOutcome::kStored);
+  store.reset();
+  store = OpenStore(dir);
+  CHECK(QueryInt(db, "SELECT count(*) FROM reports") == 7);
+  auto again = store->LoadPackageLists();
+  REQUIRE(again.ok());
+  CHECK(again->at(0).sequence == 4);
 }

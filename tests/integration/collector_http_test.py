@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
-"""Collector over real HTTP on loopback: enroll, ingest, /metrics, errors, restart, and the
-fleet-wide installed-software search.
+"""Collector over real HTTP on loopback: enroll, ingest, /metrics, errors, restart, the
+fleet-wide installed-software search (whose lists survive a restart), and the in-place
+upgrade of a database written by the previous schema.
 
 Usage: collector_http_test.py PATH/TO/wardwatch-collector
 Starts the real collector on a free 127.0.0.1 port with a temporary data folder, talks to it
 with urllib and raw sockets, and reads its SQLite file with python's sqlite3 module.
 """
 import gzip
+import hashlib
 import json
 import os
 import re
+import secrets
 import shutil
 import socket
 import sqlite3
@@ -276,11 +279,96 @@ def installed_search(c, api_token):
 
 
 def count_rows(data_dir):
+    return query_rows(data_dir, "SELECT count(*) FROM reports")[0][0]
+
+
+def query_rows(data_dir, sql):
     db = sqlite3.connect(f"file:{os.path.join(data_dir, 'wardwatch.db')}?mode=ro", uri=True)
     try:
-        return db.execute("SELECT count(*) FROM reports").fetchone()[0]
+        return db.execute(sql).fetchall()
     finally:
         db.close()
+
+
+# What schema version 1 created (collector/src/store.cpp, kMigrations[0]).
+SCHEMA_1 = """
+CREATE TABLE machines (
+  id TEXT PRIMARY KEY,
+  hostname TEXT NOT NULL,
+  token_hash TEXT NOT NULL,
+  enrolled_at_ms INTEGER NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0,
+  last_seen_ms INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE reports (
+  machine_id TEXT NOT NULL REFERENCES machines(id),
+  sequence INTEGER NOT NULL,
+  collected_at_ms INTEGER NOT NULL,
+  received_at_ms INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (machine_id, sequence)
+);
+CREATE INDEX reports_by_received ON reports(received_at_ms);
+"""
+
+
+def upgrade_old_database(binary, tmp):
+    """A wardwatch.db written by the previous collector (schema 1, no machine_packages) is
+    upgraded in place: no row lost, the token still works, the lists come back from the
+    stored reports."""
+    data_dir = os.path.join(tmp, "old-data")
+    os.makedirs(data_dir)
+    token = secrets.token_hex(32)
+    db = sqlite3.connect(os.path.join(data_dir, "wardwatch.db"))
+    db.execute("PRAGMA journal_mode = WAL")
+    db.executescript(SCHEMA_1)
+    db.execute("INSERT INTO machines VALUES (?, ?, ?, 1000, 0, 5000)",
+               ("old-1", "PC-CU-01", hashlib.sha256(token.encode()).hexdigest()))
+    db.execute("INSERT INTO machines VALUES ('old-2', 'PC-CU-02', ?, 1000, 0, 5000)",
+               ("0" * 64,))
+    rows = [("old-1", 1, json.dumps(software_report("old-1", "PC-CU-01", 1, [
+                ("Zalo", "24.8.5"), ("HTKK", "5.1.9")]))),
+            # Agents gzip: the body is kept as the gzip bytes (a BLOB); the list is in it.
+            ("old-1", 2, gzip.compress(json.dumps(software_report("old-1", "PC-CU-01", 2, [
+                ("Zalo", "24.11.1")])).encode())),
+            ("old-1", 3, gzip.compress(json.dumps(software_report(
+                "old-1", "PC-CU-01", 3, None)).encode())),
+            ("old-2", 1, json.dumps(report("old-2", "PC-CU-02", 1)))]
+    for machine, seq, body in rows:
+        db.execute("INSERT INTO reports VALUES (?, ?, ?, ?, ?)", (machine, seq, seq, 4000 + seq,
+                                                                 body))
+    db.execute("PRAGMA user_version = 1")
+    db.commit()
+    db.close()
+
+    c = Collector(binary, data_dir, free_port())
+    try:
+        c.start()
+        with open(os.path.join(data_dir, "api-token")) as f:
+            c.api_token = f.read().strip()
+        check("migrated database schema to version 2" in c.logs()
+              and "package lists of 1 machine(s) recovered" in c.logs(),
+              "the old database is migrated and the list recovered (logged)")
+        check(query_rows(data_dir, "PRAGMA user_version") == [(2,)], "schema version 2")
+        check(count_rows(data_dir) == 4 and query_rows(
+            data_dir, "SELECT id, hostname, last_seen_ms FROM machines ORDER BY id")
+            == [("old-1", "PC-CU-01", 5000), ("old-2", "PC-CU-02", 5000)],
+            "upgrade keeps every machine and report row")
+        status, doc = api_get(c, "/api/v1/software/installed?q=zalo", c.api_token)
+        check(status == 200 and [(p["name"], p["version"]) for p in doc["packages"]]
+              == [("Zalo", "24.11.1")] and doc["machines_with_list"] == 1
+              and doc["machines_total"] == 2,
+              f"upgraded: the newest list a stored report carried is searched ({doc})")
+        status, body, _ = post_json(c, "/api/v1/reports", report("old-1", "PC-CU-01", 4),
+                                    token=token)
+        check(status == 200 and json.loads(body) == {"status": "stored", "sequence": 4},
+              f"upgraded: the machine's token still works ({status} {body[:80]})")
+        check(count_rows(data_dir) == 5, "upgraded: new reports are stored")
+    finally:
+        c.stop()
+        if FAILURES:
+            print("---- collector log (old database) ----")
+            print(c.logs())
 
 
 def promtool_problems(text):
@@ -331,13 +419,26 @@ def main():
                                     token=token)
         check(json.loads(body).get("status") == "duplicate",
               "duplicate detection survives the restart")
-        # Lists come back from the latest stored report only when it carried one (docs/api.md):
-        # PC-KETOAN-03's latest report had only the hash, so its list is unknown until it
-        # changes.
+        # Agents send their package list only when it changes; the collector keeps each
+        # machine's last one in SQLite (machine_packages), so every list survives the restart,
+        # PC-KETOAN-03's too although its latest report carried only the hash.
         status, doc = api_get(c, "/api/v1/software/installed?q=zalo", c.api_token)
         check(status == 200 and [(p["name"], p["machines"]) for p in doc["packages"]]
-              == [("Zalo", 2)] and doc["machines_with_list"] == 2,
-              f"after the restart: the lists carried by latest reports are searched ({doc})")
+              == [("Zalo", 2), ("zalo", 1)] and doc["machines_with_list"] == 3,
+              f"after the restart: every machine's last list is searched ({doc})")
+        status, doc = api_get(c, "/api/v1/machines/sw-3/software", c.api_token)
+        check(status == 200 and doc.get("packages") is not None
+              and [(p["name"], p["version"]) for p in doc["packages"]]
+              == [("zalo", "23.11"), ("Google Chrome", "131.0")]
+              and doc["packages_sequence"] == 1 and doc["packages_hash"] == "hash-sw-3"
+              and doc["sequence"] == 2,
+              f"after the restart: the machine's software page shows its kept list ({doc})")
+        kept = query_rows(data_dir, "SELECT machine_id, sequence FROM machine_packages "
+                                    "ORDER BY machine_id")
+        check(kept == [("sw-1", 1), ("sw-2", 1), ("sw-3", 1)],
+              f"one kept list per machine that sent one, in the store ({kept})")
+        c.stop()
+        upgrade_old_database(binary, tmp)
     finally:
         c.stop()
         if FAILURES:

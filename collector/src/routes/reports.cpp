@@ -117,6 +117,10 @@ void AddReportRoutes(http::Router& router, App& app) {
             // limit to this very report) or the JSON text.
             job.body_gzip = gzip;
             job.body = gzip ? std::move(wire) : std::move(body);
+            if (report->software && report->software->packages) {  // kept beside the report
+              job.packages_json = EncodePackageList(*report->software->packages);
+              job.inventory_hash = report->software->inventory_hash;
+            }
             const auto started = ctx.header_received;
             job.done = [&app, report, respond, started,
                         received = job.received_at_ms](IngestOutcome outcome) {

@@ -426,7 +426,7 @@ TEST_CASE("TCP connections: a loopback connection is found with this process as 
   const auto port = ntohs(addr.sin_port);
 
   auto rows = win::ReadTcpConnectionsV4();
-  REQUIRE_MESSAGE(rows.ok(), rows.error());
+  REQUIRE_MESSAGE(rows.ok(), (rows.ok() ? std::string() : rows.error()));
   const auto me = static_cast<std::uint32_t>(::GetCurrentProcessId());
   const winconv::TcpOwnerRow* client = nullptr;
   const winconv::TcpOwnerRow* listener = nullptr;

@@ -20,7 +20,7 @@ namespace {
 
 ProbeSpec Spec(const std::string& name, const std::string& url) {
   auto s = ParseProbeUrl(name, url);
-  REQUIRE_MESSAGE(s.ok(), s.error());
+  REQUIRE_MESSAGE(s.ok(), (s.ok() ? std::string() : s.error()));
   return *s;
 }
 

@@ -325,7 +325,18 @@ bool MachineStream::Next(std::int64_t t, Report& r) {
     gp.p95 = gp.p50 * 2;
     gp.max = gp.p50 * 3;
     gp.sum = gp.p50 * 5;
-    g.phases = {gp};
+    // Like the agent's tcp probe: resolving (an address here: a few microseconds), the
+    // handshake, and their sum.
+    schema::ProbePhase dns = gp, total = gp;
+    dns.phase = "dns";
+    dns.p50 = dns.p95 = dns.max = 0.000004;
+    dns.sum = dns.p50 * 5;
+    total.phase = "total";
+    total.p50 += dns.p50;
+    total.p95 += dns.p95;
+    total.max += dns.max;
+    total.sum += dns.sum;
+    g.phases = {dns, gp, total};
     r.network.probes.push_back(g);
   }
   {

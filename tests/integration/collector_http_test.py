@@ -196,6 +196,39 @@ def report(machine_id, hostname, sequence, mem_total=MEM_TOTAL):
     }
 
 
+def probe(name, kind, url, phases):
+    return {"name": name, "kind": kind, "url": url, "attempts": 5, "failures": 0,
+            "attempts_total": 10, "failures_total": 1,
+            "phases": [{"phase": ph, "count": 5, "p50": p50, "p95": p50 * 2, "max": p50 * 3,
+                        "sum": p50 * 5} for ph, p50 in phases]}
+
+
+def probe_latencies(c, api_token):
+    """The machine detail shows each probe's latency from the phase its kind measures."""
+    r = report("probe-1", "PC-PROBE-01", 1)
+    r["network"]["probes"] = [
+        probe("portal", "http", "https://dichvucong.gov.vn/",
+              [("dns", 0.004), ("connect", 0.02), ("tls", 0.03), ("total", 0.085)]),
+        # The agent's tcp probe: name resolution, handshake and their sum.
+        probe("fileserver", "tcp", "fileserver.ubnd.local:445",
+              [("dns", 0.05), ("connect", 0.002), ("total", 0.052)]),
+        probe("gateway", "tcp", "192.168.1.1:80", [("connect", 0.0009)]),  # no total
+        probe("resolver", "dns", "dns://192.168.1.1/dichvucong.gov.vn",
+              [("dns", 0.012), ("total", 0.012)]),
+        probe("odd", "http", "http://x/", [("connect", 0.01)]),  # no phase of its kind
+    ]
+    enroll_and_post(c, "probe-1", "PC-PROBE-01", [r])
+    status, doc = api_get(c, "/api/v1/machines/probe-1", api_token)
+    got = {p["name"]: (p["latency_phase"], p["latency_seconds"], p["latency_p95_seconds"])
+           for p in (doc or {}).get("probes", [])}
+    check(status == 200 and got == {"portal": ("total", 0.085, 0.17),
+                                    "fileserver": ("connect", 0.002, 0.004),
+                                    "gateway": ("connect", 0.0009, 0.0018),
+                                    "resolver": ("dns", 0.012, 0.024),
+                                    "odd": (None, None, None)},
+          f"probe latency: total for http, connect for tcp, dns for dns ({got})")
+
+
 def software_report(machine_id, hostname, sequence, packages):
     """A report whose software section carries the full package list (None: only the hash)."""
     r = report(machine_id, hostname, sequence)
@@ -602,6 +635,7 @@ def run(c, data_dir):
                               headers={"Authorization": "Bearer nope"})
     check(status == 401, "api without the api token -> 401")
     installed_search(c, api_token)
+    probe_latencies(c, api_token)
     c.api_token = api_token
 
 

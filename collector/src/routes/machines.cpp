@@ -19,24 +19,38 @@ nlohmann::json Describe(const MachineState& m) {
   return j;
 }
 
-// The probes of the machine's latest report: median total time and failures in that
-// interval, failures since the agent started.
+// The phase that says what a probe of this kind measures (common/.../schema/network.h):
+// the whole exchange for http(s), the handshake for tcp (its total adds name resolution),
+// the answer for dns; "total" when that phase is missing.
+const schema::ProbePhase* LatencyPhase(const schema::ProbeTarget& p) {
+  const char* preferred = p.kind == "tcp" ? "connect" : p.kind == "dns" ? "dns" : "total";
+  const schema::ProbePhase* fallback = nullptr;
+  for (const auto& ph : p.phases) {
+    if (ph.count == 0) continue;
+    if (ph.phase == preferred) return &ph;
+    if (ph.phase == "total") fallback = &ph;
+  }
+  return fallback;
+}
+
+// The probes of the machine's latest report: median latency of the kind's phase and failures
+// in that interval, failures since the agent started.
 nlohmann::json DescribeProbes(const MachineState& m) {
   nlohmann::json list = nlohmann::json::array();
   if (!m.latest) return list;
   for (const auto& p : m.latest->network.probes) {
-    nlohmann::json latency = nullptr, p95 = nullptr;
-    for (const auto& ph : p.phases) {
-      if (ph.phase == "total" && ph.count > 0) {
-        latency = ph.p50;
-        p95 = ph.p95;
-      }
+    nlohmann::json latency = nullptr, p95 = nullptr, phase = nullptr;
+    if (const schema::ProbePhase* ph = LatencyPhase(p)) {
+      latency = ph->p50;
+      p95 = ph->p95;
+      phase = ph->phase;
     }
     list.push_back({{"name", p.name},
                     {"kind", p.kind},
                     {"target", p.url},
                     {"latency_seconds", latency},
                     {"latency_p95_seconds", p95},
+                    {"latency_phase", phase},
                     {"attempts", p.attempts},
                     {"failures", p.failures},
                     {"failure_ratio", p.attempts_total > 0

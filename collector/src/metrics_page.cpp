@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "expose/expose.h"
+#include "memory.h"
 
 namespace wardwatch::collector {
 
@@ -75,11 +76,13 @@ std::shared_ptr<const std::string> MetricsPage::Merge(
 
 MetricsPage::Parts MetricsPage::Render() {
   Parts parts;
+  bool rerendered = false;
   {
     std::lock_guard lock(mu_);
     const std::uint64_t generation = fleet_.generation();
     if (generation != cached_generation_) {
       const auto machines = fleet_.Snapshot();
+      const std::uint64_t machines_before = machine_renders_;
       std::unordered_map<std::string, MachineBlocks> next;
       next.reserve(machines.size());
       std::vector<const MachineBlocks*> ordered;  // machines in id order
@@ -103,9 +106,12 @@ MetricsPage::Parts MetricsPage::Render() {
       cached_fleet_text_ = Merge(ordered);
       cached_generation_ = generation;
       ++renders_;
+      rerendered = machines_before != machine_renders_;
     }
     parts.fleet = cached_fleet_text_;
   }
+  // A re-render freed the previous serializations of the machines that changed.
+  if (rerendered) ReleaseFreeMemory();
   parts.tail = expose::Serialize(self_.Collect(fleet_.active_machines(), site_));
   if (extra) parts.tail += extra();
   return parts;

@@ -1,4 +1,5 @@
 // GET /metrics (Prometheus text format, no auth like any exporter) and GET /healthz.
+#include <boost/asio/post.hpp>
 #include <utility>
 
 #include "routes/routes.h"
@@ -10,10 +11,14 @@ void AddExporterRoutes(http::Router& router, App& app) {
               .pattern = "/metrics",
               .auth = http::AuthKind::kNone,
               .handler = [&app](http::RequestContext&, http::Responder respond) {
-                auto page = app.page.Render();
-                respond(http::SharedTextResponse(http::bhttp::status::ok, std::move(page.fleet),
-                                                 std::move(page.tail),
-                                                 "text/plain; version=0.0.4; charset=utf-8"));
+                auto render = [&app, respond = std::move(respond)] {
+                  auto page = app.page.Render();
+                  respond(http::SharedTextResponse(http::bhttp::status::ok, std::move(page.fleet),
+                                                   std::move(page.tail),
+                                                   "text/plain; version=0.0.4; charset=utf-8"));
+                };
+                if (app.slow_work == nullptr) return render();
+                boost::asio::post(*app.slow_work, std::move(render));
               }});
   router.Add({.method = http::bhttp::verb::get,
               .pattern = "/healthz",

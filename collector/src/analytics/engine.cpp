@@ -138,6 +138,11 @@ bool AnalyticsEngine::Post(std::function<void(AnalyticsEngine&)> fn) {
   return true;
 }
 
+std::size_t AnalyticsEngine::queued() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return queue_.size();
+}
+
 std::shared_ptr<const AnalyticsSnapshot> AnalyticsEngine::Latest() const {
   std::lock_guard<std::mutex> l(snap_mu_);
   return snapshot_;

@@ -76,6 +76,8 @@ class AnalyticsEngine {
   const analytics::SiteConfig& site() const { return o_.site; }
   std::uint64_t ingested() const { return ingested_; }
   std::uint64_t dropped() const { return dropped_; }
+  // Reports waiting for the worker thread.
+  std::size_t queued() const;
   double site_wan_rx_total() const { return wan_rx_total_.load(); }
   double site_wan_tx_total() const { return wan_tx_total_.load(); }
   void Stop();
@@ -92,7 +94,7 @@ class AnalyticsEngine {
   Options o_;
   const Fleet& fleet_;
   sqlite::Db db_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Job> queue_;
   bool stopping_ = false;

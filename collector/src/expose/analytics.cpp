@@ -56,6 +56,9 @@ std::string ExposeAnalytics(const AnalyticsEngine& engine, const std::string& si
   out.Family("wardwatch_analytics_reports_dropped_total",
              "Stored reports the analytics queue had no room for.", prometheus::MetricType::Counter)
       .metric.push_back(Sample(base({}), static_cast<double>(engine.dropped()), true));
+  out.Family("wardwatch_analytics_queue_reports",
+             "Stored reports waiting for the analytics worker.", prometheus::MetricType::Gauge)
+      .metric.push_back(Sample(base({}), static_cast<double>(engine.queued()), false));
   if (snap) {
     out.Family("wardwatch_analytics_computed_timestamp_seconds",
                "When the findings were last computed.", prometheus::MetricType::Gauge)

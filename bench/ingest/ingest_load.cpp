@@ -483,6 +483,7 @@ int main(int argc, char** argv) {
       return s / static_cast<double>(to - from) * scale;
     };
     j["first_quarter_avg"] = avg(0, q);
+    j["second_quarter_avg"] = avg(std::min(q, v.size() - 1), std::min(2 * q, v.size()));
     j["last_quarter_avg"] = avg(v.size() - q, v.size());
     j["max"] = static_cast<double>(*std::max_element(v.begin(), v.end())) * scale;
     return j;

@@ -93,3 +93,17 @@ TEST_CASE("SMART attribute names and disk health words in both languages") {
   const std::string other = "degraded";
   CHECK(std::string(DiskHealthLabel(Lang::kVi, other)) == "degraded");
 }
+
+TEST_CASE("the collector's codes in words: age source, actions, the 'other' application") {
+  CHECK(AgeSourceLabel(Lang::kVi, "bios_date") == "ngày BIOS");
+  CHECK(AgeSourceLabel(Lang::kEn, "bios_date") == "BIOS date");
+  CHECK(AgeSourceLabel(Lang::kVi, "power_on_hours") == "giờ chạy ổ đĩa");
+  CHECK(AgeSourceLabel(Lang::kEn, "tea_leaves") == "tea_leaves");  // unknown: as it is
+  CHECK(ActionsLabel(Lang::kVi, "replace_pc") == "thay máy mới");
+  CHECK(ActionsLabel(Lang::kVi, "ssd, add_ram") == "thay ổ SSD, nâng RAM");
+  CHECK(ActionsLabel(Lang::kEn, "ssd,add_ram,") == "fit an SSD, add RAM");
+  CHECK(ActionsLabel(Lang::kEn, "ssd, 16 GB kit") == "fit an SSD, 16 GB kit");
+  CHECK(ActionsLabel(Lang::kEn, "").empty());
+  CHECK(AppLabel(Lang::kVi, "other") == "khác");
+  CHECK(AppLabel(Lang::kVi, "Zalo") == "Zalo");
+}

@@ -2,6 +2,7 @@
 #include "model/i18n.h"
 
 #include <cstdlib>
+#include <initializer_list>
 #include <string>
 #include <utility>
 
@@ -55,6 +56,52 @@ const char* SmartAttributeName(Lang lang, std::string_view id) {
     if (id == known) return Tr(lang, str);
   }
   return nullptr;
+}
+
+namespace {
+
+std::string Lookup(Lang lang, std::string_view code,
+                   std::initializer_list<std::pair<std::string_view, Str>> table) {
+  for (const auto& [known, str] : table) {
+    if (code == known) return Tr(lang, str);
+  }
+  return std::string(code);
+}
+
+}  // namespace
+
+std::string AgeSourceLabel(Lang lang, std::string_view code) {
+  return Lookup(lang, code,
+                {{"purchase_date", Str::kAgeFromPurchase},
+                 {"bios_date", Str::kAgeFromBios},
+                 {"bios", Str::kAgeFromBios},
+                 {"power_on_hours", Str::kAgeFromPowerOn},
+                 {"disk_power_on_hours", Str::kAgeFromPowerOn},
+                 {"unknown", Str::kAgeUnknown}});
+}
+
+std::string ActionsLabel(Lang lang, std::string_view codes) {
+  std::string out;
+  while (!codes.empty()) {
+    const auto comma = codes.find(',');
+    std::string_view item = codes.substr(0, comma);
+    codes.remove_prefix(comma == std::string_view::npos ? codes.size() : comma + 1);
+    while (item.starts_with(' ')) item.remove_prefix(1);
+    if (item.empty()) continue;
+    if (!out.empty()) out += ", ";
+    out += Lookup(lang, item,
+                  {{"replace_pc", Str::kActionReplacePc},
+                   {"ssd", Str::kActionSsd},
+                   {"add_ram", Str::kActionAddRam},
+                   {"battery", Str::kActionBattery},
+                   {"nic", Str::kActionNic},
+                   {"os_upgrade", Str::kActionOsUpgrade}});
+  }
+  return out;
+}
+
+std::string AppLabel(Lang lang, std::string_view name) {
+  return Lookup(lang, name, {{"other", Str::kAppOther}});
 }
 
 const char* DiskHealthLabel(Lang lang, const std::string& health) {

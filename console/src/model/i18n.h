@@ -1,6 +1,7 @@
 // Console strings in Vietnamese and English; one table (i18n.cpp) holds both.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "model/types.h"
@@ -187,7 +188,20 @@ enum class Lang { kVi, kEn };
   X(kSmart196, "reallocation events", "số lần ánh xạ lại")                                         \
   X(kSmart197, "pending sectors", "sector chờ ánh xạ lại")                                         \
   X(kSmart198, "offline uncorrectable", "sector lỗi không sửa được")                               \
-  X(kSmart199, "UDMA CRC errors", "lỗi CRC đường truyền")
+  X(kSmart199, "UDMA CRC errors", "lỗi CRC đường truyền")                                          \
+  X(kChartMax, "max", "cao nhất")                                                                  \
+  X(kChartLast, "last", "gần nhất")                                                                \
+  X(kAppOther, "other", "khác")                                                                    \
+  X(kAgeFromPurchase, "purchase date", "ngày mua")                                                 \
+  X(kAgeFromBios, "BIOS date", "ngày BIOS")                                                        \
+  X(kAgeFromPowerOn, "disk power-on hours", "giờ chạy ổ đĩa")                                      \
+  X(kAgeUnknown, "unknown", "không rõ")                                                            \
+  X(kActionReplacePc, "replace the PC", "thay máy mới")                                            \
+  X(kActionSsd, "fit an SSD", "thay ổ SSD")                                                        \
+  X(kActionAddRam, "add RAM", "nâng RAM")                                                          \
+  X(kActionBattery, "replace the battery", "thay pin")                                             \
+  X(kActionNic, "fit a gigabit network card", "lắp card mạng gigabit")                             \
+  X(kActionOsUpgrade, "upgrade the operating system", "nâng cấp hệ điều hành")
 
 enum class Str {
 #define WARDWATCH_X(id, en, vi) id,
@@ -209,6 +223,12 @@ const char* SmartAttributeName(Lang lang, std::string_view id);
 // A disk's health word ("passed", "failing", "warning") in `lang`; others as they are.
 const char* DiskHealthLabel(Lang lang, const std::string& health);
 const char* RecommendationLabel(Lang lang, Recommendation r);
+// The collector's codes in words: where a machine's age comes from ("bios_date"), an action
+// ("replace_pc"; a comma-separated list is translated item by item) and the top-applications
+// bucket "other". Unknown codes are returned as they are.
+std::string AgeSourceLabel(Lang lang, std::string_view code);
+std::string ActionsLabel(Lang lang, std::string_view codes);
+std::string AppLabel(Lang lang, std::string_view name);
 // The sentence in the chosen language, the other one when it is missing.
 const std::string& Pick(Lang lang, const Bilingual& text);
 

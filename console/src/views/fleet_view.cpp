@@ -141,8 +141,8 @@ void DrawFleet(const ConsoleModel& model, ViewState& state, UiActions& actions) 
       widgets::ColouredText(widgets::RecommendationColour(m.recommendation),
                             RecommendationLabel(lang, m.recommendation));
       if (ImGui::IsItemHovered() && (!m.recommendation_detail.empty() || !std::isnan(m.cost_vnd))) {
-        ImGui::SetTooltip("%s\n%s: %s", m.recommendation_detail.c_str(), Tr(lang, Str::kCost),
-                          FormatVnd(lang, m.cost_vnd).c_str());
+        ImGui::SetTooltip("%s\n%s: %s", ActionsLabel(lang, m.recommendation_detail).c_str(),
+                          Tr(lang, Str::kCost), FormatVnd(lang, m.cost_vnd).c_str());
       }
       ImGui::TableSetColumnIndex(5);
       const std::string& cpu = m.cpu_short.empty() ? m.cpu_model : m.cpu_short;

@@ -80,18 +80,22 @@ void DrawHistory(const MachineDetail& d, const ConsoleModel& model, ViewState& s
       lo = 0;
       hi = std::max(hi, 1.0f);
     }
-    char overlay[96];
+    char overlay[128];
+    const char* max_word = Tr(lang, Str::kChartMax);
+    const char* last_word = Tr(lang, Str::kChartLast);
     if (ratio) {
-      std::snprintf(overlay, sizeof overlay, "max %.0f%%  last %.0f%%", vmax * 100, v.back() * 100);
+      std::snprintf(overlay, sizeof overlay, "%s %.0f%%  %s %.0f%%", max_word, vmax * 100,
+                    last_word, v.back() * 100);
     } else if (s.name.find("bytes") != std::string::npos) {
-      std::snprintf(overlay, sizeof overlay, "max %s  last %s", FormatBytes(lang, hi).c_str(),
-                    FormatBytes(lang, v.back()).c_str());
+      std::snprintf(overlay, sizeof overlay, "%s %s  %s %s", max_word,
+                    FormatBytes(lang, hi).c_str(), last_word, FormatBytes(lang, v.back()).c_str());
     } else if (s.name.find("seconds") != std::string::npos) {
-      std::snprintf(overlay, sizeof overlay, "max %s  last %s", FormatSeconds(lang, hi).c_str(),
+      std::snprintf(overlay, sizeof overlay, "%s %s  %s %s", max_word,
+                    FormatSeconds(lang, hi).c_str(), last_word,
                     FormatSeconds(lang, v.back()).c_str());
     } else {
-      std::snprintf(overlay, sizeof overlay, "max %s  last %s",
-                    FormatNumber(lang, "%.3g", hi).c_str(),
+      std::snprintf(overlay, sizeof overlay, "%s %s  %s %s", max_word,
+                    FormatNumber(lang, "%.3g", hi).c_str(), last_word,
                     FormatNumber(lang, "%.3g", v.back()).c_str());
     }
     ImGui::TextUnformatted(SeriesLabel(lang, s.name));
@@ -247,7 +251,7 @@ void DrawApps(const MachineDetail& d, Lang lang) {
       const AppUsage& a = d.top_apps[i];
       ImGui::TableNextRow();
       ImGui::TableSetColumnIndex(0);
-      ImGui::TextUnformatted(a.name.c_str());
+      ImGui::TextUnformatted(AppLabel(lang, a.name).c_str());
       ImGui::TableSetColumnIndex(1);
       ImGui::TextUnformatted(FormatUsageSeconds(lang, a.office_hours_seconds).c_str());
       ImGui::TableSetColumnIndex(2);
@@ -312,7 +316,7 @@ void DrawMachine(const ConsoleModel& model, ViewState& state, UiActions& actions
                         RecommendationLabel(lang, sum.recommendation));
   if (!sum.recommendation_detail.empty() || !std::isnan(sum.cost_vnd)) {
     ImGui::SameLine();
-    ImGui::TextDisabled("(%s%s%s: %s)", sum.recommendation_detail.c_str(),
+    ImGui::TextDisabled("(%s%s%s: %s)", ActionsLabel(lang, sum.recommendation_detail).c_str(),
                         sum.recommendation_detail.empty() ? "" : ", ", Tr(lang, Str::kCost),
                         FormatVnd(lang, sum.cost_vnd).c_str());
   }
@@ -358,8 +362,9 @@ void DrawMachine(const ConsoleModel& model, ViewState& state, UiActions& actions
       for (const auto& [k, v] : d->inventory) {
         if (InventoryEntry(lang, k, v, &label, &shown)) row(label.c_str(), shown);
       }
-      row(Tr(lang, Str::kColAge), FormatYears(lang, sum.age_years) +
-                                      (sum.age_source.empty() ? "" : " (" + sum.age_source + ")"));
+      row(Tr(lang, Str::kColAge),
+          FormatYears(lang, sum.age_years) +
+              (sum.age_source.empty() ? "" : " (" + AgeSourceLabel(lang, sum.age_source) + ")"));
       row(Tr(lang, Str::kColLastSeen), FormatTime(sum.last_seen_ms));
       ImGui::EndTable();
     }

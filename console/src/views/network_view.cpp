@@ -128,10 +128,11 @@ void DrawTodayAndPortal(const ConsoleModel& model, ViewState& state) {
       values[hour] = std::isnan(v) ? 0.0f : static_cast<float>(v);
       peak = std::max(peak, values[hour]);
     }
-    std::snprintf(overlay, sizeof overlay, "%s %s: max %s  (%s %s, %s %s)",
-                  Tr(lang, Str::kTypicalDay), DayLabel(lang, day), FormatPercent(peak).c_str(),
-                  Tr(lang, Str::kCapacity), FormatMbps(lang, capacity).c_str(),
-                  Tr(lang, Str::kPeakDemand), FormatMbps(lang, h->peak_demand_down_mbps).c_str());
+    std::snprintf(overlay, sizeof overlay, "%s %s: %s %s  (%s %s, %s %s)",
+                  Tr(lang, Str::kTypicalDay), DayLabel(lang, day), Tr(lang, Str::kChartMax),
+                  FormatPercent(peak).c_str(), Tr(lang, Str::kCapacity),
+                  FormatMbps(lang, capacity).c_str(), Tr(lang, Str::kPeakDemand),
+                  FormatMbps(lang, h->peak_demand_down_mbps).c_str());
     const ImVec2 p = ImGui::GetCursorScreenPos();
     const float w = ImGui::GetContentRegionAvail().x, height = 90;
     ImGui::PlotHistogram("##typical", values, 24, 0, overlay, 0.0f, 1.05f, ImVec2(w, height));

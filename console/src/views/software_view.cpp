@@ -174,7 +174,7 @@ void DrawSoftware(const ConsoleModel& model, ViewState& state, UiActions& action
           const AppUsage& a = s.ranking[static_cast<std::size_t>(i)];
           ImGui::TableNextRow();
           ImGui::TableSetColumnIndex(0);
-          ImGui::Text("%d. %s", i + 1, a.name.c_str());
+          ImGui::Text("%d. %s", i + 1, AppLabel(lang, a.name).c_str());
           ImGui::TableSetColumnIndex(1);
           const ImVec2 p = ImGui::GetCursorScreenPos();
           ImGui::TextUnformatted(FormatUsageSeconds(lang, a.office_hours_seconds).c_str());

@@ -31,17 +31,18 @@
 namespace wardwatch::collector {
 namespace {
 
-// Every scrape after new reports re-serializes the machines that changed, and ingest parses
-// thousands of reports: glibc keeps the freed pages between long-lived blocks, so RSS climbed to
-// 300 MB with 110 MB in use (1,000 machines, 500 reports/s, a scrape every 10 s). Handing the
-// free pages back every 30 s keeps it near what is in use (bench/README.md, "collector RSS").
-constexpr auto kTrimPeriod = std::chrono::seconds(30);
-
+// For the thread of slow work (App::slow_work): below the network and ingest threads.
 void LowerThreadPriority() {
 #if defined(__linux__)
   (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
 #endif
 }
+
+// Every scrape after new reports re-serializes the machines that changed, and ingest parses
+// thousands of reports: glibc keeps the freed pages between long-lived blocks, so RSS climbed to
+// 300 MB with 110 MB in use (1,000 machines, 500 reports/s, a scrape every 10 s). Handing the
+// free pages back every 30 s keeps it near what is in use (bench/README.md, "collector RSS").
+constexpr auto kTrimPeriod = std::chrono::seconds(30);
 
 void ScheduleTrim(boost::asio::steady_timer& timer) {
   timer.expires_after(kTrimPeriod);
@@ -117,8 +118,8 @@ int RunServe(int argc, const char* const* argv) {
   }
   SelfMetrics metrics;
   MetricsPage page(fleet, metrics, config.site);
+  // A scrape may take a little longer; a report may not.
   boost::asio::thread_pool slow_work(1);
-  // Below the network and ingest threads: a scrape may take a little longer, a report may not.
   boost::asio::post(slow_work, [] { LowerThreadPriority(); });
   App app{config, **store, fleet, metrics, page};
   app.slow_work = &slow_work;

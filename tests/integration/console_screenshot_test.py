@@ -3,7 +3,7 @@
 
 Usage: console_screenshot_test.py CONSOLE COLLECTOR [SIMULATOR]
 
-Starts wardwatch-collector on a free 127.0.0.1 port, backfills a small office (20 x 7 days) with
+Starts wardwatch-collector on a free 127.0.0.1 port, backfills an office (60 x 7 days) with
 wardwatch-simulate (or, without a simulator, posts a few hand-built reports through the real
 enroll + ingest API), then:
   - `wardwatch-console --dump-model` must rank a planted "replace" machine with a failing disk
@@ -14,7 +14,7 @@ enroll + ingest API), then:
     also taken scrolled to its end (`--scroll-end`: probes, metadata) and must differ from the
     first one, and the Software view also with a search (`--search zalo`).
 Screenshots are kept in $WARDWATCH_SCREENSHOT_DIR when set, in $WARDWATCH_SCREENSHOT_LANG (vi|en,
-default en). The office is $WARDWATCH_SIM_MACHINES x $WARDWATCH_SIM_DAYS (default 20 x 7).
+default en). The office is $WARDWATCH_SIM_MACHINES x $WARDWATCH_SIM_DAYS (default 60 x 7, as issue 8 asks).
 Exits 77 (skipped) without xvfb-run.
 """
 import json
@@ -35,7 +35,7 @@ API = "api-secret-for-console"
 WIDTH, HEIGHT = 1440, 900
 # A small office, a week of history: minutes on 2 busy cores, and still five working days
 # (the simulated PCs are off at night and at weekends) with their congested mornings.
-SIM_MACHINES = int(os.environ.get("WARDWATCH_SIM_MACHINES", "20"))
+SIM_MACHINES = int(os.environ.get("WARDWATCH_SIM_MACHINES", "60"))
 SIM_DAYS = int(os.environ.get("WARDWATCH_SIM_DAYS", "7"))
 FAILURES = []
 

@@ -29,7 +29,12 @@ class [[nodiscard]] Result {
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
 
-  const std::string& error() const { return std::get<Error>(v_).message; }
+  // Empty on success (like Status::error()), so a message can name it either way.
+  const std::string& error() const {
+    static const std::string kNone;
+    const Error* e = std::get_if<Error>(&v_);
+    return e != nullptr ? e->message : kNone;
+  }
 
  private:
   std::variant<T, Error> v_;

@@ -73,11 +73,12 @@ void DrawHeatmap(const Heatmap& h, Lang lang) {
   ImGui::Dummy(ImVec2(0, 14));
 }
 
+// The collector's top-N lists end with an "other" bucket, named in the chosen language.
 std::string Join(Lang lang, const std::vector<Contributor>& list, std::size_t n) {
   std::string out;
   for (std::size_t i = 0; i < list.size() && i < n; ++i) {
     if (!out.empty()) out += ", ";
-    out += list[i].name;
+    out += AppLabel(lang, list[i].name);
     if (!std::isnan(list[i].share))
       out += " (" + FormatPercent(list[i].share) + ")";
     else if (!std::isnan(list[i].bytes))

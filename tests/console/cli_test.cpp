@@ -29,6 +29,10 @@ TEST_CASE("flags parse") {
   REQUIRE(below.ok());
   CHECK(below->search == "Zalo PC");
   CHECK(below->scroll_end);
+  auto typed = ParseCli({"--screenshot", "s.png", "--wait-search", "zalo"});
+  REQUIRE(typed.ok());
+  CHECK(typed->wait_search == "zalo");
+  CHECK(typed->view == "software");
   setenv("WARDWATCH_API_TOKEN", "from-env", 1);
   auto e = ParseCli({});
   REQUIRE(e.ok());
@@ -49,6 +53,9 @@ TEST_CASE("flag errors name the flag and the value") {
       {{"--collector", "127.0.0.1:9477"}, "--collector: expected http://"},
       {{"--token"}, "--token: missing value"},
       {{"--search"}, "--search: missing value"},
+      {{"--wait-search", "zalo"}, "--wait-search needs --screenshot"},
+      {{"--screenshot", "s.png", "--view", "fleet", "--wait-search", "zalo"},
+       "--wait-search: the search box is in the software view, not \"fleet\""},
       {{"--bench-frames", "-1"}, "--bench-frames"},
       {{"--frobnicate"}, "unknown option \"--frobnicate\""},
   };

@@ -233,3 +233,21 @@ TEST_CASE("installed-software search: sent once typing pauses, or at once on Ent
   CHECK_FALSE(m.installed_search.waiting);
   CHECK(m.EndpointError("/api/v1/software/installed") == "HTTP 400: q: not valid UTF-8");
 }
+
+TEST_CASE("installed-software search without sending on the pause: only Enter sends") {
+  ConsoleModel m = WithFleet();
+  m.installed_search.send_on_pause = false;  // --wait-search
+  RecordingSink sink;
+  m.Apply(Typed("zalo"), sink, 1000);
+  m.Apply(UiActions{}, sink, 1000 + 100 * InstalledSearchState::kDebounceMs);
+  CHECK(sink.calls.empty());
+  m.Apply(Typed("zalo", true), sink, 60000);
+  CHECK(sink.calls == std::vector<std::string>{"search zalo"});
+  m.Apply(InstalledAnswer("zalo", 3));
+  const auto dump = nlohmann::json::parse(DumpInstalledJson(m))["installed_search"];
+  CHECK(dump["typed"] == "zalo");
+  CHECK(dump["sent"] == "zalo");
+  CHECK(dump["answer"]["query"] == "zalo");
+  CHECK(dump["answer"]["packages"][0]["name"] == "Zalo");
+  CHECK(dump["answer"]["packages"][0]["machines"] == 3);
+}

@@ -12,19 +12,27 @@ enroll + ingest API), then:
   - `--screenshot` of every view must give a PNG of the requested size with real content
     (pixel variance, many colours) and, for the fleet, the flag colours; the Machine view is
     also taken scrolled to its end (`--scroll-end`: probes, metadata) and must differ from the
-    first one, and the Software view also with a search (`--search zalo`).
+    first one, and the Software view also with a search (`--search zalo`);
+  - the search box typed into for real: under its own Xvfb, `--wait-search zalo` prints where
+    the box is, xdotool clicks it, types "zalo" and presses Enter; the request must reach the
+    collector only after Enter (a recording proxy sits between them) and the answer (Zalo on
+    every machine) must be what the console shows. Without xdotool this part is skipped.
 Screenshots are kept in $WARDWATCH_SCREENSHOT_DIR when set, in $WARDWATCH_SCREENSHOT_LANG (vi|en,
 default en). The office is $WARDWATCH_SIM_MACHINES x $WARDWATCH_SIM_DAYS (default 60 x 7, as issue 8 asks).
 Exits 77 (skipped) without xvfb-run.
 """
+import http.client
+import http.server
 import json
 import os
+import re
 import shutil
 import socket
 import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -188,6 +196,140 @@ class Collector:
         self.log.close()
 
 
+class RecordingProxy:
+    """An HTTP/1.1 pass-through to the collector on 127.0.0.1 that records every request
+    (time, method, path, status): what the console asked for and when it reached the collector."""
+
+    def __init__(self, upstream_port):
+        self.requests = []
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def forward(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else None
+                headers = {k: v for k, v in self.headers.items()
+                           if k.lower() not in ("host", "connection")}
+                conn = http.client.HTTPConnection("127.0.0.1", upstream_port, timeout=60)
+                conn.request(self.command, self.path, body=body, headers=headers)
+                r = conn.getresponse()
+                data = r.read()
+                conn.close()
+                proxy.requests.append((time.time(), self.command, self.path, r.status))
+                self.send_response(r.status)
+                for k, v in r.getheaders():
+                    if k.lower() not in ("connection", "transfer-encoding", "content-length"):
+                        self.send_header(k, v)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_PUT = do_POST = forward
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def searches(self, query):
+        return [r for r in self.requests
+                if r[2].startswith("/api/v1/software/installed") and f"q={query}" in r[2]]
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def start_xvfb():
+    """An X server of our own (xdotool and the console must share it): (process, DISPLAY)."""
+    rfd, wfd = os.pipe()
+    proc = subprocess.Popen(["Xvfb", "-displayfd", str(wfd), "-screen", "0", "1600x1000x24",
+                             "-nolisten", "tcp"], pass_fds=(wfd,),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(wfd)
+    with os.fdopen(rfd) as f:
+        number = f.readline().strip()
+    if not number:
+        proc.kill()
+        raise RuntimeError("Xvfb did not report its display")
+    return proc, ":" + number
+
+
+def type_search_for_real(console_args, env, collector_port, png, machines):
+    """Clicks into the Software view's real search box, types zalo and presses Enter."""
+    query = "zalo"
+    xvfb, display = start_xvfb()
+    proxy = RecordingProxy(collector_port)
+    env = dict(env, DISPLAY=display)
+    args = list(console_args)
+    args[args.index("--collector") + 1] = proxy.base
+    t0 = time.time()
+    console = subprocess.Popen(args + ["--screenshot", png, "--wait-search", query,
+                                       "--size", f"{WIDTH}x{HEIGHT}"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env=env)
+    xdo = lambda *a: subprocess.run(["xdotool"] + list(a), env=env, capture_output=True,
+                                    text=True, timeout=30)
+    try:
+        line = console.stdout.readline()  # "search box at X Y size W H", once the view has data
+        check(line.startswith("search box at "), f"typed search: the console shows the box "
+                                                 f"({line.strip() or console.stderr.read()[-300:]})")
+        if not line.startswith("search box at "):
+            return
+        x, y, w, h = [float(v) for v in re.findall(r"-?[0-9.]+", line)[:4]]
+        window = xdo("search", "--sync", "--onlyvisible", "--name", "WardWatch").stdout.split()
+        check(len(window) == 1, f"typed search: one console window on {display} ({window})")
+        if len(window) != 1:
+            return
+        xdo("windowfocus", "--sync", window[0])  # no window manager gives it the focus
+        # Click into the box as the officer does, then type; ImGui sees real X key events.
+        xdo("mousemove", "--window", window[0], str(int(x + w / 2)), str(int(y + h / 2)))
+        xdo("click", "1")
+        xdo("type", "--delay", "60", query)
+        # Longer than the 350 ms typing pause: with --wait-search only Enter may send it.
+        time.sleep(1.0)
+        check(not proxy.searches(query),
+              f"typed search: nothing sent before Enter ({proxy.searches(query)})")
+        enter_at = time.time()
+        # Held 150 ms, as a finger does: Dear ImGui 1.86 reads key state once per frame, so a
+        # press and release within one (software-rendered, ~150 ms) frame would not be seen.
+        xdo("keydown", "Return")
+        time.sleep(0.15)
+        xdo("keyup", "Return")
+        try:
+            out, err = console.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            console.kill()
+            out, err = console.communicate()
+        check(console.returncode == 0, f"typed search: console exits 0 after the answer "
+                                       f"({time.time() - t0:.1f} s) {err[-300:]}")
+        sent = proxy.searches(query)
+        check(len(sent) >= 1 and all(r[0] >= enter_at and r[3] == 200 for r in sent),
+              f"typed search: the collector got GET ...?q={query} after Enter, answered 200 "
+              f"({[(round(r[0] - enter_at, 2), r[2], r[3]) for r in sent]})")
+        dump = next((json.loads(l) for l in out.splitlines() if l.startswith("{")), {})
+        shown = dump.get("installed_search", {})
+        answer = shown.get("answer", {})
+        check(shown.get("typed") == query and shown.get("sent") == query
+              and answer.get("query") == query and answer.get("matched_machines") == machines
+              and any("zalo" in p["name"].lower() for p in answer.get("packages", [])),
+              f"typed search: the console shows the answer for {query!r}: Zalo on "
+              f"{answer.get('matched_machines')} of {machines} machines ({shown.get('typed')!r} "
+              f"typed, {shown.get('sent')!r} sent)")
+    finally:
+        if console.poll() is None:
+            console.kill()
+            console.wait()
+        proxy.stop()
+        xvfb.terminate()
+        xvfb.wait()
+
+
 def post_hand_built_reports(base):
     """Without the simulator: three machines through the real enroll + ingest path."""
     sample = json.loads(subprocess.run(
@@ -314,6 +456,13 @@ def main():
                 red, orange = near(colours, (220, 60, 60)), near(colours, (235, 145, 40))
                 check(red > 20 and orange > 20,
                       f"fleet: flag colours present (red {red}, orange {orange} sampled pixels)")
+        if shutil.which("xdotool") and shutil.which("Xvfb"):
+            type_search_for_real(base_args, env, col.port,
+                                 os.path.join(out_dir, "console-software-typed.png"),
+                                 len(truth["machines"]))
+        else:
+            print("note: xdotool not installed (apt-get install xdotool): the search box was "
+                  "not typed into")
         print(f"screenshots in {out_dir}")
     finally:
         col.stop()

@@ -257,6 +257,11 @@ int Run(int argc, char** argv) {
 
   ViewState state;
   state.scroll_end = cli.scroll_end;
+  // --wait-search: someone else (a test through the X server) types into the real box; only
+  // Enter sends, so the answer cannot arrive if Enter did nothing.
+  const bool driven = !cli.wait_search.empty();
+  if (driven) model.installed_search.send_on_pause = false;
+  bool search_box_announced = false;
   if (!cli.search.empty()) {
     UiActions search;
     search.installed_search = cli.search;
@@ -303,8 +308,9 @@ int Run(int argc, char** argv) {
 
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
-    // Screenshots and benchmarks show no hover highlight wherever the pointer happens to be.
-    if (!interactive) io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+    // Screenshots and benchmarks show no hover highlight wherever the pointer happens to be
+    // (except when the pointer is the test's, clicking into the search box).
+    if (!interactive && !driven) io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
     if (cli.bench_frames > 0) {
       // Scroll through the table (3 rows per frame) so the clipper sees every offset.
       io.MousePos = ImVec2(static_cast<float>(cli.width) / 2, static_cast<float>(cli.height) / 2);
@@ -336,7 +342,18 @@ int Run(int argc, char** argv) {
       const bool timed_out = std::chrono::steady_clock::now() - started > timeout;
       const bool machine_pending =
           (want_worst_machine || !want_machine.empty()) && !machine_requested;
-      if ((model.HasDataFor(model.view) && !machine_pending) || timed_out) {
+      const bool has_data = model.HasDataFor(model.view);
+      if (driven && has_data && !search_box_announced && state.software_search_box[2] > 0) {
+        const float* b = state.software_search_box;
+        std::printf("search box at %.0f %.0f size %.0f %.0f\n", b[0], b[1], b[2], b[3]);
+        std::fflush(stdout);
+        search_box_announced = true;
+      }
+      const bool search_pending =
+          driven &&
+          !(model.installed_search.sent == cli.wait_search && !model.installed_search.waiting &&
+            model.installed.has_value() && model.installed->query == cli.wait_search);
+      if ((has_data && !machine_pending && !search_pending) || timed_out) {
         // A few frames more so tables settle their column widths.
         if (++frames_after_ready >= 4) {
           if (timed_out && !model.HasDataFor(model.view)) {
@@ -344,6 +361,12 @@ int Run(int argc, char** argv) {
                       << " view within " << cli.timeout_seconds << " s"
                       << (model.connection.error.empty() ? "" : ": " + model.connection.error)
                       << "; writing the screenshot anyway\n";
+            exit_code = 3;
+          } else if (timed_out && search_pending) {
+            std::cerr << "wardwatch-console: --wait-search: no answer for \"" << cli.wait_search
+                      << "\" within " << cli.timeout_seconds << " s (typed \""
+                      << model.installed_search.text << "\", sent \"" << model.installed_search.sent
+                      << "\"); writing the screenshot anyway\n";
             exit_code = 3;
           }
           Status st = WriteFramebufferPng(cli.screenshot, fb_w, fb_h);
@@ -353,6 +376,7 @@ int Run(int argc, char** argv) {
           } else {
             std::cout << "wrote " << cli.screenshot << " (" << fb_w << "x" << fb_h << ", view "
                       << ViewName(model.view) << ")\n";
+            if (driven) std::cout << DumpInstalledJson(model) << "\n";
           }
           break;
         }

@@ -37,6 +37,10 @@ const char* CliUsage() {
          "  --search TEXT           search the installed software for TEXT (Software view)\n"
          "  --scroll-end            scroll the view's panels to their end (the Machine view's\n"
          "                          probes), e.g. for a --screenshot of what is below the fold\n"
+         "  --wait-search TEXT      with --screenshot (Software view): print where the search\n"
+         "                          box is, then wait until TEXT is typed into it and Enter\n"
+         "                          pressed (only Enter sends) and the answer shown; prints\n"
+         "                          the search as JSON. For tests driving the real window\n"
          "  --dump-model            print the sorted fleet rows as JSON and exit (no window)\n"
          "  --refresh SECONDS       refresh period (default 15)\n"
          "  --synthetic-machines N  show a synthetic fleet of N machines (no collector)\n"
@@ -130,6 +134,9 @@ Result<CliOptions> ParseCli(const std::vector<std::string>& args) {
       }
     } else if (flag == "--search") {
       st = take(o.search);
+    } else if (flag == "--wait-search") {
+      st = take(o.wait_search);
+      if (st.ok() && o.wait_search.empty()) return MakeError("--wait-search: empty text");
     } else if (flag == "--scroll-end") {
       o.scroll_end = true;
     } else if (flag == "--dump-model") {
@@ -138,6 +145,14 @@ Result<CliOptions> ParseCli(const std::vector<std::string>& args) {
       return MakeError("unknown option \"" + args[i] + "\" (see --help)");
     }
     if (!st.ok()) return MakeError(st.error());
+  }
+  if (!o.wait_search.empty()) {
+    if (o.screenshot.empty()) return MakeError("--wait-search needs --screenshot");
+    if (o.view.empty()) o.view = "software";
+    if (o.view != "software") {
+      return MakeError("--wait-search: the search box is in the software view, not \"" + o.view +
+                       "\"");
+    }
   }
   if (!o.screenshot.empty() && o.view.empty()) o.view = "fleet";
   if (o.token.empty()) {

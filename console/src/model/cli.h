@@ -22,6 +22,7 @@ struct CliOptions {
   double timeout_seconds = 30;  // screenshot / dump: how long to wait for data
   std::string search;           // installed-software search text, sent at start (software view)
   bool scroll_end = false;      // screenshot: panels scrolled to their end (Machine: probes)
+  std::string wait_search;      // screenshot: wait until this is typed + Enter (tests)
   bool dump_model = false;
   int bench_frames = 0;
   int synthetic_machines = 0;  // > 0: no collector, a synthetic fleet (bench, demos)

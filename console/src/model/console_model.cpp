@@ -125,7 +125,7 @@ void ConsoleModel::Apply(const UiActions& a, RequestSink& sink, std::int64_t now
     search.typed_ms = now_ms;
   }
   if (a.installed_search_submit ||
-      (search.text != search.sent &&
+      (search.send_on_pause && search.text != search.sent &&
        now_ms - search.typed_ms >= InstalledSearchState::kDebounceMs)) {
     search.sent = search.text;
     search.waiting = true;
@@ -220,6 +220,25 @@ std::string DumpFleetJson(const ConsoleModel& model) {
                           {"uplink_utilisation_now_ratio", number(model.UtilisationNow())}}},
                         {"warnings", model.warnings}};
   return out.dump(2);
+}
+
+std::string DumpInstalledJson(const ConsoleModel& model) {
+  const InstalledSearchState& s = model.installed_search;
+  nlohmann::json out = {{"typed", s.text}, {"sent", s.sent}, {"waiting", s.waiting}};
+  if (model.installed) {
+    const InstalledSearch& r = *model.installed;
+    nlohmann::json packages = nlohmann::json::array();
+    for (const InstalledSoftware& p : r.packages) {
+      packages.push_back({{"name", p.name}, {"version", p.version}, {"machines", p.machines}});
+    }
+    out["answer"] = {{"query", r.query},
+                     {"machines_total", r.machines_total},
+                     {"machines_with_list", r.machines_with_list},
+                     {"matched_machines", r.matched_machines},
+                     {"matched_packages", r.matched_packages},
+                     {"packages", packages}};
+  }
+  return nlohmann::json{{"installed_search", out}}.dump();
 }
 
 }  // namespace wardwatch::console

@@ -75,6 +75,9 @@ struct InstalledSearchState {
   std::int64_t typed_ms = 0;  // when it last changed
   std::string sent;           // the query last sent ("" at start: everything)
   bool waiting = false;       // sent, answer not arrived yet
+  // False: only Enter sends (--wait-search, so a test of the real widget fails if Enter
+  // does nothing instead of passing on the pause).
+  bool send_on_pause = true;
 };
 
 struct ReportStatus {
@@ -125,5 +128,8 @@ class ConsoleModel {
 
 // The fleet rows as shown (filtered, sorted) plus totals, as JSON: for tests and scripts.
 std::string DumpFleetJson(const ConsoleModel& model);
+// The installed-software search as typed, as sent and as answered (names, versions, machine
+// counts), as one line of JSON: for tests and scripts.
+std::string DumpInstalledJson(const ConsoleModel& model);
 
 }  // namespace wardwatch::console

@@ -24,6 +24,12 @@ void DrawInstalled(const ConsoleModel& model, ViewState& state, UiActions& actio
   }
   ImGui::SetNextItemWidth(360);
   ImGui::InputTextWithHint("##swsearch", Tr(lang, Str::kInstalledHint), &state.software_search);
+  const ImVec2 box_min = ImGui::GetItemRectMin(), box_size = ImGui::GetItemRectSize();
+  const ImVec2 origin = ImGui::GetMainViewport()->Pos;
+  state.software_search_box[0] = box_min.x - origin.x;
+  state.software_search_box[1] = box_min.y - origin.y;
+  state.software_search_box[2] = box_size.x;
+  state.software_search_box[3] = box_size.y;
   // Enter ends the edit; the model then searches without waiting for the pause.
   if (ImGui::IsItemDeactivated() &&
       (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter)) ||

@@ -19,6 +19,9 @@ struct ViewState {
   MachineMeta meta_draft;
   std::string software_search;  // installed-software search box as typed
   bool software_search_synced = false;
+  // Where the search box was last drawn, in window pixels: x, y, width, height (w = 0 before
+  // it is drawn). --wait-search prints it so a test can click the box like the officer does.
+  float software_search_box[4] = {0, 0, 0, 0};
   std::string report_format = "html";
   std::string report_lang;  // empty: the console's language
   std::string report_period = "28d";

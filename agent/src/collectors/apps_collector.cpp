@@ -3,13 +3,12 @@
 // for the interval. The object lives as long as the agent, so deltas span reports. The
 // platform part is PrepareProcessSweep (apps_linux.cpp / apps_windows.cpp).
 #include <chrono>
-#include <condition_variable>
 #include <mutex>
-#include <thread>
 
 #include "collectors/apps.h"
 #include "collectors/foreground.h"
 #include "options.h"
+#include "periodic_worker.h"
 
 namespace wardwatch::agent {
 namespace {
@@ -20,13 +19,6 @@ double UnixNow() {
 
 class AppsCollector : public Collector {
  public:
-  ~AppsCollector() override {
-    if (sampler_.joinable()) {
-      sampler_.request_stop();
-      wake_.notify_all();
-    }
-  }
-
   Status Collect(const CollectContext& ctx, Report& report) override {
     std::unique_lock lock(mu_);
     if (!meter_) {
@@ -54,9 +46,13 @@ class AppsCollector : public Collector {
     out.foreground_unavailable_reason = std::move(usage.foreground_unavailable_reason);
     out.user_idle_seconds = usage.user_idle_seconds;
     const bool once = ctx.options && ctx.options->once;
-    if (!once && !sampler_.joinable() && meter_->config().sample_seconds > 0) {
-      const auto period = std::chrono::duration<double>(meter_->config().sample_seconds);
-      sampler_ = std::jthread([this, period](std::stop_token stop) { SampleLoop(stop, period); });
+    if (!once && !sampler_.running() && meter_->config().sample_seconds > 0) {
+      const auto period = std::chrono::duration_cast<PeriodicWorker::Clock::duration>(
+          std::chrono::duration<double>(meter_->config().sample_seconds));
+      sampler_.StartEvery(period, [this] {
+        std::lock_guard sample_lock(mu_);
+        (void)SampleLocked();  // a failed sweep between reports is retried at report time
+      });
     }
     return Status::Ok();
   }
@@ -69,22 +65,12 @@ class AppsCollector : public Collector {
     return Status::Ok();
   }
 
-  void SampleLoop(std::stop_token stop, std::chrono::duration<double> period) {
-    std::unique_lock lock(mu_);
-    while (!stop.stop_requested()) {
-      wake_.wait_for(lock, stop, period, [] { return false; });
-      if (stop.stop_requested()) break;
-      (void)SampleLocked();  // a failed sweep between reports is retried at report time
-    }
-  }
-
   std::mutex mu_;
-  std::condition_variable_any wake_;
   std::optional<UsageMeter> meter_;
   std::string procfs_;
   SweepOptions sweep_options_;
   std::unique_ptr<ForegroundProbe> probe_;
-  std::jthread sampler_;  // last member: joined before the state it uses is destroyed
+  PeriodicWorker sampler_;  // last member: stopped and joined before the state it uses goes
 };
 
 }  // namespace

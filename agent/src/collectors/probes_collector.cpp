@@ -1,15 +1,14 @@
-// probes collector (every platform): one background thread per collector object probes each
+// probes collector (every platform): one background worker per collector object probes each
 // target at random offsets within every interval through the platform's RunProbe, and each
 // report carries the attempts, failures and phase summaries since the last one.
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <mutex>
 #include <random>
-#include <thread>
 
 #include "collectors/probes.h"
 #include "options.h"
+#include "periodic_worker.h"
 
 namespace wardwatch::agent {
 namespace {
@@ -44,14 +43,6 @@ class ProbesCollector : public Collector {
  public:
   ProbesCollector() = default;
   explicit ProbesCollector(ProbeConfig config) { Configure(std::move(config)); }
-  ~ProbesCollector() override {
-    {
-      std::lock_guard lock(mu_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
-  }
 
   Status Collect(const CollectContext& ctx, Report& report) override {
     if (!configured_) {
@@ -66,7 +57,7 @@ class ProbesCollector : public Collector {
       if (config_.probe_on_first_collect) {
         for (std::size_t i = 0; i < config_.targets.size(); ++i) Record(i, Probe(i));
       } else {
-        thread_ = std::thread([this] { Run(); });
+        worker_.Start([this] { return NextProbeTime(); }, [this] { ProbeNext(); });
       }
     }
     std::lock_guard lock(mu_);
@@ -119,43 +110,52 @@ class ProbesCollector : public Collector {
   }
 
   // Each round lasts one interval; every target is probed per_interval times at uniformly
-  // random offsets, so probes from many PCs do not line up on the same second.
-  void Run() {
-    auto round_start = Clock::now();
+  // random offsets, so probes from many PCs do not line up on the same second. The worker
+  // asks for the next probe's time, waits, and calls ProbeNext; both run on its thread only.
+  Clock::time_point NextProbeTime() {
+    if (next_ == plan_.size()) PlanRound();
+    return round_start_ + plan_[next_].first;
+  }
+
+  void ProbeNext() {
+    const std::size_t i = plan_[next_++].second;
+    Record(i, Probe(i));
+  }
+
+  void PlanRound() {
     const auto interval = std::chrono::duration_cast<Clock::duration>(
         std::chrono::duration<double>(config_.interval_seconds));
-    std::uniform_real_distribution<double> offset(0, 1);
-    std::vector<std::pair<Clock::duration, std::size_t>> plan;
-    for (;;) {
-      plan.clear();
-      for (std::size_t i = 0; i < targets_.size(); ++i) {
-        for (unsigned k = 0; k < config_.per_interval; ++k) {
-          plan.emplace_back(std::chrono::duration_cast<Clock::duration>(interval * offset(rng_)),
-                            i);
-        }
-      }
-      std::sort(plan.begin(), plan.end());
-      for (const auto& [at, i] : plan) {
-        {
-          std::unique_lock lock(mu_);
-          if (cv_.wait_until(lock, round_start + at, [this] { return stop_; })) return;
-        }
-        Record(i, Probe(i));
-      }
-      round_start += interval;
+    const auto now = Clock::now();
+    if (!planned_) {
+      round_start_ = now;
+      planned_ = true;
+    } else {
+      round_start_ += interval;
       // A round that overran (slow timeouts) starts the next one now rather than bursting.
-      if (round_start < Clock::now()) round_start = Clock::now();
+      if (round_start_ < now) round_start_ = now;
     }
+    std::uniform_real_distribution<double> offset(0, 1);
+    plan_.clear();
+    for (std::size_t i = 0; i < targets_.size(); ++i) {
+      for (unsigned k = 0; k < config_.per_interval; ++k) {
+        plan_.emplace_back(std::chrono::duration_cast<Clock::duration>(interval * offset(rng_)), i);
+      }
+    }
+    std::sort(plan_.begin(), plan_.end());
+    next_ = 0;
   }
 
   ProbeConfig config_;
   bool configured_ = false, first_collect_ = true;
   std::mt19937_64 rng_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
+  std::mutex mu_;  // targets_: probed on the worker, read and reset by Collect
   std::vector<TargetState> targets_;
-  std::thread thread_;
+  // The current round, on the worker thread only.
+  Clock::time_point round_start_;
+  bool planned_ = false;
+  std::vector<std::pair<Clock::duration, std::size_t>> plan_;
+  std::size_t next_ = 0;
+  PeriodicWorker worker_;  // last member: stopped and joined before the state it uses goes
 };
 
 }  // namespace

@@ -1,20 +1,19 @@
 // speedtest collector for Linux: libcurl transfers to the collector's /api/v1/speedtest and a
-// background thread that checks the schedule at random minutes, so a fleet of PCs does not
+// background worker that checks the schedule at random minutes, so a fleet of PCs does not
 // start its tests together.
 #include <curl/curl.h>
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <ctime>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
-#include <thread>
 
 #include "collectors/speedtest.h"
 #include "fsutil.h"
 #include "options.h"
+#include "periodic_worker.h"
 #include "state.h"
 
 namespace wardwatch::agent {
@@ -182,14 +181,6 @@ class SpeedtestCollector : public Collector {
  public:
   SpeedtestCollector() = default;
   explicit SpeedtestCollector(SpeedTestConfig config) { Configure(std::move(config)); }
-  ~SpeedtestCollector() override {
-    {
-      std::lock_guard lock(mu_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
-  }
 
   Status Collect(const CollectContext& ctx, Report& report) override {
     if (!configured_) {
@@ -204,7 +195,13 @@ class SpeedtestCollector : public Collector {
       if (config_.run_on_first_collect) {
         MaybeRun();
       } else {
-        thread_ = std::thread([this] { Loop(); });
+        // Every 2 to 10 minutes, at random, the schedule is checked.
+        worker_.Start(
+            [this] {
+              std::uniform_int_distribution<int> wait_seconds(120, 600);
+              return PeriodicWorker::Clock::now() + std::chrono::seconds(wait_seconds(rng_));
+            },
+            [this] { MaybeRun(); });
       }
     }
     std::lock_guard lock(mu_);
@@ -241,10 +238,7 @@ class SpeedtestCollector : public Collector {
       if (!token || token->empty()) return false;  // not enrolled yet: the collector would refuse
       request.machine_token = *token;
     }
-    request.cancelled = [this] {
-      std::lock_guard lock(mu_);
-      return stop_;
-    };
+    request.cancelled = [this] { return worker_.stopping(); };
     runs_.push_back(now);
     if (runs_.size() > 64) runs_.erase(runs_.begin(), runs_.end() - 64);
     if (!runs_path_.empty()) {
@@ -258,29 +252,14 @@ class SpeedtestCollector : public Collector {
     return true;
   }
 
-  void Loop() {
-    std::mt19937_64 rng(std::random_device{}());
-    std::uniform_int_distribution<int> wait_seconds(120, 600);
-    for (;;) {
-      {
-        std::unique_lock lock(mu_);
-        if (cv_.wait_for(lock, std::chrono::seconds(wait_seconds(rng)), [this] { return stop_; })) {
-          return;
-        }
-      }
-      MaybeRun();
-    }
-  }
-
   SpeedTestConfig config_;
   bool configured_ = false, first_collect_ = true;
   std::string runs_path_;
   std::vector<std::int64_t> runs_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
+  std::mt19937_64 rng_{std::random_device{}()};  // the worker's waits
+  std::mutex mu_;                                // last_: written by a run, read by Collect
   std::optional<schema::SpeedTest> last_;
-  std::thread thread_;
+  PeriodicWorker worker_;  // last member: stopped and joined before the state it uses goes
 };
 
 }  // namespace

@@ -20,16 +20,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from collector_http_test import report  # noqa: E402  (a valid minimal report)
-from wwtest import Collector, check, http  # noqa: E402
-
-
-def enroll(c, machine_id):
-    status, body, _ = http("POST", c.url + "/api/v1/enroll",
-                           json.dumps({"machine_id": machine_id, "hostname": machine_id}).encode(),
-                           {"Authorization": "Bearer " + c.enroll_token,
-                            "Content-Type": "application/json"})
-    check(status in (200, 201), "enroll: HTTP %d %s" % (status, body[:200]))
-    return json.loads(body)["machine_token"]
+from wwtest import Collector, check, enroll, http  # noqa: E402
 
 
 def post(c, token, body, encoding=None):

@@ -88,6 +88,17 @@ class Collector:
         return json.loads(body)
 
 
+def enroll(c, machine_id, hostname=None):
+    """Enrolls `machine_id` with the collector's enroll token; returns its machine token."""
+    status, body, _ = http("POST", c.url + "/api/v1/enroll",
+                           json.dumps({"machine_id": machine_id,
+                                       "hostname": hostname or machine_id}).encode(),
+                           {"Authorization": "Bearer " + c.enroll_token,
+                            "Content-Type": "application/json"})
+    check(status in (200, 201), "enroll %s: HTTP %d %s" % (machine_id, status, body[:200]))
+    return json.loads(body)["machine_token"]
+
+
 def samples(text, name, **labels):
     """Values of the samples of `name` whose labels include `labels`."""
     out = []

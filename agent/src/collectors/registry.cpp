@@ -44,7 +44,8 @@ const CollectorEntry kCollectors[] = {
     {"probes", true, &NewProbesCollector, "DNS, connect, TLS and first-byte times to targets"},
     {"speedtest", false, &NewSpeedtestCollector, "LAN download/upload test to the collector"},
     {"traffic", true, &NewTrafficCollector,
-     "bytes by class, app and service (needs --capture-interface or --pcap-file)"},
+     "bytes by class, app and service (Linux: needs --capture-interface or --pcap-file; "
+     "Windows: the TCP connection table)"},
     {"dmi", true, &NewDmiCollector, "vendor, model, BIOS version and date"},
     {"os", true, &NewOsCollector, "kernel, distribution, boot time"},
     {"apps", true, &NewAppsCollector, "per-application running, CPU, memory, foreground time"},

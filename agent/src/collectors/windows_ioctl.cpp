@@ -259,6 +259,8 @@ Result<TcpDataStats> ParseTcpEstatsData(std::span<const std::uint8_t> rod) {
   s.segs_out = LE(rod, 8, 8);
   s.bytes_in = LE(rod, 16, 8);
   s.segs_in = LE(rod, 24, 8);
+  s.all_segs_out = LE(rod, 32, 8);
+  s.all_segs_in = LE(rod, 40, 8);
   return s;
 }
 
@@ -298,6 +300,33 @@ Result<std::vector<TcpOwnerRow>> ParseTcpTableOwnerPid(std::span<const std::uint
     r.remote_addr = static_cast<std::uint32_t>(LE(t, at + 12, 4));
     r.remote_port = port(at + 16);
     r.pid = static_cast<std::uint32_t>(LE(t, at + 20, 4));
+    rows.push_back(r);
+  }
+  return rows;
+}
+
+Result<std::vector<TcpOwnerRow6>> ParseTcp6TableOwnerPid(std::span<const std::uint8_t> t) {
+  constexpr std::size_t kRow = 56;
+  if (t.size() < 4) return MakeError("MIB_TCP6TABLE_OWNER_PID shorter than its count");
+  const auto count = static_cast<std::size_t>(LE(t, 0, 4));
+  if (count > (t.size() - 4) / kRow) {
+    return MakeError("MIB_TCP6TABLE_OWNER_PID says " + std::to_string(count) +
+                     " rows, has room for " + std::to_string((t.size() - 4) / kRow));
+  }
+  auto port = [&](std::size_t at) { return static_cast<std::uint16_t>((t[at] << 8) | t[at + 1]); };
+  std::vector<TcpOwnerRow6> rows;
+  rows.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::size_t at = 4 + i * kRow;
+    TcpOwnerRow6 r;
+    std::copy_n(t.begin() + static_cast<std::ptrdiff_t>(at), 16, r.local_addr.begin());
+    r.local_scope_id = static_cast<std::uint32_t>(LE(t, at + 16, 4));
+    r.local_port = port(at + 20);
+    std::copy_n(t.begin() + static_cast<std::ptrdiff_t>(at + 24), 16, r.remote_addr.begin());
+    r.remote_scope_id = static_cast<std::uint32_t>(LE(t, at + 40, 4));
+    r.remote_port = port(at + 44);
+    r.state = static_cast<std::uint32_t>(LE(t, at + 48, 4));
+    r.pid = static_cast<std::uint32_t>(LE(t, at + 52, 4));
     rows.push_back(r);
   }
   return rows;

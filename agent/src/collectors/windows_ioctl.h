@@ -7,6 +7,7 @@
 // rights and real hardware.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -57,9 +58,12 @@ bool KeepDisk(const StorageDescriptor& d, std::uint64_t size_bytes);
 std::string SmartProtocolForBus(std::uint32_t bus_type);
 std::string BusTypeName(std::uint32_t bus_type);  // "USB", "SATA", "bus type 42"
 
-// TCP_ESTATS_DATA_ROD_v0 (96 bytes on x64).
+// TCP_ESTATS_DATA_ROD_v0 (96 bytes on x64): data bytes and data segments (retransmissions
+// included), and all segments (pure ACKs too: what a capture counts as packets).
 struct TcpDataStats {
   std::uint64_t bytes_out = 0, segs_out = 0, bytes_in = 0, segs_in = 0;
+  std::uint64_t all_segs_out = 0, all_segs_in = 0;
+  friend bool operator==(const TcpDataStats&, const TcpDataStats&) = default;
 };
 Result<TcpDataStats> ParseTcpEstatsData(std::span<const std::uint8_t> rod);
 // One connection from GetExtendedTcpTable(TCP_TABLE_OWNER_PID_ALL) with its EStats.
@@ -85,5 +89,18 @@ struct TcpOwnerRow {
   std::uint32_t pid = 0;
 };
 Result<std::vector<TcpOwnerRow>> ParseTcpTableOwnerPid(std::span<const std::uint8_t> table);
+
+// MIB_TCP6TABLE_OWNER_PID (GetExtendedTcpTable, AF_INET6, TCP_TABLE_OWNER_PID_ALL): a DWORD
+// count, then 56-byte MIB_TCP6ROW_OWNER_PID rows (local address[16], scope id, port; remote
+// address[16], scope id, port; state; owning pid). Addresses as bytes in network order, ports
+// in host order; the scope ids are kept to hand the row back to GetPerTcp6ConnectionEStats.
+struct TcpOwnerRow6 {
+  std::uint32_t state = 0;
+  std::array<std::uint8_t, 16> local_addr{}, remote_addr{};
+  std::uint32_t local_scope_id = 0, remote_scope_id = 0;
+  std::uint16_t local_port = 0, remote_port = 0;  // host order
+  std::uint32_t pid = 0;
+};
+Result<std::vector<TcpOwnerRow6>> ParseTcp6TableOwnerPid(std::span<const std::uint8_t> table);
 
 }  // namespace wardwatch::agent::winconv

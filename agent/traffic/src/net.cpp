@@ -1,13 +1,10 @@
-// IP address parsing/formatting, CIDR matching and LAN/WAN/multicast classification.
+// IP address parsing/formatting, CIDR matching and LAN/WAN/multicast classification. No
+// libpcap and nothing Linux-only: the Windows agent's traffic collector classifies with it too.
 #include "wardwatch/traffic/net.h"
 
-#include <arpa/inet.h>
-#include <ifaddrs.h>
-#include <netinet/in.h>
+#include <arpa/inet.h>  // inet_pton/inet_ntop (Winsock's on Windows: agent/src/compat/windows)
 
-#include <cerrno>
 #include <charconv>
-#include <memory>
 
 namespace wardwatch::traffic {
 
@@ -132,26 +129,6 @@ bool AddressSet::Contains(const IpAddr& a) const {
     if (c.Contains(a)) return true;
   }
   return false;
-}
-
-Result<AddressSet> LocalAddressesFromSystem() {
-  ifaddrs* raw = nullptr;
-  if (getifaddrs(&raw) != 0) {
-    return MakeError(std::string("cannot list interface addresses: ") + std::strerror(errno));
-  }
-  std::unique_ptr<ifaddrs, decltype(&freeifaddrs)> list(raw, &freeifaddrs);
-  std::vector<Cidr> out;
-  for (ifaddrs* i = list.get(); i != nullptr; i = i->ifa_next) {
-    if (i->ifa_addr == nullptr) continue;
-    if (i->ifa_addr->sa_family == AF_INET) {
-      const auto* sin = reinterpret_cast<const sockaddr_in*>(i->ifa_addr);
-      out.push_back(Cidr{IpAddr::V4(reinterpret_cast<const std::uint8_t*>(&sin->sin_addr)), 32});
-    } else if (i->ifa_addr->sa_family == AF_INET6) {
-      const auto* sin6 = reinterpret_cast<const sockaddr_in6*>(i->ifa_addr);
-      out.push_back(Cidr{IpAddr::V6(reinterpret_cast<const std::uint8_t*>(&sin6->sin6_addr)), 128});
-    }
-  }
-  return AddressSet(std::move(out));
 }
 
 }  // namespace wardwatch::traffic

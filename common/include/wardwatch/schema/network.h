@@ -67,6 +67,9 @@ struct TrafficEntry {
   std::string traffic_class;  // lan, wan, multicast, loopback (hosts and ports only)
   std::uint64_t receive_bytes = 0, transmit_bytes = 0;
   std::uint64_t receive_packets = 0, transmit_packets = 0;
+  // TCP connections open during the interval (the Windows agent, from its connection table;
+  // absent from libpcap captures, which count packets, not connections).
+  std::optional<std::uint64_t> connections;
 };
 
 struct Traffic {
@@ -163,6 +166,7 @@ void Visit(V& v, TrafficEntry& e) {
   v("transmit_bytes", e.transmit_bytes);
   v("receive_packets", e.receive_packets);
   v("transmit_packets", e.transmit_packets);
+  v("connections", e.connections);
 }
 
 template <class V>

@@ -1,0 +1,126 @@
+"""The Windows agent's MSI (scripts/build-msi, packaging/windows/wardwatch-agent.wxs) under Wine's
+msiexec, against a real Linux collector on 127.0.0.1:
+
+- its tables (msiinfo): the agent and its config as files, the WardWatchAgent service
+  (automatic start, LocalSystem, started at install, stopped and removed at uninstall), the
+  launch condition that asks for COLLECTOR;
+- without COLLECTOR the install is refused and nothing is installed;
+- with COLLECTOR and ENROLL_TOKEN: the files land in Program Files and ProgramData, the service
+  is registered with those options, it runs and its report reaches the collector;
+- uninstall removes the service, the program and the config, and keeps the state folder
+  (machine identity and spool) for a reinstall.
+
+Usage: msi_test.py BUILD_DIR LINUX_COLLECTOR    (exit 77 = skipped: no wine, wixl or msiinfo)
+Uses its own Wine prefix (BUILD_DIR/msi-wineprefix) so the other Windows tests are untouched.
+"""
+import os
+import shutil
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
+from wwtest import Collector, check, samples, wait_until  # noqa: E402
+
+BUILD, COLLECTOR = (os.path.abspath(a) for a in sys.argv[1:3])
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+WINE = shutil.which("wine") or shutil.which("wine64")
+PREFIX = os.path.join(BUILD, "msi-wineprefix")
+ENV = dict(os.environ, WINEPREFIX=PREFIX, WINEDEBUG="-all")
+SERVICE_KEY = r"HKLM\System\CurrentControlSet\Services\WardWatchAgent"
+
+
+def run(args, timeout=240):
+    return subprocess.run(args, capture_output=True, text=True, timeout=timeout, env=ENV)
+
+
+def table(msi, name):
+    """Rows of one MSI table as dicts (msiinfo export: names, types, table line, rows)."""
+    lines = run(["msiinfo", "export", msi, name]).stdout.splitlines()
+    cols = lines[0].split("\t")
+    return [dict(zip(cols, line.split("\t"))) for line in lines[3:] if line]
+
+
+def service_key():
+    r = run([WINE, "reg", "query", SERVICE_KEY])
+    return r.stdout if r.returncode == 0 else ""
+
+
+def drive_c(*parts):
+    return os.path.join(PREFIX, "drive_c", *parts)
+
+
+def main():
+    if not WINE or not shutil.which("wixl") or not shutil.which("msiinfo"):
+        print("wine, wixl or msiinfo missing (scripts/bootstrap --windows): skipped")
+        return 77
+    r = subprocess.run([os.path.join(ROOT, "scripts", "build-msi"), BUILD], capture_output=True,
+                       text=True, timeout=300)
+    check(r.returncode == 0, "scripts/build-msi: %s" % r.stderr[-2000:])
+    msi = r.stdout.strip().splitlines()[-1]
+    print("built", msi, os.path.getsize(msi), "bytes")
+
+    files = {row["FileName"].split("|")[-1] for row in table(msi, "File")}
+    check(files == {"wardwatch-agent.exe", "agent.conf"}, "MSI files: %s" % sorted(files))
+    svc = table(msi, "ServiceInstall")
+    check(len(svc) == 1 and svc[0]["Name"] == "WardWatchAgent" and svc[0]["StartType"] == "2"
+          and svc[0]["StartName"] == "LocalSystem", "ServiceInstall: %s" % svc)
+    for opt in ("--service", "--collector \"[COLLECTOR]\"", "--enroll-token \"[ENROLL_TOKEN]\"",
+                "--state-dir \"[CommonAppDataFolder]WardWatch\\state\""):
+        check(opt in svc[0]["Arguments"], "service arguments carry %s" % opt)
+    ctl = table(msi, "ServiceControl")
+    # msidbServiceControlEvent: 1 start at install, 2 stop at install, 32 stop at uninstall,
+    # 128 delete at uninstall.
+    check(len(ctl) == 1 and int(ctl[0]["Event"]) == 1 | 2 | 32 | 128,
+          "ServiceControl events: %s" % ctl)
+    cond = [row["Condition"] for row in table(msi, "LaunchCondition")]
+    check("Installed OR COLLECTOR" in cond, "launch condition asks for COLLECTOR: %s" % cond)
+
+    if not os.path.isdir(os.path.join(PREFIX, "drive_c")):
+        run(["wineboot", "-i"], timeout=300)
+    run([WINE, "msiexec", "/x", msi, "/qn"])  # a previous run's leftovers
+
+    # No COLLECTOR: refused (1603, fatal error), nothing installed.
+    r = run([WINE, "msiexec", "/i", msi, "/qn"])
+    check(r.returncode != 0, "install without COLLECTOR refused (exit %d)" % r.returncode)
+    check(not os.path.exists(drive_c("Program Files", "WardWatch", "wardwatch-agent.exe")),
+          "nothing installed without COLLECTOR")
+    check(service_key() == "", "no service registered without COLLECTOR")
+
+    c = Collector(COLLECTOR).start()
+    try:
+        r = run([WINE, "msiexec", "/i", msi, "/qn", "COLLECTOR=" + c.url,
+                 "ENROLL_TOKEN=" + c.enroll_token, "INTERVAL=5"])
+        check(r.returncode == 0, "install exit %d: %s" % (r.returncode, r.stderr[-1500:]))
+        check(os.path.isfile(drive_c("Program Files", "WardWatch", "wardwatch-agent.exe")),
+              "wardwatch-agent.exe in Program Files\\WardWatch")
+        check(os.path.isfile(drive_c("ProgramData", "WardWatch", "agent.conf")),
+              "agent.conf in ProgramData\\WardWatch")
+        key = service_key()
+        check("wardwatch-agent.exe" in key and "--collector \"%s\"" % c.url in key and
+              "LocalSystem" in key, "service WardWatchAgent registered:\n%s" % key)
+        # Wine starts services lazily; `net start` is a no-op when msiexec already did.
+        run([WINE, "net", "start", "WardWatchAgent"], timeout=120)
+        wait_until(lambda: samples(c.metrics(), "node_os_info", id="windows"), timeout=120,
+                   step=1, what="the MSI-installed service's report on /metrics")
+        print("ok   the service's report reached the collector")
+        state = drive_c("ProgramData", "WardWatch", "state")
+
+        r = run([WINE, "msiexec", "/x", msi, "/qn"])
+        check(r.returncode == 0, "uninstall exit %d" % r.returncode)
+        check(service_key() == "", "uninstall removed the service")
+        check(not os.path.exists(drive_c("Program Files", "WardWatch", "wardwatch-agent.exe")),
+              "uninstall removed the program")
+        check(not os.path.exists(drive_c("ProgramData", "WardWatch", "agent.conf")),
+              "uninstall removed the config it installed")
+        check(os.path.isdir(state) and os.listdir(state),
+              "the state folder (identity, spool) is kept: %s" % (os.listdir(state)
+                                                                  if os.path.isdir(state) else None))
+    finally:
+        c.stop()
+        run(["wineserver", "-k"], timeout=60)
+    print("msi_test: all checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

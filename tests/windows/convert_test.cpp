@@ -1264,3 +1264,44 @@ TEST_CASE("TCP connections with owning pids from MIB_TCPTABLE_OWNER_PID") {
   CHECK(cut.error() == "MIB_TCPTABLE_OWNER_PID says 2 rows, has room for 1");
   CHECK_FALSE(ParseTcpTableOwnerPid(std::span(t).first(3)).ok());
 }
+
+TEST_CASE("vmstat: paging counters of SYSTEM_PERFORMANCE_INFORMATION") {
+  std::vector<std::uint8_t> spi(344, 0);
+  Put(spi, 60, 123456789, 4);  // PageFaultCount
+  Put(spi, 80, 5000, 4);       // PageReadCount
+  Put(spi, 84, 1200, 4);       // PageReadIoCount
+  Put(spi, 96, 800, 4);        // DirtyPagesWriteCount (page file)
+  Put(spi, 100, 40, 4);        // DirtyWriteIoCount
+  Put(spi, 104, 777, 4);       // MappedPagesWriteCount: not the page file, not read
+  auto p = ParseSystemPerformanceInformation(spi);
+  REQUIRE(p.ok());
+  CHECK(p->page_faults == 123456789);
+  CHECK(p->pages_read == 5000);
+  CHECK(p->page_read_ios == 1200);
+  CHECK(p->pagefile_pages_written == 800);
+  CHECK(p->pagefile_write_ios == 40);
+  auto cut = ParseSystemPerformanceInformation(std::span(spi).first(100));
+  REQUIRE_FALSE(cut.ok());
+  CHECK(cut.error() == "SYSTEM_PERFORMANCE_INFORMATION is 100 bytes, the paging counters need 104");
+
+  const auto v = VmstatFromPaging(p->page_faults, p->page_read_ios, p->pagefile_pages_written);
+  CHECK(v == std::map<std::string, std::uint64_t>{
+                 {"pgfault", 123456789}, {"pgmajfault", 1200}, {"pswpout", 800}});
+  CHECK(VmstatFromPaging(0, 0, 0).empty());  // Wine counts nothing: absent, not zeros
+}
+
+TEST_CASE("vmstat: 32-bit counters widened across wraps") {
+  struct Row {
+    std::uint32_t raw;
+    std::uint64_t widened;
+  };
+  const Row rows[] = {
+      {4294967000u, 4294967000ull},                                  // first value as is
+      {4294967295u, 4294967295ull},                                  // up to the top
+      {100u, 4294967296ull + 100},                                   // wrapped
+      {100u, 4294967296ull + 100},                                   // unchanged is not a wrap
+      {5000u, 4294967296ull + 5000}, {10u, 2 * 4294967296ull + 10},  // wrapped again
+  };
+  CounterWidener w;
+  for (const auto& r : rows) CHECK(w.Next(r.raw) == r.widened);
+}

@@ -117,6 +117,23 @@ TEST_CASE("collectors Windows does not expose report absent, not failed") {
   }
 }
 
+TEST_CASE("vmstat: pgfault, pgmajfault and pswpout, or absent where nothing is counted") {
+  auto a = CollectOne("vmstat");
+  REQUIRE(a.hardware);
+  const auto& absent = a.hardware->absent;
+  if (std::find(absent.begin(), absent.end(), "vmstat") != absent.end()) {
+    MESSAGE("vmstat absent (the system counts no page faults: Wine)");
+    CHECK(a.hardware->vmstat.empty());
+    return;
+  }
+  const auto& v = a.hardware->vmstat;
+  REQUIRE(v.size() == 3);
+  CHECK(v.at("pgfault") > 0);
+  CHECK(v.at("pgmajfault") <= v.at("pgfault"));
+  CHECK(v.count("pswpout") == 1);
+  CHECK(v.count("pswpin") == 0);  // Windows does not count page-file reads apart
+}
+
 TEST_CASE("battery: a battery with sane values, or absent") {
   auto r = CollectOne("battery");
   REQUIRE(r.hardware);

@@ -62,6 +62,39 @@ std::vector<schema::CpuTimes> CpuTimesFromTicks(std::span<const CpuTicks> cpus) 
   return out;
 }
 
+Result<PagingCounters> ParseSystemPerformanceInformation(std::span<const std::uint8_t> spi) {
+  constexpr std::size_t kNeeded = 104;  // through DirtyWriteIoCount
+  if (spi.size() < kNeeded) {
+    return MakeError("SYSTEM_PERFORMANCE_INFORMATION is " + std::to_string(spi.size()) +
+                     " bytes, the paging counters need " + std::to_string(kNeeded));
+  }
+  auto u32 = [&](std::size_t at) {
+    return static_cast<std::uint32_t>(spi[at] | (spi[at + 1] << 8) | (spi[at + 2] << 16) |
+                                      (static_cast<std::uint32_t>(spi[at + 3]) << 24));
+  };
+  PagingCounters p;
+  p.page_faults = u32(60);
+  p.pages_read = u32(80);
+  p.page_read_ios = u32(84);
+  p.pagefile_pages_written = u32(96);
+  p.pagefile_write_ios = u32(100);
+  return p;
+}
+
+std::uint64_t CounterWidener::Next(std::uint32_t raw) {
+  if (last_ && raw < *last_) high_ += std::uint64_t{1} << 32;
+  last_ = raw;
+  return high_ + raw;
+}
+
+std::map<std::string, std::uint64_t> VmstatFromPaging(std::uint64_t page_faults,
+                                                      std::uint64_t page_read_ios,
+                                                      std::uint64_t pagefile_pages_written) {
+  if (page_faults == 0) return {};
+  return {
+      {"pgfault", page_faults}, {"pgmajfault", page_read_ios}, {"pswpout", pagefile_pages_written}};
+}
+
 std::map<std::string, std::uint64_t> MeminfoFromStatus(const MemoryStatus& m) {
   std::map<std::string, std::uint64_t> out;
   out["MemTotal"] = m.total_phys;

@@ -41,6 +41,41 @@ struct MemoryStatus {
 // Windows' commit limit is RAM + page files), Cached when known.
 std::map<std::string, std::uint64_t> MeminfoFromStatus(const MemoryStatus& m);
 
+// --- vmstat: NtQuerySystemInformation(SystemPerformanceInformation), the memory manager's
+// counters since boot behind the "Memory" performance counters. Its paging counts are 32-bit
+// and wrap.
+struct PagingCounters {
+  std::uint32_t page_faults = 0;             // PageFaultCount: all faults, soft and hard
+  std::uint32_t pages_read = 0;              // PageReadCount: pages read to resolve hard faults
+  std::uint32_t page_read_ios = 0;           // PageReadIoCount: those reads (operations)
+  std::uint32_t pagefile_pages_written = 0;  // DirtyPagesWriteCount: pages written to page files
+  std::uint32_t pagefile_write_ios = 0;      // DirtyWriteIoCount
+};
+// The structure's paging fields (offsets 60, 80, 84, 96, 100; mingw-w64's winternl.h spells
+// the layout out, and the reader pins it with static_asserts). Errors when it is cut short.
+Result<PagingCounters> ParseSystemPerformanceInformation(std::span<const std::uint8_t> spi);
+
+// A 32-bit counter made 64-bit: every step back is a wrap. The first value is taken as is,
+// so the result counts since boot as long as the counter had not wrapped before the agent
+// started (otherwise it is short by a multiple of 2^32 until the next boot).
+class CounterWidener {
+ public:
+  std::uint64_t Next(std::uint32_t raw);
+
+ private:
+  std::optional<std::uint32_t> last_;
+  std::uint64_t high_ = 0;
+};
+
+// node_exporter's /proc/vmstat keys where the meaning matches: pgfault (all page faults),
+// pgmajfault (disk reads that resolved hard faults: Linux counts faults, Windows read
+// operations, each of which may serve several pages) and pswpout (pages written to the page
+// file). Not pswpin: Windows counts page-file and mapped-file (program image) reads together.
+// Empty when the system counts no page faults at all (Wine): absent, not zero.
+std::map<std::string, std::uint64_t> VmstatFromPaging(std::uint64_t page_faults,
+                                                      std::uint64_t page_read_ios,
+                                                      std::uint64_t pagefile_pages_written);
+
 // --- filesystem: GetLogicalDriveStrings + GetDriveType + GetVolumeInformation +
 // GetDiskFreeSpaceEx for one drive.
 struct Volume {

@@ -267,7 +267,8 @@ void Office::PlanFleet() {
       }
       if (old_seen == n_failing_old) {
         m.throttles = true;
-        m.reasons.push_back("thermal_throttling");
+        // The Windows agent reads no throttle counts: on Windows nothing can show it.
+        if (m.os_id != "windows") m.reasons.push_back("thermal_throttling");
       }
       ++old_seen;
     } else if (role == "middle") {

@@ -146,6 +146,8 @@ class MachineStream {
   double mem_some_ = 0, io_some_ = 0, cpu_some_ = 0;
   double disk_io_time_ = 0, disk_read_bytes_ = 0, disk_written_bytes_ = 0;
   std::uint64_t pswpin_ = 0, pswpout_ = 0, pgmajfault_ = 0;
+  // Windows: all page faults, and disk reads that resolved hard faults (its pgmajfault).
+  double win_faults_ = 0, win_hard_reads_ = 0;
   std::uint64_t throttle_ = 0;
   std::uint64_t wan_rx_ = 0, wan_tx_ = 0, lan_rx_ = 0, lan_tx_ = 0;
   std::uint64_t if_rx_ = 0, if_tx_ = 0, if_rx_pkts_ = 0, if_tx_pkts_ = 0;

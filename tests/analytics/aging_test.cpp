@@ -134,6 +134,47 @@ TEST_CASE("a middle-aged PC with an HDD and 4 GB under memory pressure is upgrad
   CHECK(a.summary_en == "Upgrade: fit an SSD, add RAM (about 1,800,000 VND)");
 }
 
+TEST_CASE("Windows: memory pressure from hard-fault disk reads, the signal its agent sends") {
+  MachineInventory m = Healthy();
+  m.platform = "windows";
+  m.ram_bytes = static_cast<std::uint64_t>(3.84 * kGiB);
+  UsageSummary u;
+  u.office_seconds = 100 * 3600;
+  u.office_intervals = 1200;
+  struct Row {
+    double reads_per_hour;
+    bool flagged;
+  };
+  const Row rows[] = {{30000, true}, {18000, true}, {17999, false}, {0, false}};
+  for (const auto& r : rows) {
+    u.hard_fault_reads_per_office_hour = r.reads_per_hour;
+    const AgingResult a = ComputeAging(m, u, {}, SiteConfig{}, kNow);
+    CHECK_MESSAGE((Find(a, "memory_pressure") != nullptr) == r.flagged, r.reads_per_hour);
+  }
+  u.hard_fault_reads_per_office_hour = 30000;
+  const AgingResult a = ComputeAging(m, u, {}, SiteConfig{}, kNow);
+  const Evidence* e = Find(a, "memory_pressure");
+  REQUIRE(e != nullptr);
+  CHECK(e->value == 30000);
+  CHECK(e->unit == "per_hour");
+  CHECK(e->points == 10);
+  CHECK(e->text_en ==
+        "During office hours Windows read the disk 30000 times an hour to bring memory pages "
+        "back (hard page faults; threshold 18000)");
+  // PSI and swap-in figures are Linux's: a Windows report never has them, and the same
+  // figures from a Windows machine do not count.
+  u.hard_fault_reads_per_office_hour = 0;
+  u.memory_pressure_ratio = 0.5;
+  u.swap_in_pages_per_office_hour = 9000;
+  CHECK(Find(ComputeAging(m, u, {}, SiteConfig{}, kNow), "memory_pressure") == nullptr);
+  // Nor do hard faults on Linux, which has PSI and swap-in counts.
+  m.platform = "linux";
+  u = UsageSummary{};
+  u.office_seconds = 100 * 3600;
+  u.hard_fault_reads_per_office_hour = 30000;
+  CHECK(Find(ComputeAging(m, u, {}, SiteConfig{}, kNow), "memory_pressure") == nullptr);
+}
+
 TEST_CASE("age falls back to disk power-on hours; Windows 10 past support means watch") {
   MachineInventory m = Healthy();
   m.bios_date.clear();

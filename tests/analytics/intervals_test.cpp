@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+#include "wardwatch/analytics/aging.h"
 #include "wardwatch/analytics/local_time.h"
 
 using namespace wardwatch;
@@ -94,6 +95,37 @@ TEST_CASE("a counter that went down was reset: the current value is the delta") 
   CHECK(s.wan_tx == 1000);
   CHECK(s.memory_some_seconds == doctest::Approx(12));
   CHECK(s.swap_in_pages == 50);
+}
+
+TEST_CASE("Windows paging: hard-fault reads (pgmajfault) per interval and per office hour") {
+  SiteConfig c;
+  Report a = Make(9, 0, 100, 900, 1000, 500, 0, 0);
+  Report b = Make(9, 5, 370, 930, 6000, 1500, 0, 0);
+  for (Report* r : {&a, &b}) {
+    r->platform = "windows";
+    r->hardware->pressure.reset();
+    r->hardware->vmstat = {{"pgfault", 0}, {"pgmajfault", 0}, {"pswpout", 0}};
+  }
+  a.hardware->vmstat["pgmajfault"] = 1000;
+  b.hardware->vmstat["pgmajfault"] = 7000;
+  b.hardware->vmstat["pswpout"] = 40;
+  const IntervalSample s = MakeInterval(&a, b, c);
+  CHECK(s.hard_fault_reads == 6000);
+  CHECK(s.swap_out_pages == 40);
+  CHECK(s.swap_in_pages == 0);
+  CHECK(s.memory_some_seconds == 0);
+  MachineHour h;
+  AddToHour(h, s, c);
+  CHECK(h.office_hard_fault_reads == 6000);
+  auto back = MachineHourFromJson(MachineHourToJson(h));
+  REQUIRE(back.ok());
+  CHECK(back->office_hard_fault_reads == 6000);
+  // Older rollups stored before the field existed read as 0.
+  auto old = MachineHourToJson(h);
+  old.erase("office_hard_fault_reads");
+  CHECK(MachineHourFromJson(old)->office_hard_fault_reads == 0);
+  const UsageSummary u = SummarizeUsage({h}, c);
+  CHECK(u.hard_fault_reads_per_office_hour == doctest::Approx(6000 * 12));
 }
 
 TEST_CASE("after a night off, the interval starts at boot, not at yesterday's report") {

@@ -83,8 +83,8 @@ def query(prom, expr):
 #   "linux"  Linux machines, simulated or with the real agent: a Linux root filesystem,
 #            Linux disk names for its diskdevices regex, the slab (SReclaimable) in
 #            /proc/meminfo and the block-layer paging counters (pgpgin, pgpgout) in
-#            /proc/vmstat. A Windows PC has none of them (nor does the Windows agent send
-#            them);
+#            /proc/vmstat, the load average. A Windows PC has none of them (nor does the
+#            Windows agent send them);
 #   "wired"  simulated PCs without Wi-Fi (node_exporter has no link speed for Wi-Fi, nor
 #            for the virtual NIC of a test machine, where the kernel reports none).
 # Every office's job must have at least one simulated Linux PC among the machines checked,
@@ -98,10 +98,10 @@ NEF_SEL = 'instance="$node",job="$job"'
 NEF_QUERIES = [
     ("Quick/CPU Busy", "all",
      '100 * (1 - avg(rate(node_cpu_seconds_total{mode="idle",%s}[$__rate_interval])))'),
-    ("Quick/Sys Load 5m", "all",
+    ("Quick/Sys Load 5m", "linux",
      'avg_over_time(node_load5{%s}[$__rate_interval]) * 100 / on() '
      'count(count(node_cpu_seconds_total{%s}) by (cpu))'),
-    ("Quick/Sys Load 15m", "all",
+    ("Quick/Sys Load 15m", "linux",
      'avg_over_time(node_load15{%s}[$__rate_interval]) * 100 / on() '
      'count(count(node_cpu_seconds_total{%s}) by (cpu))'),
     ("Quick/RAM Used", "all",

@@ -15,6 +15,19 @@ using namespace wardwatch::simulate;
 
 namespace {
 
+// A report whose interval ends in the morning's office hours (08:00-11:30, Monday-Friday).
+bool OfficeReport(const Office& office, const Report& r) {
+  const auto lt = analytics::ToLocal(static_cast<std::int64_t>(r.collected_at_ms / 1000),
+                                     office.options().utc_offset_minutes);
+  return lt.weekday < 5 && lt.minute_of_day() >= 480 && lt.minute_of_day() <= 690;
+}
+
+double Mean(const std::vector<double>& v) {
+  double sum = 0;
+  for (double x : v) sum += x;
+  return v.empty() ? 0 : sum / static_cast<double>(v.size());
+}
+
 SimOptions Small(std::uint64_t seed) {
   SimOptions o;
   o.seed = seed;
@@ -144,6 +157,7 @@ TEST_CASE("memory and paging look like /proc/meminfo and /proc/vmstat of the PC'
   o.machines = 30;
   const Office office(o);
   int linux_reports = 0, windows_reports = 0, reboots = 0;
+  std::vector<double> pressured_reads, healthy_reads;  // Windows, office hours, per second
   for (int i = 0; i < static_cast<int>(office.machines().size()); ++i) {
     const MachinePlan& m = office.machines()[static_cast<std::size_t>(i)];
     const bool windows = m.os_id == "windows";
@@ -165,7 +179,32 @@ TEST_CASE("memory and paging look like /proc/meminfo and /proc/vmstat of the PC'
         CHECK(mi.count("SReclaimable") == 0);
         CHECK(mi.count("Buffers") == 0);
         CHECK(mi.at("MemFree") == mi.at("MemAvailable"));
-        CHECK(vm.count("pgpgin") == 0);
+        // Exactly the vmstat keys the Windows agent sends (vmstat_windows.cpp), and none of
+        // the Linux-only signals (PSI, load average, throttle counts, temperatures).
+        std::set<std::string> keys;
+        for (const auto& [key, v] : vm) keys.insert(key);
+        CHECK(keys == std::set<std::string>{"pgfault", "pgmajfault", "pswpout"});
+        CHECK(vm.at("pgmajfault") <= vm.at("pgfault"));
+        CHECK_FALSE(r.hardware->pressure.has_value());
+        CHECK_FALSE(r.hardware->load.has_value());
+        CHECK(r.hardware->temperatures.empty());
+        REQUIRE(r.hardware->cpu.has_value());
+        CHECK_FALSE(r.hardware->cpu->core_throttle_total.has_value());
+        for (const char* a : {"pressure", "loadavg", "cpu_throttle"}) {
+          const auto& absent = r.hardware->absent;
+          CHECK(std::find(absent.begin(), absent.end(), a) != absent.end());
+        }
+        if (have_prev && *r.system.os->boot_time_seconds == *prev.system.os->boot_time_seconds) {
+          const auto& pvm = prev.hardware->vmstat;
+          CHECK(vm.at("pgfault") > pvm.at("pgfault"));
+          CHECK(vm.at("pgmajfault") >= pvm.at("pgmajfault"));
+          // Office hours: hard-fault reads a second, by whether memory pressure was planted.
+          const double dt = static_cast<double>(r.collected_at_ms - prev.collected_at_ms) / 1000;
+          if (dt > 0 && OfficeReport(office, r)) {
+            (m.swap_in_per_interval > 0 ? pressured_reads : healthy_reads)
+                .push_back(static_cast<double>(vm.at("pgmajfault") - pvm.at("pgmajfault")) / dt);
+          }
+        }
       } else {
         ++linux_reports;
         for (const auto& [key, v] : mi) CHECK_MESSAGE(v % 1024 == 0, key);  // kB in /proc
@@ -213,6 +252,14 @@ TEST_CASE("memory and paging look like /proc/meminfo and /proc/vmstat of the PC'
   CHECK(linux_reports > 100);
   CHECK(windows_reports > 100);
   CHECK(reboots > 5);
+  // The analytics' Windows memory-pressure signal (hard-fault reads, threshold 5 a second)
+  // tells the planted PCs from the others.
+  REQUIRE_FALSE(pressured_reads.empty());
+  REQUIRE_FALSE(healthy_reads.empty());
+  MESSAGE("Windows hard-fault reads a second in office hours: planted "
+          << Mean(pressured_reads) << ", others " << Mean(healthy_reads));
+  CHECK(Mean(pressured_reads) > 8);
+  CHECK(Mean(healthy_reads) < 2);
 }
 
 namespace {

@@ -212,7 +212,7 @@ Result<MachineMeta> MetaFromJson(const nlohmann::json& j, const MachineMeta& bas
 UsageSummary SummarizeUsage(const std::vector<MachineHour>& hours, const SiteConfig&) {
   UsageSummary u;
   double busy = 0, total = 0, mem = 0, io = 0;
-  std::uint64_t swap = 0, sat = 0, nic_busy = 0, intervals_all = 0;
+  std::uint64_t swap = 0, hard_faults = 0, sat = 0, nic_busy = 0, intervals_all = 0;
   const MachineHour* first_smart = nullptr;
   const MachineHour* last_smart = nullptr;
   for (const MachineHour& h : hours) {
@@ -224,6 +224,7 @@ UsageSummary SummarizeUsage(const std::vector<MachineHour>& hours, const SiteCon
     mem += h.office_memory_some_seconds;
     io += h.office_io_some_seconds;
     swap += h.office_swap_in_pages;
+    hard_faults += h.office_hard_fault_reads;
     u.office_throttle_events += h.office_throttle_events;
     nic_busy += h.nic_busy_intervals;
     intervals_all += static_cast<std::uint64_t>(h.seconds > 0 ? 1 : 0);
@@ -240,6 +241,8 @@ UsageSummary SummarizeUsage(const std::vector<MachineHour>& hours, const SiteCon
     u.memory_pressure_ratio = mem / u.office_seconds;
     u.io_pressure_ratio = io / u.office_seconds;
     u.swap_in_pages_per_office_hour = static_cast<double>(swap) / (u.office_seconds / 3600);
+    u.hard_fault_reads_per_office_hour =
+        static_cast<double>(hard_faults) / (u.office_seconds / 3600);
   }
   if (u.office_intervals > 0) u.nic_busy_share = static_cast<double>(nic_busy) / u.office_intervals;
   if (first_smart) u.smart_reallocated_first = first_smart->smart_reallocated_max;
@@ -402,10 +405,27 @@ AgingResult ComputeAging(const MachineInventory& inv, const UsageSummary& usage,
           "Only " + Num(gb, 1, false) + " GB of RAM (threshold " +
               Num(t.low_ram_bytes / kGiB, 1, false) + " GB)");
   }
+  // Linux: PSI memory "some" and swap-ins. Windows has neither (no PSI; its page-file reads
+  // are counted together with program-image reads): disk reads for hard page faults instead.
+  const bool windows = inv.platform == "windows";
   const bool mem_pressure =
-      usage.office_seconds > 0 && (usage.memory_pressure_ratio >= t.memory_pressure_ratio ||
-                                   usage.swap_in_pages_per_office_hour >= t.swap_in_pages_per_hour);
-  if (mem_pressure) {
+      usage.office_seconds > 0 &&
+      (windows ? usage.hard_fault_reads_per_office_hour >= t.hard_fault_reads_per_hour
+               : (usage.memory_pressure_ratio >= t.memory_pressure_ratio ||
+                  usage.swap_in_pages_per_office_hour >= t.swap_in_pages_per_hour));
+  if (mem_pressure && windows) {
+    a.flags.push_back("memory_pressure");
+    s.Add("memory_pressure", usage.hard_fault_reads_per_office_hour, "per_hour",
+          t.hard_fault_reads_per_hour, 10, 10,
+          "Trong giờ làm việc, Windows phải đọc ổ đĩa " +
+              Num(usage.hard_fault_reads_per_office_hour, 0, true) +
+              " lần mỗi giờ để lấy lại trang bộ nhớ (lỗi trang cứng; ngưỡng " +
+              Num(t.hard_fault_reads_per_hour, 0, true) + ")",
+          "During office hours Windows read the disk " +
+              Num(usage.hard_fault_reads_per_office_hour, 0, false) +
+              " times an hour to bring memory pages back (hard page faults; threshold " +
+              Num(t.hard_fault_reads_per_hour, 0, false) + ")");
+  } else if (mem_pressure) {
     a.flags.push_back("memory_pressure");
     s.Add("memory_pressure", usage.memory_pressure_ratio, "ratio", t.memory_pressure_ratio, 10, 10,
           "Trong giờ làm việc, máy phải chờ bộ nhớ " + Pct(usage.memory_pressure_ratio, true) +

@@ -49,6 +49,7 @@ nlohmann::json UsageToJson(const UsageSummary& u) {
           {"memory_pressure_ratio", u.memory_pressure_ratio},
           {"io_pressure_ratio", u.io_pressure_ratio},
           {"swap_in_pages_per_office_hour", u.swap_in_pages_per_office_hour},
+          {"hard_fault_reads_per_office_hour", u.hard_fault_reads_per_office_hour},
           {"office_throttle_events", u.office_throttle_events},
           {"smart_reallocated_first", opt(u.smart_reallocated_first)},
           {"smart_reallocated_last", opt(u.smart_reallocated_last)},

@@ -178,6 +178,7 @@ IntervalSample MakeInterval(const Report* prev, const Report& cur, const SiteCon
     if (pd && cd) s.disk_busy_seconds = Delta(pd->io_time_seconds, cd->io_time_seconds);
     s.swap_in_pages = Delta(Vmstat(*prev, "pswpin"), Vmstat(cur, "pswpin"));
     s.swap_out_pages = Delta(Vmstat(*prev, "pswpout"), Vmstat(cur, "pswpout"));
+    s.hard_fault_reads = Delta(Vmstat(*prev, "pgmajfault"), Vmstat(cur, "pgmajfault"));
     s.throttle_events = Delta(Throttle(*prev), Throttle(cur));
   }
   if (HasCapture(cur) && HasCapture(*prev)) {
@@ -256,6 +257,7 @@ void AddToHour(MachineHour& h, const IntervalSample& s, const SiteConfig& c) {
     h.office_memory_some_seconds += s.memory_some_seconds;
     h.office_io_some_seconds += s.io_some_seconds;
     h.office_swap_in_pages += s.swap_in_pages;
+    h.office_hard_fault_reads += s.hard_fault_reads;
     h.office_throttle_events += s.throttle_events;
   }
   for (const auto& [name, a] : s.apps) {
@@ -287,6 +289,7 @@ void MergeHour(MachineHour& into, const MachineHour& f) {
   into.swap_in_pages += f.swap_in_pages;
   into.swap_out_pages += f.swap_out_pages;
   into.office_swap_in_pages += f.office_swap_in_pages;
+  into.office_hard_fault_reads += f.office_hard_fault_reads;
   into.wan_rx += f.wan_rx;
   into.wan_tx += f.wan_tx;
   into.lan_rx += f.lan_rx;
@@ -341,6 +344,7 @@ nlohmann::json MachineHourToJson(const MachineHour& h) {
           {"swap_in_pages", h.swap_in_pages},
           {"swap_out_pages", h.swap_out_pages},
           {"office_swap_in_pages", h.office_swap_in_pages},
+          {"office_hard_fault_reads", h.office_hard_fault_reads},
           {"wan_rx_bytes", h.wan_rx},
           {"wan_tx_bytes", h.wan_tx},
           {"lan_rx_bytes", h.lan_rx},
@@ -380,6 +384,7 @@ Result<MachineHour> MachineHourFromJson(const nlohmann::json& j) {
     h.swap_in_pages = j.value("swap_in_pages", std::uint64_t{0});
     h.swap_out_pages = j.value("swap_out_pages", std::uint64_t{0});
     h.office_swap_in_pages = j.value("office_swap_in_pages", std::uint64_t{0});
+    h.office_hard_fault_reads = j.value("office_hard_fault_reads", std::uint64_t{0});
     h.wan_rx = j.value("wan_rx_bytes", std::uint64_t{0});
     h.wan_tx = j.value("wan_tx_bytes", std::uint64_t{0});
     h.lan_rx = j.value("lan_rx_bytes", std::uint64_t{0});

@@ -174,32 +174,20 @@ Result<SiteConfig> ParseSiteConfig(std::string_view text) {
     const json& t = j["thresholds"];
     Thresholds& th = c.thresholds;
     r.CheckKeys(t, "thresholds",
-                {"old_age_years",
-                 "middle_age_years",
-                 "low_ram_bytes",
-                 "memory_pressure_ratio",
-                 "swap_in_pages_per_hour",
-                 "cpu_saturated_share",
-                 "cpu_saturated_busy",
-                 "io_pressure_ratio",
-                 "battery_wear_ratio",
-                 "nvme_used_percent",
-                 "slow_nic_bytes_per_second",
-                 "weak_wifi_dbm",
-                 "os_eol_warning_days",
-                 "replace_score",
-                 "watch_score",
-                 "bottleneck_utilisation",
-                 "latency_factor",
-                 "target_utilisation",
-                 "offpeak_utilisation",
-                 "lan_nic_busy_ratio"});
+                {"old_age_years",         "middle_age_years",       "low_ram_bytes",
+                 "memory_pressure_ratio", "swap_in_pages_per_hour", "hard_fault_reads_per_hour",
+                 "cpu_saturated_share",   "cpu_saturated_busy",     "io_pressure_ratio",
+                 "battery_wear_ratio",    "nvme_used_percent",      "slow_nic_bytes_per_second",
+                 "weak_wifi_dbm",         "os_eol_warning_days",    "replace_score",
+                 "watch_score",           "bottleneck_utilisation", "latency_factor",
+                 "target_utilisation",    "offpeak_utilisation",    "lan_nic_busy_ratio"});
     const char* k = "thresholds";
     r.Num(t, k, "old_age_years", th.old_age_years, 1, 50);
     r.Num(t, k, "middle_age_years", th.middle_age_years, 1, 50);
     r.Num(t, k, "low_ram_bytes", th.low_ram_bytes, 0, 1e13);
     r.Num(t, k, "memory_pressure_ratio", th.memory_pressure_ratio, 0, 1);
     r.Num(t, k, "swap_in_pages_per_hour", th.swap_in_pages_per_hour, 0, 1e12);
+    r.Num(t, k, "hard_fault_reads_per_hour", th.hard_fault_reads_per_hour, 0, 1e12);
     r.Num(t, k, "cpu_saturated_share", th.cpu_saturated_share, 0, 1);
     r.Num(t, k, "cpu_saturated_busy", th.cpu_saturated_busy, 0, 1);
     r.Num(t, k, "io_pressure_ratio", th.io_pressure_ratio, 0, 1);
@@ -265,6 +253,7 @@ nlohmann::json SiteConfigToJson(const SiteConfig& c) {
             {"low_ram_bytes", t.low_ram_bytes},
             {"memory_pressure_ratio", t.memory_pressure_ratio},
             {"swap_in_pages_per_hour", t.swap_in_pages_per_hour},
+            {"hard_fault_reads_per_hour", t.hard_fault_reads_per_hour},
             {"cpu_saturated_share", t.cpu_saturated_share},
             {"cpu_saturated_busy", t.cpu_saturated_busy},
             {"io_pressure_ratio", t.io_pressure_ratio},

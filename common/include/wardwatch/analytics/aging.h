@@ -65,6 +65,7 @@ struct UsageSummary {
   double memory_pressure_ratio = 0;  // PSI memory some / office seconds
   double io_pressure_ratio = 0;
   double swap_in_pages_per_office_hour = 0;
+  double hard_fault_reads_per_office_hour = 0;  // vmstat pgmajfault; Windows' memory signal
   std::uint64_t office_throttle_events = 0;
   std::optional<std::uint64_t> smart_reallocated_first, smart_reallocated_last;
   double nic_busy_share = 0;  // intervals with the NIC itself near its link speed

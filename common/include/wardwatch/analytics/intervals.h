@@ -29,6 +29,7 @@ struct IntervalSample {
   double memory_some_seconds = 0, io_some_seconds = 0;
   double disk_busy_seconds = 0;  // boot disk io_time
   std::uint64_t swap_in_pages = 0, swap_out_pages = 0;
+  std::uint64_t hard_fault_reads = 0;  // vmstat pgmajfault (Windows: disk reads for hard faults)
   std::uint64_t wan_rx = 0, wan_tx = 0, lan_rx = 0, lan_tx = 0;
   bool wan_from_interfaces = false;  // no capture: all interface bytes counted as WAN
   std::uint64_t nic_bytes = 0;       // primary NIC rx+tx, for LAN-side saturation
@@ -56,6 +57,7 @@ struct MachineHour {
   double io_some_seconds = 0, office_io_some_seconds = 0;
   double disk_busy_seconds = 0;
   std::uint64_t swap_in_pages = 0, swap_out_pages = 0, office_swap_in_pages = 0;
+  std::uint64_t office_hard_fault_reads = 0;
   std::uint64_t wan_rx = 0, wan_tx = 0, lan_rx = 0, lan_tx = 0;
   std::uint64_t nic_bytes = 0;
   double nic_capacity_bytes_per_second = 0;

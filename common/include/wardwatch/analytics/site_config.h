@@ -50,6 +50,9 @@ struct Thresholds {
   double low_ram_bytes = 4.5 * 1024 * 1024 * 1024;  // 4 GB machines report ~3.8 GiB
   double memory_pressure_ratio = 0.10;              // PSI memory "some" share of office time
   double swap_in_pages_per_hour = 2000;             // office-hour swap-in rate
+  // Windows (no PSI, no page-file read count): office-hour disk reads for hard page faults,
+  // 5 a second ("Memory\\Page Reads/sec" above 5 sustained: the classic sign of too little RAM).
+  double hard_fault_reads_per_hour = 18000;
   double cpu_saturated_share = 0.20;  // share of office intervals with CPU busy >= 90 %
   double cpu_saturated_busy = 0.90;
   double io_pressure_ratio = 0.20;  // PSI io "some" share of office time

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 
 #include "fsutil.h"
 #include "options.h"
@@ -144,6 +145,44 @@ std::optional<std::string> DnsAnswerError(std::uint16_t id, std::string_view d) 
   static const char* const kRcodes[] = {"", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"};
   const int rcode = byte(3) & 0x0f;
   return rcode < 6 ? std::string(kRcodes[rcode]) : "rcode " + std::to_string(rcode);
+}
+
+ProbeSample ExchangeDnsQuery(DatagramSocket& socket, std::uint16_t id, std::string_view query,
+                             const ProbeSpec& spec, const std::string& where,
+                             double timeout_seconds) {
+  using Clock = DatagramSocket::Clock;
+  ProbeSample s;
+  const auto start = Clock::now();
+  const auto deadline = start + std::chrono::duration_cast<Clock::duration>(
+                                    std::chrono::duration<double>(timeout_seconds));
+  if (auto sent = socket.Send(query); !sent) {
+    s.error = where + ": " + sent.error();
+    return s;
+  }
+  for (;;) {
+    auto got = socket.Receive(deadline);
+    if (!got) {
+      s.error = where + ": " + got.error();
+      return s;
+    }
+    if (!*got) {
+      std::ostringstream seconds;
+      seconds << timeout_seconds;
+      s.error = where + ": no answer within " + seconds.str() + " s";
+      return s;
+    }
+    auto verdict = DnsAnswerError(id, **got);
+    if (!verdict) continue;  // not our answer
+    if (!verdict->empty()) {
+      s.error = where + " for " + spec.query_name + ": answered " + *verdict;
+      return s;
+    }
+    break;
+  }
+  s.ok = true;
+  s.phases["dns"] = std::chrono::duration<double>(Clock::now() - start).count();
+  s.phases["total"] = s.phases["dns"];
+  return s;
 }
 
 Result<ProbeSpec> ParseProbeSpec(std::string_view name_equals_url) {

@@ -3,6 +3,7 @@
 // the collector owns. Reports per target the attempts, failures and phase quantiles.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -47,6 +48,26 @@ Result<std::string> BuildDnsQuery(std::uint16_t id, std::string_view name);
 // the answer to that query (too short, another id, not a response: keep waiting); "" for
 // NOERROR; else the rcode's name ("NXDOMAIN", "rcode 9").
 std::optional<std::string> DnsAnswerError(std::uint16_t id, std::string_view datagram);
+
+// A connected UDP socket as the platform opens it (probes_linux.cpp, probes_windows.cpp):
+// all a dns:// probe's exchange needs from the system.
+class DatagramSocket {
+ public:
+  using Clock = std::chrono::steady_clock;
+  virtual ~DatagramSocket() = default;
+  // Sends one datagram; the error is the system's reason ("Connection refused").
+  virtual Status Send(std::string_view datagram) = 0;
+  // The next datagram, or std::nullopt when none came before `deadline`; an error is the
+  // system's reason (an ICMP port unreachable shows up here as "Connection refused").
+  virtual Result<std::optional<std::string>> Receive(Clock::time_point deadline) = 0;
+};
+
+// Sends `query` (BuildDnsQuery(id, spec.query_name)) and waits up to `timeout_seconds` for
+// its answer, skipping datagrams that are not it. OK with the dns and total phases, or the
+// error prefixed by `where` ("DNS query to 127.0.0.1:53: no answer within 2 s").
+ProbeSample ExchangeDnsQuery(DatagramSocket& socket, std::uint16_t id, std::string_view query,
+                             const ProbeSpec& spec, const std::string& where,
+                             double timeout_seconds);
 
 struct ProbeRunOptions {
   double timeout_seconds = 5;

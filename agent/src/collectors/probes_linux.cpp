@@ -110,6 +110,30 @@ ProbeSample TcpProbe(const ProbeSpec& spec, const ProbeRunOptions& o) {
   return s;
 }
 
+// A connected UDP socket for ExchangeDnsQuery (poll and recv).
+class UdpSocket : public DatagramSocket {
+ public:
+  explicit UdpSocket(int fd) : fd_(fd) {}
+  Status Send(std::string_view datagram) override {
+    if (::send(fd_, datagram.data(), datagram.size(), 0) < 0)
+      return MakeError(std::strerror(errno));
+    return Status::Ok();
+  }
+  Result<std::optional<std::string>> Receive(Clock::time_point deadline) override {
+    pollfd p{fd_, POLLIN, 0};
+    const int n = ::poll(&p, 1, RemainingMs(deadline));
+    if (n == 0) return std::optional<std::string>();
+    if (n < 0) return MakeError(std::strerror(errno));
+    char buf[1500];
+    const ssize_t got = ::recv(fd_, buf, sizeof buf, 0);
+    if (got < 0) return MakeError(std::strerror(errno));  // ECONNREFUSED: ICMP unreachable
+    return std::optional<std::string>(std::string(buf, static_cast<std::size_t>(got)));
+  }
+
+ private:
+  int fd_;
+};
+
 // A minimal DNS client: one A query over UDP (BuildDnsQuery), answered when the reply's id
 // matches and its rcode is NOERROR (DnsAnswerError).
 ProbeSample DnsServerProbe(const ProbeSpec& spec, const ProbeRunOptions& o) {
@@ -133,39 +157,8 @@ ProbeSample DnsServerProbe(const ProbeSpec& spec, const ProbeRunOptions& o) {
     s.error = where + ": " + std::strerror(errno);
     return s;
   }
-  const auto start = Clock::now();
-  const auto deadline = start + std::chrono::duration_cast<Clock::duration>(
-                                    std::chrono::duration<double>(o.timeout_seconds));
-  if (::send(fd.get(), q->data(), q->size(), 0) < 0) {
-    s.error = where + ": " + std::strerror(errno);
-    return s;
-  }
-  unsigned char buf[1500];
-  for (;;) {
-    pollfd p{fd.get(), POLLIN, 0};
-    const int n = ::poll(&p, 1, RemainingMs(deadline));
-    if (n == 0) {
-      s.error = where + ": no answer within " + std::to_string(o.timeout_seconds) + " s";
-      return s;
-    }
-    const ssize_t got = ::recv(fd.get(), buf, sizeof buf, 0);
-    if (got < 0) {
-      // ECONNREFUSED: an ICMP port unreachable came back.
-      s.error = where + ": " + std::strerror(errno);
-      return s;
-    }
-    auto verdict = DnsAnswerError(id, std::string_view(reinterpret_cast<const char*>(buf), got));
-    if (!verdict) continue;  // not our answer
-    if (!verdict->empty()) {
-      s.error = where + " for " + spec.query_name + ": answered " + *verdict;
-      return s;
-    }
-    break;
-  }
-  s.ok = true;
-  s.phases["dns"] = SecondsSince(start);
-  s.phases["total"] = s.phases["dns"];
-  return s;
+  UdpSocket socket(fd.get());
+  return ExchangeDnsQuery(socket, id, *q, spec, where, o.timeout_seconds);
 }
 
 ProbeSample SystemResolverProbe(const ProbeSpec& spec) {

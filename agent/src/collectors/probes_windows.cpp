@@ -172,6 +172,33 @@ ProbeSample TcpProbe(const ProbeSpec& spec, const ProbeRunOptions& o) {
   return s;
 }
 
+// A connected UDP socket for ExchangeDnsQuery (select and recv).
+class DatagramOverWinsock : public DatagramSocket {
+ public:
+  explicit DatagramOverWinsock(SOCKET s) : s_(s) {}
+  Status Send(std::string_view datagram) override {
+    if (::send(s_, datagram.data(), static_cast<int>(datagram.size()), 0) == SOCKET_ERROR) {
+      return MakeError(SocketErrorText(::WSAGetLastError()));
+    }
+    return Status::Ok();
+  }
+  Result<std::optional<std::string>> Receive(Clock::time_point deadline) override {
+    fd_set readable;
+    FD_ZERO(&readable);
+    FD_SET(s_, &readable);
+    timeval tv = Remaining(deadline);
+    const int n = ::select(0, &readable, nullptr, nullptr, &tv);
+    if (n == 0) return std::optional<std::string>();
+    char buf[1500];
+    const int got = n < 0 ? SOCKET_ERROR : ::recv(s_, buf, sizeof buf, 0);
+    if (got == SOCKET_ERROR) return MakeError(SocketErrorText(::WSAGetLastError()));
+    return std::optional<std::string>(std::string(buf, static_cast<std::size_t>(got)));
+  }
+
+ private:
+  SOCKET s_;
+};
+
 // One A query over UDP (BuildDnsQuery), answered when the reply's id matches and its rcode is
 // NOERROR (DnsAnswerError); as on Linux.
 ProbeSample DnsServerProbe(const ProbeSpec& spec, const ProbeRunOptions& o) {
@@ -197,40 +224,8 @@ ProbeSample DnsServerProbe(const ProbeSpec& spec, const ProbeRunOptions& o) {
     s.error = where + ": " + SocketErrorText(::WSAGetLastError());
     return s;
   }
-  const auto start = Clock::now();
-  const auto deadline = Deadline(start, o.timeout_seconds);
-  if (::send(sock.get(), q->data(), static_cast<int>(q->size()), 0) == SOCKET_ERROR) {
-    s.error = where + ": " + SocketErrorText(::WSAGetLastError());
-    return s;
-  }
-  char buf[1500];
-  for (;;) {
-    fd_set readable;
-    FD_ZERO(&readable);
-    FD_SET(sock.get(), &readable);
-    timeval tv = Remaining(deadline);
-    const int n = ::select(0, &readable, nullptr, nullptr, &tv);
-    if (n == 0) {
-      s.error = where + ": no answer within " + std::to_string(o.timeout_seconds) + " s";
-      return s;
-    }
-    const int got = n < 0 ? SOCKET_ERROR : ::recv(sock.get(), buf, sizeof buf, 0);
-    if (got == SOCKET_ERROR) {
-      s.error = where + ": " + SocketErrorText(::WSAGetLastError());
-      return s;
-    }
-    auto verdict = DnsAnswerError(id, std::string_view(buf, static_cast<std::size_t>(got)));
-    if (!verdict) continue;  // not our answer
-    if (!verdict->empty()) {
-      s.error = where + " for " + spec.query_name + ": answered " + *verdict;
-      return s;
-    }
-    break;
-  }
-  s.ok = true;
-  s.phases["dns"] = SecondsSince(start);
-  s.phases["total"] = s.phases["dns"];
-  return s;
+  DatagramOverWinsock socket(sock.get());
+  return ExchangeDnsQuery(socket, id, *q, spec, where, o.timeout_seconds);
 }
 
 // The system resolver: on Windows the DNS Client service answers, from its cache when it

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,6 +44,18 @@ Result<SmartResult> ParseSmartctlJson(std::string_view text);
 // Copies SMART facts onto the disk (model/serial/firmware only where sysfs had none).
 void MergeSmart(const SmartResult& smart, std::uint64_t collected_at_ms, schema::Disk& disk);
 
-std::unique_ptr<Collector> NewSmartCollector();
+// One disk's SMART read, the platform's part (smartctl on Linux, DeviceIoControl on Windows).
+// "Not readable here" is a result with `unavailable` (and `permission_denied`) set; an error is
+// a failed read (the collector fails, and still reports the other disks).
+using SmartReader =
+    std::function<Result<SmartResult>(const AgentOptions& options, const std::string& disk)>;
+
+// The smart collector around a reader (smart_collector.cpp): each disk the disks collector
+// found is read at most once per --smart-interval (a disk in standby again after 15 minutes,
+// keeping its last good reading), the last result kept in between; no disks or no SMART data
+// is "absent", a denied read "needs privilege".
+std::unique_ptr<Collector> NewSmartCollectorWith(SmartReader read);
+
+std::unique_ptr<Collector> NewSmartCollector();  // with this platform's reader
 
 }  // namespace wardwatch::agent

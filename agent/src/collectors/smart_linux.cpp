@@ -26,8 +26,6 @@ namespace {
 
 constexpr std::size_t kMaxOutputBytes = 1 << 20;
 constexpr int kTimeoutMs = 30000;
-// A disk in standby is asked again after this long, not after the full interval.
-constexpr std::chrono::minutes kStandbyRetry{15};
 
 class Fd {
  public:
@@ -123,99 +121,35 @@ Result<RunOutput> Run(const std::vector<std::string>& argv) {
   return result;
 }
 
-std::uint64_t NowMs() {
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                        std::chrono::system_clock::now().time_since_epoch())
-                                        .count());
-}
-
-class SmartCollector : public Collector {
- public:
-  Status Collect(const CollectContext& ctx, Report& report) override {
-    AgentOptions defaults;
-    const AgentOptions& o = ctx.options != nullptr ? *ctx.options : defaults;
-    auto& hw = HardwareOf(report);
-    if (hw.disks.empty()) {
-      MarkAbsent(report, "smart");
-      return Status::Ok();
-    }
-    const auto interval = std::chrono::seconds(o.smart_interval_seconds);
-    bool any_data = false, denied = false;
-    std::string first_error;
-    for (schema::Disk& disk : hw.disks) {
-      Cached& c = cache_[disk.name];
-      const auto now = std::chrono::steady_clock::now();
-      const bool fresh =
-          c.valid && now - c.at < (c.result.standby ? std::min<std::chrono::steady_clock::duration>(
-                                                          interval, kStandbyRetry)
-                                                    : interval);
-      if (!fresh) {
-        auto r = Query(o, disk.name);
-        if (!r) {
-          // A broken smartctl run is this collector's failure, but other disks still count.
-          if (first_error.empty()) first_error = r.error();
-          disk.smart_unavailable = r.error();
-          continue;
-        }
-        // Asleep: keep the last good reading, if any, and ask again later.
-        if (!(r->standby && c.valid && c.result.unavailable.empty())) {
-          c.result = std::move(*r);
-          c.collected_at_ms = NowMs();
-        } else {
-          c.result.standby = true;
-        }
-        c.at = now;
-        c.valid = true;
-      }
-      MergeSmart(c.result, c.collected_at_ms, disk);
-      if (disk.smart_unavailable.empty()) any_data = true;
-      if (c.result.permission_denied) denied = true;
-    }
-    if (denied) MarkNeedsPrivilege(report, "smart");
-    if (!any_data && !denied) MarkAbsent(report, "smart");
-    if (!first_error.empty()) return MakeError(first_error);
-    return Status::Ok();
-  }
-
- private:
-  struct Cached {
-    bool valid = false;
-    std::chrono::steady_clock::time_point at;
-    std::uint64_t collected_at_ms = 0;
-    SmartResult result;
-  };
-
-  Result<SmartResult> Query(const AgentOptions& o, const std::string& disk) {
-    if (!o.smartctl_fixtures.empty()) {
-      const std::string path = o.smartctl_fixtures + "/" + disk + ".json";
-      if (!Exists(path)) {
-        SmartResult r;
-        r.unavailable = "no saved smartctl output for " + disk;
-        return r;
-      }
-      auto text = ReadFile(path, kMaxOutputBytes);
-      if (!text) return MakeError(text.error());
-      auto r = ParseSmartctlJson(*text);
-      if (!r) return MakeError(path + ": " + r.error());
-      return r;
-    }
-    auto run = Run({o.smartctl, "--json", "-a", "-n", "standby", "/dev/" + disk});
-    if (!run) return MakeError(run.error());
-    if (run->not_found) {
+// smartctl (or its saved output) for one disk.
+Result<SmartResult> QuerySmartctl(const AgentOptions& o, const std::string& disk) {
+  if (!o.smartctl_fixtures.empty()) {
+    const std::string path = o.smartctl_fixtures + "/" + disk + ".json";
+    if (!Exists(path)) {
       SmartResult r;
-      r.unavailable = "smartctl not installed (" + o.smartctl + ")";
+      r.unavailable = "no saved smartctl output for " + disk;
       return r;
     }
-    auto r = ParseSmartctlJson(run->out);
-    if (!r) return MakeError(o.smartctl + " /dev/" + disk + ": " + r.error());
+    auto text = ReadFile(path, kMaxOutputBytes);
+    if (!text) return MakeError(text.error());
+    auto r = ParseSmartctlJson(*text);
+    if (!r) return MakeError(path + ": " + r.error());
     return r;
   }
-
-  std::map<std::string, Cached> cache_;
-};
+  auto run = Run({o.smartctl, "--json", "-a", "-n", "standby", "/dev/" + disk});
+  if (!run) return MakeError(run.error());
+  if (run->not_found) {
+    SmartResult r;
+    r.unavailable = "smartctl not installed (" + o.smartctl + ")";
+    return r;
+  }
+  auto r = ParseSmartctlJson(run->out);
+  if (!r) return MakeError(o.smartctl + " /dev/" + disk + ": " + r.error());
+  return r;
+}
 
 }  // namespace
 
-std::unique_ptr<Collector> NewSmartCollector() { return std::make_unique<SmartCollector>(); }
+std::unique_ptr<Collector> NewSmartCollector() { return NewSmartCollectorWith(&QuerySmartctl); }
 
 }  // namespace wardwatch::agent

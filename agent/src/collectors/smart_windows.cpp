@@ -25,12 +25,6 @@ static_assert(offsetof(SENDCMDOUTPARAMS, bBuffer) == 16);
 constexpr DWORD kNvmeHealthLogPage = 2;
 constexpr DWORD kNvmeLogBytes = 512;
 
-std::uint64_t NowMs() {
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                        std::chrono::system_clock::now().time_since_epoch())
-                                        .count());
-}
-
 SmartResult Unavailable(std::string why, bool denied = false) {
   SmartResult r;
   r.unavailable = std::move(why);
@@ -148,48 +142,13 @@ SmartResult Query(const std::string& disk_name) {
   return r;
 }
 
-class SmartCollector : public Collector {
- public:
-  Status Collect(const CollectContext& ctx, Report& report) override {
-    AgentOptions defaults;
-    const AgentOptions& o = ctx.options != nullptr ? *ctx.options : defaults;
-    auto& hw = HardwareOf(report);
-    if (hw.disks.empty()) {
-      MarkAbsent(report, "smart");
-      return Status::Ok();
-    }
-    const auto interval = std::chrono::seconds(o.smart_interval_seconds);
-    bool any_data = false, denied = false;
-    for (schema::Disk& disk : hw.disks) {
-      Cached& c = cache_[disk.name];
-      const auto now = std::chrono::steady_clock::now();
-      if (!c.valid || now - c.at >= interval) {
-        c.result = Query(disk.name);
-        c.collected_at_ms = NowMs();
-        c.at = now;
-        c.valid = true;
-      }
-      MergeSmart(c.result, c.collected_at_ms, disk);
-      if (disk.smart_unavailable.empty()) any_data = true;
-      if (c.result.permission_denied) denied = true;
-    }
-    if (denied) MarkNeedsPrivilege(report, "smart");
-    if (!any_data && !denied) MarkAbsent(report, "smart");
-    return Status::Ok();
-  }
-
- private:
-  struct Cached {
-    bool valid = false;
-    std::chrono::steady_clock::time_point at;
-    std::uint64_t collected_at_ms = 0;
-    SmartResult result;
-  };
-  std::map<std::string, Cached> cache_;
-};
-
 }  // namespace
 
-std::unique_ptr<Collector> NewSmartCollector() { return std::make_unique<SmartCollector>(); }
+std::unique_ptr<Collector> NewSmartCollector() {
+  return NewSmartCollectorWith(
+      [](const AgentOptions&, const std::string& disk) -> Result<SmartResult> {
+        return Query(disk);
+      });
+}
 
 }  // namespace wardwatch::agent

@@ -66,6 +66,8 @@ TEST_CASE("an old failing PC: points, sentences and the replace recommendation")
   CHECK(*a.age_years == doctest::Approx(3653.0 / 365.25));
   // age 25 + SMART 5 25 + HDD 10 + low RAM 10 + slow NIC 5 + Windows 7 15 = 90
   CHECK(a.score == 90);
+  // After an SSD, RAM and a NIC: age 25 + Windows 7 15 = 40, above the residual 25.
+  CHECK(a.score_after_fixes == 40);
   CHECK(a.recommendation == Recommendation::kReplace);
   CHECK(a.cost_vnd == 15'000'000);
   const Evidence* s5 = Find(a, "smart_5");
@@ -93,6 +95,36 @@ TEST_CASE("an old failing PC: points, sentences and the replace recommendation")
     CAPTURE(f);
     CHECK(std::find(a.flags.begin(), a.flags.end(), f) != a.flags.end());
   }
+}
+
+TEST_CASE("a middle-aged PC whose faults an SSD removes is upgraded, not replaced") {
+  // The simulator's PC-KETOAN-01: 5.6 years, Windows 11, a HDD with growing reallocated and
+  // pending sectors. Its score passes replace_score, but almost all of it is the disk's.
+  MachineInventory m = Healthy();
+  m.bios_date = "06/01/2020";
+  m.disk_rotational = true;
+  m.smart_raw = {{5, 15}, {197, 2}};
+  const AgingResult a = ComputeAging(m, {}, {}, SiteConfig{}, kNow);
+  // age 12 + SMART 5 25 + SMART 197 15 (cap 40) + HDD 10 = 62
+  CHECK(a.score == 62);
+  CHECK(a.score_after_fixes == 12);
+  CHECK(a.recommendation == Recommendation::kUpgrade);
+  CHECK(a.actions == std::vector<std::string>{"ssd"});
+  CHECK(a.cost_vnd == SiteConfig{}.prices.ssd_vnd);
+
+  // The same PC 9 years old with an unsupported OS keeps 40 points after the SSD: replace.
+  m.bios_date = "06/01/2016";
+  m.os_version = "7";
+  const AgingResult old = ComputeAging(m, {}, {}, SiteConfig{}, kNow);
+  CHECK(old.score_after_fixes == 40);
+  CHECK(old.recommendation == Recommendation::kReplace);
+
+  // The residual threshold is the site's choice: at 0 the score alone decides, as before.
+  SiteConfig c;
+  c.thresholds.replace_residual_score = 0;
+  m.bios_date = "06/01/2020";
+  m.os_version = "11";
+  CHECK(ComputeAging(m, {}, {}, c, kNow).recommendation == Recommendation::kReplace);
 }
 
 TEST_CASE("SMART points share one cap of 40") {

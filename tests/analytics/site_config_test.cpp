@@ -36,6 +36,8 @@ TEST_CASE("site config errors name the key") {
       {R"({"prices": {"ssd": 1}})", "site config: prices.ssd: unknown key"},
       {R"({"thresholds": {"watch_score": 70}})",
        "site config: thresholds.watch_score: not below replace_score"},
+      {R"({"thresholds": {"replace_residual_score": 70}})",
+       "site config: thresholds.replace_residual_score: greater than replace_score"},
       {R"({"plans": [{"name": "x"}]})", "site config: plans[0].down_mbps: required"},
       {R"([1])", "site config: expected an object"},
   };

@@ -536,12 +536,31 @@ AgingResult ComputeAging(const MachineInventory& inv, const UsageSummary& usage,
   const bool has_hw_fix = std::any_of(fixes.begin(), fixes.end(), [](const std::string& f) {
     return f == "ssd" || f == "add_ram" || f == "battery";
   });
-  if (a.score >= t.replace_score) {
+  // Points the fixes would take away: the disk's (SSD), memory's (RAM), battery's, NIC's.
+  auto fixed_by = [&](const std::string& key) {
+    auto has = [&](const char* f) {
+      return std::find(fixes.begin(), fixes.end(), f) != fixes.end();
+    };
+    if (has("ssd") && (key.rfind("smart_", 0) == 0 || key.rfind("nvme_", 0) == 0 ||
+                       key == "hdd_boot" || key == "io_pressure")) {
+      return true;
+    }
+    if (has("add_ram") && (key == "low_ram" || key == "memory_pressure")) return true;
+    if (has("battery") && key == "battery_wear") return true;
+    return has("nic") && key == "slow_nic";
+  };
+  double remaining = 0;  // the evidence moved out of `s` above
+  for (const Evidence& e : a.evidence) {
+    if (!fixed_by(e.key)) remaining += e.points;
+  }
+  a.score_after_fixes = static_cast<int>(std::lround(std::min(100.0, remaining)));
+  if (a.score >= t.replace_score && a.score_after_fixes >= t.replace_residual_score) {
     a.recommendation = Recommendation::kReplace;
     a.actions = {"replace_pc"};
     a.cost_vnd = inv.laptop ? p.new_laptop_vnd : p.new_desktop_vnd;
   } else if (has_hw_fix && (a.score >= t.watch_score || failing || worn_battery)) {
-    // A failing disk or a worn battery is worth fixing whatever the score.
+    // A failing disk or a worn battery is worth fixing whatever the score; a high score that
+    // the fixes would mostly remove is an upgrade too.
     a.recommendation = Recommendation::kUpgrade;
     a.actions = fixes;
     a.cost_vnd = fix_cost;
@@ -609,6 +628,7 @@ nlohmann::json AgingToJson(const AgingResult& a) {
   return {{"machine_id", a.machine_id},
           {"hostname", a.hostname},
           {"score", a.score},
+          {"score_after_fixes", a.score_after_fixes},
           {"age_years", a.age_years ? nlohmann::json(*a.age_years) : nlohmann::json(nullptr)},
           {"age_source", a.age_source},
           {"recommendation", RecommendationName(a.recommendation)},

@@ -174,13 +174,28 @@ Result<SiteConfig> ParseSiteConfig(std::string_view text) {
     const json& t = j["thresholds"];
     Thresholds& th = c.thresholds;
     r.CheckKeys(t, "thresholds",
-                {"old_age_years",         "middle_age_years",       "low_ram_bytes",
-                 "memory_pressure_ratio", "swap_in_pages_per_hour", "hard_fault_reads_per_hour",
-                 "cpu_saturated_share",   "cpu_saturated_busy",     "io_pressure_ratio",
-                 "battery_wear_ratio",    "nvme_used_percent",      "slow_nic_bytes_per_second",
-                 "weak_wifi_dbm",         "os_eol_warning_days",    "replace_score",
-                 "watch_score",           "bottleneck_utilisation", "latency_factor",
-                 "target_utilisation",    "offpeak_utilisation",    "lan_nic_busy_ratio"});
+                {"old_age_years",
+                 "middle_age_years",
+                 "low_ram_bytes",
+                 "memory_pressure_ratio",
+                 "swap_in_pages_per_hour",
+                 "hard_fault_reads_per_hour",
+                 "cpu_saturated_share",
+                 "cpu_saturated_busy",
+                 "io_pressure_ratio",
+                 "battery_wear_ratio",
+                 "nvme_used_percent",
+                 "slow_nic_bytes_per_second",
+                 "weak_wifi_dbm",
+                 "os_eol_warning_days",
+                 "replace_score",
+                 "replace_residual_score",
+                 "watch_score",
+                 "bottleneck_utilisation",
+                 "latency_factor",
+                 "target_utilisation",
+                 "offpeak_utilisation",
+                 "lan_nic_busy_ratio"});
     const char* k = "thresholds";
     r.Num(t, k, "old_age_years", th.old_age_years, 1, 50);
     r.Num(t, k, "middle_age_years", th.middle_age_years, 1, 50);
@@ -197,6 +212,7 @@ Result<SiteConfig> ParseSiteConfig(std::string_view text) {
     r.Num(t, k, "weak_wifi_dbm", th.weak_wifi_dbm, -120, 0);
     r.Num(t, k, "os_eol_warning_days", th.os_eol_warning_days, 0, 3650);
     r.Num(t, k, "replace_score", th.replace_score, 1, 100);
+    r.Num(t, k, "replace_residual_score", th.replace_residual_score, 0, 100);
     r.Num(t, k, "watch_score", th.watch_score, 1, 100);
     r.Num(t, k, "bottleneck_utilisation", th.bottleneck_utilisation, 0.01, 1);
     r.Num(t, k, "latency_factor", th.latency_factor, 1, 100);
@@ -207,6 +223,8 @@ Result<SiteConfig> ParseSiteConfig(std::string_view text) {
       r.Fail("thresholds.middle_age_years", "greater than old_age_years");
     if (r.ok() && th.watch_score >= th.replace_score)
       r.Fail("thresholds.watch_score", "not below replace_score");
+    if (r.ok() && th.replace_residual_score > th.replace_score)
+      r.Fail("thresholds.replace_residual_score", "greater than replace_score");
   }
   if (!r.ok()) return MakeError("site config: " + r.error);
   return c;
@@ -263,6 +281,7 @@ nlohmann::json SiteConfigToJson(const SiteConfig& c) {
             {"weak_wifi_dbm", t.weak_wifi_dbm},
             {"os_eol_warning_days", t.os_eol_warning_days},
             {"replace_score", t.replace_score},
+            {"replace_residual_score", t.replace_residual_score},
             {"watch_score", t.watch_score},
             {"bottleneck_utilisation", t.bottleneck_utilisation},
             {"latency_factor", t.latency_factor},

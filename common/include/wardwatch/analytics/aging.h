@@ -91,6 +91,9 @@ std::string FormatVnd(std::int64_t vnd, bool vi);
 struct AgingResult {
   std::string machine_id, hostname;
   int score = 0;
+  // The score without the points that the in-place fixes (SSD, RAM, battery, NIC) would
+  // remove: what decides between replacing and upgrading.
+  int score_after_fixes = 0;
   std::optional<double> age_years;
   std::string age_source;          // purchase_date, bios_date, power_on_hours, unknown
   std::vector<Evidence> evidence;  // ordered by points, highest first

@@ -62,6 +62,9 @@ struct Thresholds {
   double weak_wifi_dbm = -70;
   int os_eol_warning_days = 365;
   int replace_score = 60;
+  // Replace only if the score left after the in-place fixes (SSD, RAM, battery, NIC) is at
+  // least this: a 5-year-old PC whose only faults are its disk gets an SSD, not a new PC.
+  int replace_residual_score = 25;
   int watch_score = 20;
   // Peak-hour analysis.
   double bottleneck_utilisation = 0.80;  // p95 of 5-minute utilisation in the hour cell

@@ -4,6 +4,8 @@
 #include <doctest/doctest.h>
 #include <winsock2.h>
 #include <ws2tcpip.h>
+// after winsock2.h (windows.h)
+#include <aclapi.h>
 
 #include <algorithm>
 #include <atomic>
@@ -24,6 +26,7 @@
 #include "options.h"
 #include "platform.h"
 #include "state.h"
+#include "win32.h"
 
 using namespace wardwatch;
 using namespace wardwatch::agent;
@@ -268,6 +271,71 @@ TEST_CASE("files: atomic replace, durable append, listing, removal") {
   REQUIRE_FALSE(missing);
   CHECK(missing.error().find("cannot read " + dir + "/nope") == 0);
   CHECK(!HostName().empty());
+}
+
+namespace {
+struct FileDacl {
+  bool read = false, is_protected = false;
+  std::vector<std::string> allowed;     // "SY", "BA" or "other", per ACE, full access only
+  bool everyone_or_users_read = false;  // an ACE lets Everyone or Users read
+};
+FileDacl ReadDacl(const std::string& path) {
+  FileDacl out;
+  PACL dacl = nullptr;
+  PSECURITY_DESCRIPTOR sd = nullptr;
+  if (::GetNamedSecurityInfoW(win::ToWide(path).c_str(), SE_FILE_OBJECT, DACL_SECURITY_INFORMATION,
+                              nullptr, nullptr, &dacl, nullptr, &sd) != ERROR_SUCCESS) {
+    return out;
+  }
+  out.read = true;
+  SECURITY_DESCRIPTOR_CONTROL control = 0;
+  DWORD revision = 0;
+  ::GetSecurityDescriptorControl(sd, &control, &revision);
+  out.is_protected = (control & SE_DACL_PROTECTED) != 0;
+  for (DWORD i = 0; dacl != nullptr && i < dacl->AceCount; ++i) {
+    void* ace = nullptr;
+    if (!::GetAce(dacl, i, &ace)) continue;
+    auto* allowed = static_cast<ACCESS_ALLOWED_ACE*>(ace);
+    if (allowed->Header.AceType != ACCESS_ALLOWED_ACE_TYPE) continue;
+    PSID sid = &allowed->SidStart;
+    if ((allowed->Mask & FILE_READ_DATA) != 0 &&
+        (::IsWellKnownSid(sid, WinWorldSid) || ::IsWellKnownSid(sid, WinBuiltinUsersSid) ||
+         ::IsWellKnownSid(sid, WinAuthenticatedUserSid))) {
+      out.everyone_or_users_read = true;
+    }
+    if ((allowed->Mask & FILE_ALL_ACCESS) != FILE_ALL_ACCESS) continue;
+    out.allowed.push_back(::IsWellKnownSid(sid, WinLocalSystemSid)             ? "SY"
+                          : ::IsWellKnownSid(sid, WinBuiltinAdministratorsSid) ? "BA"
+                                                                               : "other");
+  }
+  ::LocalFree(sd);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("files: the token and the spool are private (protected DACL), other files inherit") {
+  const std::string dir = TempDir("acl");
+  REQUIRE(WriteFileAtomic(dir + "/machine-token", "secret\n", 0600).ok());
+  REQUIRE(WriteFileAtomic(dir + "/machine-token", "secret2\n", 0600).ok());  // replaced
+  REQUIRE(AppendFileDurably(dir + "/segment", "report", "spool segment").ok());
+  REQUIRE(WriteFileAtomic(dir + "/machine-id", "id\n", 0644).ok());
+  // Wine keeps no DACL: it maps the one given at creation to Unix mode bits (no "other" read
+  // here) and reads back a DACL made from those bits. Real Windows keeps the DACL as given.
+  const bool wine = win::RunningUnderWine();
+  for (const char* name : {"machine-token", "segment"}) {
+    CAPTURE(name);
+    const FileDacl d = ReadDacl(dir + "/" + name);
+    REQUIRE(d.read);
+    CHECK_FALSE(d.everyone_or_users_read);
+    if (wine) continue;
+    CHECK(d.is_protected);  // nothing inherited from ProgramData's "Users: read"
+    REQUIRE(d.allowed.size() == 3);
+    CHECK(d.allowed[0] == "SY");
+    CHECK(d.allowed[1] == "BA");
+  }
+  const FileDacl open = ReadDacl(dir + "/machine-id");
+  CHECK_FALSE(open.is_protected);
+  if (wine) CHECK(open.everyone_or_users_read);  // mode 0644: the contrast shows the mapping
 }
 
 TEST_CASE("machine id: MachineGuid, stable across state folders") {

@@ -18,4 +18,7 @@ if(WARDWATCH_SANITIZE)
   target_compile_options(wardwatch_options INTERFACE -fsanitize=address,undefined
                                                      -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   target_link_options(wardwatch_options INTERFACE -fsanitize=address,undefined)
+  # The asan test preset sends each process's ASan/LSan report here (log_path); scripts/test
+  # empties it before the run and fails if anything is in it after.
+  file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/sanitizer-reports)
 endif()

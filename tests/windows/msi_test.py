@@ -10,13 +10,24 @@ msiexec, against a real Linux collector on 127.0.0.1:
 - uninstall removes the service, the program and the config, and keeps the state folder
   (machine identity and spool) for a reinstall.
 
+The whole test runs in one Wine session (`wineserver -p`), as on a PC that stays on between
+install and uninstall: a new session would auto-start the service again at its start-up.
+Windows' msiexec waits for the service to stop before it removes files (ServiceControl Wait=1,
+which the package sets and the table check asserts); Wine 8's does not wait (dlls/msi/action.c
+stop_service only sends the stop), so under Wine the program file would still be in use when
+RemoveFiles runs. The test therefore stops the service with `net stop` (which waits) before
+`msiexec /x`, the order Windows' msiexec itself follows.
+
 Usage: msi_test.py BUILD_DIR LINUX_COLLECTOR    (exit 77 = skipped: no wine, wixl or msiinfo)
-Uses its own Wine prefix (BUILD_DIR/msi-wineprefix) so the other Windows tests are untouched.
+Uses its own Wine prefix (BUILD_DIR/msi-wineprefix), made afresh each run, so the other Windows
+tests are untouched.
 """
+import atexit
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
 from wwtest import Collector, check, samples, wait_until  # noqa: E402
@@ -30,7 +41,14 @@ SERVICE_KEY = r"HKLM\System\CurrentControlSet\Services\WardWatchAgent"
 
 
 def run(args, timeout=240):
-    return subprocess.run(args, capture_output=True, text=True, timeout=timeout, env=ENV)
+    """Runs a command with its output in files, not pipes: Wine's services outlive the command
+    in the persistent session and would hold a pipe open."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        r = subprocess.run(args, stdout=out, stderr=err, stdin=subprocess.DEVNULL, text=True,
+                           timeout=timeout, env=ENV)
+        out.seek(0)
+        err.seek(0)
+        return subprocess.CompletedProcess(args, r.returncode, out.read(), err.read())
 
 
 def table(msi, name):
@@ -72,12 +90,17 @@ def main():
     # 128 delete at uninstall.
     check(len(ctl) == 1 and int(ctl[0]["Event"]) == 1 | 2 | 32 | 128,
           "ServiceControl events: %s" % ctl)
+    check(ctl[0]["Wait"] == "1", "msiexec waits for the service to start and stop: %s" % ctl)
     cond = [row["Condition"] for row in table(msi, "LaunchCondition")]
     check("Installed OR COLLECTOR" in cond, "launch condition asks for COLLECTOR: %s" % cond)
 
-    if not os.path.isdir(os.path.join(PREFIX, "drive_c")):
-        run(["wineboot", "-i"], timeout=300)
-    run([WINE, "msiexec", "/x", msi, "/qn"])  # a previous run's leftovers
+    # A fresh prefix each run (about 10 s): nothing left from an earlier run can pass or fail it.
+    run(["wineserver", "-k"], timeout=60)
+    shutil.rmtree(PREFIX, ignore_errors=True)
+    run(["wineboot", "-i"], timeout=300)
+    run(["wineserver", "-w"], timeout=300)  # the prefix's first start finished
+    run(["wineserver", "-p"], timeout=60)  # one session until the end (see above)
+    atexit.register(lambda: run(["wineserver", "-k"], timeout=60))
 
     # No COLLECTOR: refused (1603, fatal error), nothing installed.
     r = run([WINE, "msiexec", "/i", msi, "/qn"])
@@ -105,6 +128,9 @@ def main():
         print("ok   the service's report reached the collector")
         state = drive_c("ProgramData", "WardWatch", "state")
 
+        # What Windows' msiexec does itself with Wait=1 and Wine's does not (see above).
+        r = run([WINE, "net", "stop", "WardWatchAgent"], timeout=120)
+        check(r.returncode == 0, "net stop WardWatchAgent: %s %s" % (r.stdout, r.stderr[-500:]))
         r = run([WINE, "msiexec", "/x", msi, "/qn"])
         check(r.returncode == 0, "uninstall exit %d" % r.returncode)
         check(service_key() == "", "uninstall removed the service")
@@ -117,7 +143,6 @@ def main():
                                                                   if os.path.isdir(state) else None))
     finally:
         c.stop()
-        run(["wineserver", "-k"], timeout=60)
     print("msi_test: all checks passed")
     return 0
 

@@ -58,6 +58,18 @@ int Fail(const std::string& what) {
   return 1;
 }
 
+// Restart after 10 s, 60 s, 5 min when the agent exits unexpectedly; the count resets after a
+// day without failures. `svc` needs SERVICE_CHANGE_CONFIG and SERVICE_START.
+bool SetRestartOnFailure(SC_HANDLE svc) {
+  SC_ACTION actions[3] = {
+      {SC_ACTION_RESTART, 10000}, {SC_ACTION_RESTART, 60000}, {SC_ACTION_RESTART, 300000}};
+  SERVICE_FAILURE_ACTIONSW fail{};
+  fail.dwResetPeriod = 86400;
+  fail.cActions = 3;
+  fail.lpsaActions = actions;
+  return ::ChangeServiceConfig2W(svc, SERVICE_CONFIG_FAILURE_ACTIONS, &fail) != FALSE;
+}
+
 int InstallService(int argc, char** argv) {
   wchar_t exe[MAX_PATH * 2] = {};
   if (::GetModuleFileNameW(nullptr, exe, MAX_PATH * 2) == 0) return Fail("cannot find own path");
@@ -72,14 +84,7 @@ int InstallService(int argc, char** argv) {
   if (!svc) return Fail("cannot create service WardWatchAgent");
   SERVICE_DESCRIPTIONW desc{const_cast<wchar_t*>(kDescription)};
   ::ChangeServiceConfig2W(svc.get(), SERVICE_CONFIG_DESCRIPTION, &desc);
-  // Restart after 10 s, 60 s, 5 min when the agent exits unexpectedly.
-  SC_ACTION actions[3] = {
-      {SC_ACTION_RESTART, 10000}, {SC_ACTION_RESTART, 60000}, {SC_ACTION_RESTART, 300000}};
-  SERVICE_FAILURE_ACTIONSW fail{};
-  fail.dwResetPeriod = 86400;
-  fail.cActions = 3;
-  fail.lpsaActions = actions;
-  ::ChangeServiceConfig2W(svc.get(), SERVICE_CONFIG_FAILURE_ACTIONS, &fail);
+  SetRestartOnFailure(svc.get());
   if (!::StartServiceW(svc.get(), 0, nullptr)) {
     return Fail("service WardWatchAgent installed but did not start");
   }
@@ -136,6 +141,16 @@ void WINAPI ServiceMain(DWORD, wchar_t**) {
   g_service->handle = ::RegisterServiceCtrlHandlerExW(kServiceName, &OnServiceControl, nullptr);
   if (g_service->handle == nullptr) return;
   Report(SERVICE_RUNNING);
+  // An installer that cannot write failure actions (the MSI: wixl has no ServiceConfig) leaves
+  // the service without restarts; the service sets them on itself (LocalSystem may).
+  win::UniqueScHandle scm(::OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT));
+  win::UniqueScHandle self(
+      scm ? ::OpenServiceW(scm.get(), kServiceName, SERVICE_CHANGE_CONFIG | SERVICE_START)
+          : nullptr);
+  if (!self || !SetRestartOnFailure(self.get())) {
+    Say("could not set the service's restart-on-failure actions: " +
+        win::ErrorText(::GetLastError()));
+  }
   std::vector<char*> argv;
   for (auto& a : g_service->args) argv.push_back(a.data());
   argv.push_back(nullptr);

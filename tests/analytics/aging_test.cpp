@@ -3,7 +3,10 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
+
 #include "wardwatch/analytics/local_time.h"
+#include "wardwatch/analytics/text_format.h"
 
 using namespace wardwatch::analytics;
 
@@ -160,7 +163,7 @@ TEST_CASE("a middle-aged PC with an HDD and 4 GB under memory pressure is upgrad
   CHECK(a.actions == std::vector<std::string>{"ssd", "add_ram"});
   CHECK(a.cost_vnd == 1'800'000);
   CHECK(Find(a, "memory_pressure")->text_en ==
-        "During office hours the machine waited for memory 15% of the time and swapped in 3000 "
+        "During office hours the machine waited for memory 15% of the time and swapped in 3,000 "
         "pages an hour");
   CHECK(Find(a, "cpu_saturated") == nullptr);
   CHECK(a.summary_en == "Upgrade: fit an SSD, add RAM (about 1,800,000 VND)");
@@ -191,8 +194,8 @@ TEST_CASE("Windows: memory pressure from hard-fault disk reads, the signal its a
   CHECK(e->unit == "per_hour");
   CHECK(e->points == 10);
   CHECK(e->text_en ==
-        "During office hours Windows read the disk 30000 times an hour to bring memory pages "
-        "back (hard page faults; threshold 18000)");
+        "During office hours Windows read the disk 30,000 times an hour to bring memory pages "
+        "back (hard page faults; threshold 18,000)");
   // PSI and swap-in figures are Linux's: a Windows report never has them, and the same
   // figures from a Windows machine do not count.
   u.hard_fault_reads_per_office_hour = 0;
@@ -313,4 +316,43 @@ TEST_CASE("machine metadata is validated field by field") {
   CHECK(MetaFromJson({{"notes", std::string(2001, 'x')}}).error() ==
         "notes: longer than 2000 bytes");
   CHECK(FormatVnd(1234567, true) == "1.234.567 đ");
+}
+
+TEST_CASE("numbers in the evidence sentences are written as each language writes them") {
+  struct Case {
+    double v;
+    int decimals;
+    const char *vi, *en;
+  };
+  const Case cases[] = {
+      {0, 0, "0", "0"},
+      {999, 0, "999", "999"},
+      {1000, 0, "1.000", "1,000"},
+      {47757, 0, "47.757", "47,757"},
+      {47757.46, 1, "47.757,5", "47,757.5"},
+      {1234567.891, 2, "1.234.567,89", "1,234,567.89"},
+      {3.95, 1, "4,0", "4.0"},  // rounds up into the next whole number
+      {-72, 0, "-72", "-72"},   // Wi-Fi signal in dBm
+      {-0.2, 0, "0", "0"},      // no "-0"
+      {-1234.5, 1, "-1.234,5", "-1,234.5"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.v);
+    CHECK(Num(c.v, c.decimals, true) == c.vi);
+    CHECK(Num(c.v, c.decimals, false) == c.en);
+  }
+  CHECK(Num(std::nan(""), 0, false) == "unknown");
+  CHECK(GroupThousands(18446744073709551615ULL, false) == "18,446,744,073,709,551,615");
+  CHECK(Pct(0.456, true) == "46%");
+  CHECK(FormatVnd(-15000000, false) == "-15,000,000 VND");
+}
+
+TEST_CASE("a count in the evidence is grouped: SMART 188 timeouts") {
+  MachineInventory m = Healthy();
+  m.smart_raw[188] = 47757;
+  const AgingResult a = ComputeAging(m, {}, {}, SiteConfig{}, kNow);
+  const Evidence* e = Find(a, "smart_188");
+  REQUIRE(e);
+  CHECK(e->text_vi == "Ổ cứng khởi động có 47.757 lần lệnh bị quá thời gian (SMART 188)");
+  CHECK(e->text_en == "Boot disk has 47,757 command timeouts (SMART 188)");
 }

@@ -7,6 +7,7 @@
 #include "report/report.h"
 #include "wardwatch/analytics/local_time.h"
 #include "wardwatch/analytics/os_support.h"
+#include "wardwatch/analytics/text_format.h"
 
 namespace wardwatch::collector::report {
 
@@ -28,15 +29,16 @@ std::string Fmt(std::string_view tpl, std::initializer_list<std::string> args) {
   return out;
 }
 
-std::string Num(double v, int decimals, bool vi) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  std::string s = buf;
-  if (vi) std::replace(s.begin(), s.end(), '.', ',');
-  return s;
-}
+using an::Num;
 
+// The report writes "45 %", with a space, as both languages' style guides ask.
 std::string Pct(double ratio, bool vi) { return Num(ratio * 100, 0, vi) + " %"; }
+
+// A count (never negative): 1.000 máy / 1,000 PCs.
+template <typename N>
+std::string Count(N n, bool vi) {
+  return an::GroupThousands(static_cast<std::uint64_t>(n), vi);
+}
 
 std::string Date(std::int64_t t, int off, bool vi) {
   const an::LocalTime l = an::ToLocal(t, off);
@@ -143,9 +145,9 @@ Doc BuildDoc(const Model& m) {
 
   // I. Summary.
   B.push_back(H1(T(vi, "s_summary")));
-  B.push_back(Para(Fmt(T(vi, "sum_fleet"), {std::to_string(f.machines.size())})));
-  B.push_back(Para(Fmt(T(vi, "sum_replace"), {std::to_string(n_replace)}), Block::kBullet));
-  B.push_back(Para(Fmt(T(vi, "sum_upgrade"), {std::to_string(n_upgrade)}), Block::kBullet));
+  B.push_back(Para(Fmt(T(vi, "sum_fleet"), {Count(f.machines.size(), vi)})));
+  B.push_back(Para(Fmt(T(vi, "sum_replace"), {Count(n_replace, vi)}), Block::kBullet));
+  B.push_back(Para(Fmt(T(vi, "sum_upgrade"), {Count(n_upgrade, vi)}), Block::kBullet));
   B.push_back(Para(Fmt(T(vi, "sum_cost"), {an::FormatVnd(f.total_cost_vnd, vi)}), Block::kBullet));
   B.push_back(
       Para(Fmt(T(vi, "sum_line"), {vi ? f.verdict.text_vi : f.verdict.text_en}), Block::kBullet));
@@ -346,10 +348,9 @@ Doc BuildDoc(const Model& m) {
       if (c.office_days_reported < c.office_days_total) incomplete.push_back(&c);
     }
     const bool all = m.coverage.size() <= 100;
-    B.push_back(
-        Para(Fmt(T(vi, "cov_intro"),
-                 {std::to_string(good), std::to_string(m.coverage.size()), std::to_string(gappy),
-                  std::string(T(vi, all ? "cov_all" : "cov_incomplete"))})));
+    B.push_back(Para(
+        Fmt(T(vi, "cov_intro"), {Count(good, vi), Count(m.coverage.size(), vi), Count(gappy, vi),
+                                 std::string(T(vi, all ? "cov_all" : "cov_incomplete"))})));
     Block t;
     t.kind = Block::kTable;
     t.table.head = {std::string(T(vi, "c_machine")), std::string(T(vi, "c_first")),

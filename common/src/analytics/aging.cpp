@@ -8,6 +8,7 @@
 
 #include "wardwatch/analytics/local_time.h"
 #include "wardwatch/analytics/os_support.h"
+#include "wardwatch/analytics/text_format.h"
 
 namespace wardwatch::analytics {
 
@@ -18,28 +19,13 @@ constexpr double kGiB = 1024.0 * 1024 * 1024;
 constexpr double kHoursPerYearOfUse = 2500;  // ~10 h a working day, 250 days
 
 // Number with `decimals` places; Vietnamese uses a decimal comma.
-std::string Num(double v, int decimals, bool vi) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  std::string s = buf;
-  if (vi) std::replace(s.begin(), s.end(), '.', ',');
-  return s;
-}
-
-std::string Pct(double ratio, bool vi) { return Num(ratio * 100, 0, vi) + "%"; }
-
 }  // namespace
 
 // Grouped thousands: 15.000.000 (vi) / 15,000,000 (en).
 std::string FormatVnd(std::int64_t v, bool vi) {
-  std::string digits = std::to_string(v < 0 ? -v : v);
-  std::string out;
-  const char sep = vi ? '.' : ',';
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(sep);
-    out.push_back(digits[i]);
-  }
-  return (v < 0 ? "-" : "") + out + (vi ? " đ" : " VND");
+  const std::uint64_t magnitude =
+      v < 0 ? std::uint64_t{0} - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
+  return (v < 0 ? "-" : "") + GroupThousands(magnitude, vi) + (vi ? " đ" : " VND");
 }
 
 const char* RecommendationName(Recommendation r) {
@@ -308,8 +294,9 @@ AgingResult ComputeAging(const MachineInventory& inv, const UsageSummary& usage,
   } else if (inv.power_on_hours) {
     a.age_years = static_cast<double>(*inv.power_on_hours) / kHoursPerYearOfUse;
     a.age_source = "power_on_hours";
-    src_vi = "ước tính từ " + std::to_string(*inv.power_on_hours) + " giờ chạy của ổ cứng";
-    src_en = "estimated from " + std::to_string(*inv.power_on_hours) + " disk power-on hours";
+    src_vi = "ước tính từ " + GroupThousands(*inv.power_on_hours, true) + " giờ chạy của ổ cứng";
+    src_en =
+        "estimated from " + GroupThousands(*inv.power_on_hours, false) + " disk power-on hours";
   } else {
     a.age_source = "unknown";
   }
@@ -342,36 +329,39 @@ AgingResult ComputeAging(const MachineInventory& inv, const UsageSummary& usage,
     failing = true;
     std::string grow_vi, grow_en;
     if (usage.smart_reallocated_first && *usage.smart_reallocated_first < n) {
-      grow_vi =
-          ", tăng từ " + std::to_string(*usage.smart_reallocated_first) + " trong kỳ theo dõi";
-      grow_en = ", up from " + std::to_string(*usage.smart_reallocated_first) + " in the period";
+      grow_vi = ", tăng từ " + GroupThousands(*usage.smart_reallocated_first, true) +
+                " trong kỳ theo dõi";
+      grow_en =
+          ", up from " + GroupThousands(*usage.smart_reallocated_first, false) + " in the period";
     }
-    s.AddSmart("smart_5", static_cast<double>(n), "sectors", 0, 25,
-               disk_vi + "có " + std::to_string(n) + " sector bị ánh xạ lại (SMART 5)" + grow_vi,
-               disk_en + std::to_string(n) + " reallocated sectors (SMART 5)" + grow_en);
+    s.AddSmart(
+        "smart_5", static_cast<double>(n), "sectors", 0, 25,
+        disk_vi + "có " + GroupThousands(n, true) + " sector bị ánh xạ lại (SMART 5)" + grow_vi,
+        disk_en + GroupThousands(n, false) + " reallocated sectors (SMART 5)" + grow_en);
   }
   if (std::uint64_t n = raw(197); n > 0) {
     failing = true;
-    s.AddSmart("smart_197", static_cast<double>(n), "sectors", 0, 20,
-               disk_vi + "có " + std::to_string(n) + " sector đang chờ ánh xạ lại (SMART 197)",
-               disk_en + std::to_string(n) + " sectors pending reallocation (SMART 197)");
+    s.AddSmart(
+        "smart_197", static_cast<double>(n), "sectors", 0, 20,
+        disk_vi + "có " + GroupThousands(n, true) + " sector đang chờ ánh xạ lại (SMART 197)",
+        disk_en + GroupThousands(n, false) + " sectors pending reallocation (SMART 197)");
   }
   if (std::uint64_t n = raw(198); n > 0) {
     failing = true;
     s.AddSmart("smart_198", static_cast<double>(n), "sectors", 0, 20,
-               disk_vi + "có " + std::to_string(n) + " sector không đọc được (SMART 198)",
-               disk_en + std::to_string(n) + " uncorrectable sectors (SMART 198)");
+               disk_vi + "có " + GroupThousands(n, true) + " sector không đọc được (SMART 198)",
+               disk_en + GroupThousands(n, false) + " uncorrectable sectors (SMART 198)");
   }
   if (std::uint64_t n = raw(187); n > 0) {
     failing = true;
     s.AddSmart("smart_187", static_cast<double>(n), "errors", 0, 15,
-               disk_vi + "đã báo " + std::to_string(n) + " lỗi không sửa được (SMART 187)",
-               disk_en + std::to_string(n) + " reported uncorrectable errors (SMART 187)");
+               disk_vi + "đã báo " + GroupThousands(n, true) + " lỗi không sửa được (SMART 187)",
+               disk_en + GroupThousands(n, false) + " reported uncorrectable errors (SMART 187)");
   }
   if (std::uint64_t n = raw(188); n > 0) {
     s.AddSmart("smart_188", static_cast<double>(n), "timeouts", 0, 5,
-               disk_vi + "có " + std::to_string(n) + " lần lệnh bị quá thời gian (SMART 188)",
-               disk_en + std::to_string(n) + " command timeouts (SMART 188)");
+               disk_vi + "có " + GroupThousands(n, true) + " lần lệnh bị quá thời gian (SMART 188)",
+               disk_en + GroupThousands(n, false) + " command timeouts (SMART 188)");
   }
   if (inv.nvme_percentage_used && *inv.nvme_percentage_used >= t.nvme_used_percent) {
     const double used = static_cast<double>(*inv.nvme_percentage_used);
@@ -382,10 +372,10 @@ AgingResult ComputeAging(const MachineInventory& inv, const UsageSummary& usage,
   }
   if (inv.nvme_media_errors && *inv.nvme_media_errors > 0) {
     failing = true;
-    s.AddSmart(
-        "nvme_media_errors", static_cast<double>(*inv.nvme_media_errors), "errors", 0, 20,
-        "SSD NVMe có " + std::to_string(*inv.nvme_media_errors) + " lỗi dữ liệu (media errors)",
-        "NVMe SSD has " + std::to_string(*inv.nvme_media_errors) + " media errors");
+    s.AddSmart("nvme_media_errors", static_cast<double>(*inv.nvme_media_errors), "errors", 0, 20,
+               "SSD NVMe có " + GroupThousands(*inv.nvme_media_errors, true) +
+                   " lỗi dữ liệu (media errors)",
+               "NVMe SSD has " + GroupThousands(*inv.nvme_media_errors, false) + " media errors");
   }
   if (failing) a.flags.push_back("failing_disk");
 
@@ -455,9 +445,9 @@ AgingResult ComputeAging(const MachineInventory& inv, const UsageSummary& usage,
     a.flags.push_back("thermal_throttling");
     s.Add("thermal_throttling", static_cast<double>(usage.office_throttle_events), "events", 0, 5,
           5,
-          "CPU bị giảm xung do quá nhiệt " + std::to_string(usage.office_throttle_events) +
+          "CPU bị giảm xung do quá nhiệt " + GroupThousands(usage.office_throttle_events, true) +
               " lần trong giờ làm việc",
-          "CPU throttled for heat " + std::to_string(usage.office_throttle_events) +
+          "CPU throttled for heat " + GroupThousands(usage.office_throttle_events, false) +
               " times during office hours");
   }
   const bool worn_battery =

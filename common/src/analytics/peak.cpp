@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "wardwatch/analytics/local_time.h"
+#include "wardwatch/analytics/text_format.h"
 
 namespace wardwatch::analytics {
 
@@ -25,14 +26,6 @@ double Median(std::vector<double>& v) {
   std::sort(v.begin(), v.end());
   const std::size_t n = v.size();
   return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-std::string Num(double v, int decimals, bool vi) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  std::string s = buf;
-  if (vi) std::replace(s.begin(), s.end(), '.', ',');
-  return s;
 }
 
 std::string HourRange(int hour) {

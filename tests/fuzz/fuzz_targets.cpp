@@ -2,9 +2,14 @@
 // checks an invariant where there is one. Built as libFuzzer binaries by bench/fuzz/run.sh
 // (clang -fsanitize=fuzzer) and, in the test suite, replayed over tests/fuzz/corpus by
 // replay_main.cpp with whatever compiler builds the project.
+#include <unistd.h>
+
 #include <cstdint>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <span>
+#include <sstream>
 #include <string>
 #include <string_view>
 
@@ -13,7 +18,10 @@
 #include "collectors/meminfo.h"
 #include "collectors/netdev.h"
 #include "collectors/os.h"
+#include "gzip.h"
+#include "options.h"
 #include "spool.h"
+#include "wardwatch/analytics/site_config.h"
 #include "wardwatch/report.h"
 #ifdef WARDWATCH_FUZZ_PACKETS
 #include "wardwatch/traffic/decode.h"
@@ -69,6 +77,53 @@ namespace {
       (!c.ok() && c.error().empty()) || (!d.ok() && d.error().empty()) ||
       (!e.ok() && e.error().empty()) || (!f.ok() && f.error().empty())) {
     Violated("an error without a message");
+  }
+  return 0;
+}
+
+// The collector's report route before storage: the body inflated with its bound, then decoded.
+// A gzip bomb stops at the bound; every failure says why.
+[[maybe_unused]] int FuzzIngest(const std::uint8_t* data, std::size_t size) {
+  constexpr std::size_t kLimit = 256 * 1024;
+  const std::string_view wire(reinterpret_cast<const char*>(data), size);
+  auto inflated = wardwatch::collector::GunzipBounded(wire, kLimit);
+  if (inflated.kind != wardwatch::collector::InflateResult::Kind::kOk) {
+    if (inflated.message.empty()) Violated("a refused body without a reason");
+    return 0;
+  }
+  if (inflated.data.size() > kLimit) Violated("inflated past the bound");
+  auto report = wardwatch::DecodeReport(inflated.data);
+  if (!report.ok() && report.error().empty()) Violated("an error without a message");
+  return 0;
+}
+
+// Configuration files: the agent's INI file (through the same ParseOptions that --config uses)
+// and the collector's site.json. Bad input ends in a message, never a crash or an exception.
+[[maybe_unused]] int FuzzConfig(const std::uint8_t* data, std::size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  auto site = wardwatch::analytics::ParseSiteConfig(text);
+  if (!site.ok() && site.error().empty()) Violated("a site.json error without a message");
+  struct TempFile {  // removed when the process exits
+    std::string path = (std::filesystem::temp_directory_path() /
+                        ("wardwatch-fuzz-config-" + std::to_string(::getpid()) + ".ini"))
+                           .string();
+    ~TempFile() {
+      std::error_code ignored;
+      std::filesystem::remove(path, ignored);
+    }
+  };
+  static const TempFile file;
+  const std::string& path = file.path;
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  }
+  const char* argv[] = {"wardwatch-agent", "--config", path.c_str(), "--collector",
+                        "http://127.0.0.1:9"};
+  std::ostringstream said;
+  const auto parsed = wardwatch::agent::ParseOptions(5, argv, said);
+  if (parsed.exit_now && parsed.exit_code != 0 && said.str().empty()) {
+    Violated("a refused config file without a message");
   }
   return 0;
 }

@@ -3,9 +3,13 @@
 
 #include <boost/program_options.hpp>
 #include <fstream>
+#include <iterator>
+#include <sstream>
+#include <string>
 
 #include "collectors/apps.h"
 #include "collectors/network_options.h"
+#include "wardwatch/option_text.h"
 
 namespace po = boost::program_options;
 
@@ -74,6 +78,17 @@ ParsedOptions ParseOptions(int argc, const char* const* argv, std::ostream& out)
       ("smartctl-fixtures", po::value(&o.smartctl_fixtures), "read <dir>/<disk>.json instead of running smartctl (tests, fixtures)")
       ("smart-interval", po::value(&o.smart_interval_seconds)->default_value(o.smart_interval_seconds), "seconds between smartctl runs per disk");
   // clang-format on
+  auto refuse = [&](const std::string& what) {
+    out << "wardwatch-agent: " << what << "\n";
+    parsed.exit_now = true;
+    parsed.exit_code = 2;
+    return parsed;
+  };
+  for (int i = 1; i < argc; ++i) {
+    if (auto p = FindOptionPlaceholder(argv[i])) {
+      return refuse("argument " + std::to_string(i) + " " + OptionPlaceholderMessage(*p));
+    }
+  }
   try {
     po::variables_map vm;
     po::store(po::parse_command_line(argc, argv, desc), vm);
@@ -84,14 +99,16 @@ ParsedOptions ParseOptions(int argc, const char* const* argv, std::ostream& out)
     }
     if (vm.count("config")) {
       const std::string file = vm["config"].as<std::string>();
-      std::ifstream in(file);
-      if (!in) {
-        out << "wardwatch-agent: cannot read config file " << file << "\n";
-        parsed.exit_now = true;
-        parsed.exit_code = 2;
-        return parsed;
+      std::ifstream in(file, std::ios::binary);
+      if (!in) return refuse("cannot read config file " + file);
+      const std::string text((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+      if (auto p = FindOptionPlaceholder(text)) {
+        return refuse("config file " + file + " line " + std::to_string(p->line) + " " +
+                      OptionPlaceholderMessage(*p));
       }
-      po::store(po::parse_config_file(in, desc), vm);
+      std::istringstream lines(text);
+      po::store(po::parse_config_file(lines, desc), vm);
     }
     po::notify(vm);
   } catch (const po::error& e) {

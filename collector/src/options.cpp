@@ -4,7 +4,10 @@
 #include <boost/program_options.hpp>
 #include <charconv>
 #include <fstream>
+#include <iterator>
 #include <sstream>
+
+#include "wardwatch/option_text.h"
 
 namespace wardwatch::collector {
 
@@ -73,6 +76,11 @@ Result<ParsedArgs> ParseServeArgs(int argc, const char* const* argv) {
   help << desc;
   out.help_text = help.str();
 
+  for (int i = 1; i < argc; ++i) {
+    if (auto p = FindOptionPlaceholder(argv[i])) {
+      return MakeError("argument " + std::to_string(i) + " " + OptionPlaceholderMessage(*p));
+    }
+  }
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, desc), vm);
@@ -82,9 +90,16 @@ Result<ParsedArgs> ParseServeArgs(int argc, const char* const* argv) {
     }
     if (vm.count("config") != 0) {
       const std::string path = vm["config"].as<std::string>();
-      std::ifstream file(path);
+      std::ifstream file(path, std::ios::binary);
       if (!file) return MakeError("--config: cannot read " + path);
-      po::store(po::parse_config_file(file, desc), vm);
+      const std::string text((std::istreambuf_iterator<char>(file)),
+                             std::istreambuf_iterator<char>());
+      if (auto p = FindOptionPlaceholder(text)) {
+        return MakeError("--config: " + path + " line " + std::to_string(p->line) + " " +
+                         OptionPlaceholderMessage(*p));
+      }
+      std::istringstream lines(text);
+      po::store(po::parse_config_file(lines, desc), vm);
     }
     po::notify(vm);
   } catch (const po::error& e) {

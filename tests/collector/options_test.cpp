@@ -83,3 +83,19 @@ TEST_CASE("--config INI file with the same keys; the command line wins") {
   REQUIRE_FALSE(r.ok());
   CHECK(r.error() == "--threads must be between 1 and 64");
 }
+
+TEST_CASE("a Boost message placeholder in --config or an argument is refused, not hung on") {
+  const auto path = std::filesystem::temp_directory_path() / "wardwatch-collector-placeholder.ini";
+  std::ofstream(path) << "data-dir = /tmp/x\nthreads = %option%\n";
+  const std::string p = path.string();
+  const char* argv[] = {"wardwatch-collector", "--config", p.c_str()};
+  auto parsed = ParseServeArgs(3, argv);
+  std::filesystem::remove(path);
+  REQUIRE_FALSE(parsed.ok());
+  CHECK(parsed.error() ==
+        "--config: " + p + " line 2 contains \"%option%\", which no option or value may contain");
+  const char* bad[] = {"wardwatch-collector", "--data-dir", "/x", "--site", "%prefix%"};
+  auto r = ParseServeArgs(5, bad);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error() == "argument 4 contains \"%prefix%\", which no option or value may contain");
+}

@@ -13,12 +13,12 @@
 #include <string>
 #include <string_view>
 
+#include "collector/src/gzip.h"  // by path: collector/src/options.h is not the agent's
 #include "collectors/cpu.h"
 #include "collectors/filesystem.h"
 #include "collectors/meminfo.h"
 #include "collectors/netdev.h"
 #include "collectors/os.h"
-#include "gzip.h"
 #include "options.h"
 #include "spool.h"
 #include "wardwatch/analytics/site_config.h"

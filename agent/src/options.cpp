@@ -9,7 +9,7 @@
 
 #include "collectors/apps.h"
 #include "collectors/network_options.h"
-#include "wardwatch/option_text.h"
+#include "wardwatch/option_errors.h"
 
 namespace po = boost::program_options;
 
@@ -84,11 +84,8 @@ ParsedOptions ParseOptions(int argc, const char* const* argv, std::ostream& out)
     parsed.exit_code = 2;
     return parsed;
   };
-  for (int i = 1; i < argc; ++i) {
-    if (auto p = FindOptionPlaceholder(argv[i])) {
-      return refuse("argument " + std::to_string(i) + " " + OptionPlaceholderMessage(*p));
-    }
-  }
+  bool has_percent = false;  // for OptionErrorText
+  for (int i = 1; i < argc; ++i) has_percent = has_percent || HasPercent(argv[i]);
   try {
     po::variables_map vm;
     po::store(po::parse_command_line(argc, argv, desc), vm);
@@ -103,16 +100,13 @@ ParsedOptions ParseOptions(int argc, const char* const* argv, std::ostream& out)
       if (!in) return refuse("cannot read config file " + file);
       const std::string text((std::istreambuf_iterator<char>(in)),
                              std::istreambuf_iterator<char>());
-      if (auto p = FindOptionPlaceholder(text)) {
-        return refuse("config file " + file + " line " + std::to_string(p->line) + " " +
-                      OptionPlaceholderMessage(*p));
-      }
+      has_percent = has_percent || HasPercent(text);
       std::istringstream lines(text);
       po::store(po::parse_config_file(lines, desc), vm);
     }
     po::notify(vm);
   } catch (const po::error& e) {
-    out << "wardwatch-agent: " << e.what() << " (see --help)\n";
+    out << "wardwatch-agent: " << OptionErrorText(e, has_percent) << " (see --help)\n";
     parsed.exit_now = true;
     parsed.exit_code = 2;
     return parsed;

@@ -7,7 +7,7 @@
 #include <iterator>
 #include <sstream>
 
-#include "wardwatch/option_text.h"
+#include "wardwatch/option_errors.h"
 
 namespace wardwatch::collector {
 
@@ -76,11 +76,8 @@ Result<ParsedArgs> ParseServeArgs(int argc, const char* const* argv) {
   help << desc;
   out.help_text = help.str();
 
-  for (int i = 1; i < argc; ++i) {
-    if (auto p = FindOptionPlaceholder(argv[i])) {
-      return MakeError("argument " + std::to_string(i) + " " + OptionPlaceholderMessage(*p));
-    }
-  }
+  bool has_percent = false;  // for OptionErrorText
+  for (int i = 1; i < argc; ++i) has_percent = has_percent || HasPercent(argv[i]);
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, desc), vm);
@@ -94,16 +91,13 @@ Result<ParsedArgs> ParseServeArgs(int argc, const char* const* argv) {
       if (!file) return MakeError("--config: cannot read " + path);
       const std::string text((std::istreambuf_iterator<char>(file)),
                              std::istreambuf_iterator<char>());
-      if (auto p = FindOptionPlaceholder(text)) {
-        return MakeError("--config: " + path + " line " + std::to_string(p->line) + " " +
-                         OptionPlaceholderMessage(*p));
-      }
+      has_percent = has_percent || HasPercent(text);
       std::istringstream lines(text);
       po::store(po::parse_config_file(lines, desc), vm);
     }
     po::notify(vm);
   } catch (const po::error& e) {
-    return MakeError(e.what());
+    return MakeError(OptionErrorText(e, has_percent));
   }
   if (c.data_dir.empty()) return MakeError("--data-dir is required");
   if (c.tls_cert.empty() != c.tls_key.empty()) {

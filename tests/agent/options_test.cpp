@@ -66,20 +66,23 @@ TEST_CASE("an INI config file gives the same keys; the command line wins") {
   CHECK(out == "wardwatch-agent: cannot read config file /nonexistent.conf\n");
 }
 
-// Boost.Program_options 1.74 loops forever building the error message for a token that holds
-// one of its own placeholders (found by fuzz_config); such input is refused first.
-TEST_CASE("a Boost message placeholder in a config file or argument is refused, not hung on") {
+// Boost.Program_options 1.74 loops forever building the error message for input that holds one
+// of its own placeholders (found twice by fuzz_config); with a '%' in the input the message is
+// built from the option's name instead.
+TEST_CASE("a Boost message placeholder in a config file or argument gives an error, not a hang") {
   const std::string file = WARDWATCH_BINARY_DIR "/agent-placeholder.conf";
+  std::string out;
   std::ofstream(file) << "# comment\ncollector = http://127.0.0.1:9\n"
                          "%original_token%interval = sixt*\n";
-  std::string out;
-  auto p = Parse({"--config", file.c_str()}, &out);
-  CHECK(p.exit_code == 2);
-  CHECK(out == "wardwatch-agent: config file " + file +
-                   " line 3 contains \"%original_token%\", which no option or value may contain\n");
+  CHECK(Parse({"--config", file.c_str()}, &out).exit_code == 2);
+  CHECK(out == "wardwatch-agent: unrecognised option '%original_token%interval' (see --help)\n");
+  std::ofstream(file) << "collector = http://127.0.0.1:9\n>>%invalid_line%>>\n";
+  CHECK(Parse({"--config", file.c_str()}, &out).exit_code == 2);
+  CHECK(out == "wardwatch-agent: a config file line is not \"key = value\" (see --help)\n");
   CHECK(Parse({"--print", "--%value%"}, &out).exit_code == 2);
-  CHECK(out ==
-        "wardwatch-agent: argument 2 contains \"%value%\", which no option or value may contain\n");
+  CHECK(out == "wardwatch-agent: unrecognised option '--%value%' (see --help)\n");
+  CHECK(Parse({"--print", "--interval", "%value%"}, &out).exit_code == 2);
+  CHECK(out == "wardwatch-agent: invalid value for option '--interval' (see --help)\n");
   // Percent-encoded URLs are fine.
   CHECK_FALSE(Parse({"--collector", "http://127.0.0.1:9/a%e1%ba%bf%20b", "--print"}).exit_now);
 }

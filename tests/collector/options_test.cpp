@@ -84,18 +84,17 @@ TEST_CASE("--config INI file with the same keys; the command line wins") {
   CHECK(r.error() == "--threads must be between 1 and 64");
 }
 
-TEST_CASE("a Boost message placeholder in --config or an argument is refused, not hung on") {
+TEST_CASE("a Boost message placeholder in --config or an argument gives an error, not a hang") {
   const auto path = std::filesystem::temp_directory_path() / "wardwatch-collector-placeholder.ini";
-  std::ofstream(path) << "data-dir = /tmp/x\nthreads = %option%\n";
+  std::ofstream(path) << "data-dir = /tmp/x\nthreads = %value%\n";
   const std::string p = path.string();
   const char* argv[] = {"wardwatch-collector", "--config", p.c_str()};
   auto parsed = ParseServeArgs(3, argv);
   std::filesystem::remove(path);
   REQUIRE_FALSE(parsed.ok());
-  CHECK(parsed.error() ==
-        "--config: " + p + " line 2 contains \"%option%\", which no option or value may contain");
-  const char* bad[] = {"wardwatch-collector", "--data-dir", "/x", "--site", "%prefix%"};
-  auto r = ParseServeArgs(5, bad);
+  CHECK(parsed.error() == "invalid value for option 'threads'");
+  const char* bad[] = {"wardwatch-collector", "--data-dir", "/x", "--%original_token%"};
+  auto r = ParseServeArgs(4, bad);
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error() == "argument 4 contains \"%prefix%\", which no option or value may contain");
+  CHECK(r.error() == "unrecognised option '--%original_token%'");
 }

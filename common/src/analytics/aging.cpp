@@ -18,7 +18,6 @@ constexpr double kSmartCap = 40;
 constexpr double kGiB = 1024.0 * 1024 * 1024;
 constexpr double kHoursPerYearOfUse = 2500;  // ~10 h a working day, 250 days
 
-// Number with `decimals` places; Vietnamese uses a decimal comma.
 }  // namespace
 
 // Grouped thousands: 15.000.000 (vi) / 15,000,000 (en).

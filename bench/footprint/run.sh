@@ -5,7 +5,8 @@
 #   plus collectd when installed. Samples every second: RSS and PSS (smaps_rollup), and the
 #   CPU time used over the window (utime+stime of the process and its reaped children, so the
 #   agent's smartctl runs count). The collector is not measured.
-# Usage: bench/footprint/run.sh [BUILD_DIR]   env: SECONDS_RUN (default 300)
+# Usage: bench/footprint/run.sh [BUILD_DIR]   env: SECONDS_RUN (default 300); AGENT_ARGS, more
+#   agent options (e.g. "--disable-collector apps" to see what the /proc sweep costs)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -28,7 +29,7 @@ pids="$pids $!"
 for _ in $(seq 100); do curl -fsS http://127.0.0.1:$cport/healthz >/dev/null 2>&1 && break; sleep 0.1; done
 
 "$build/agent/wardwatch-agent" --collector http://127.0.0.1:$cport --enroll-token bench \
-    --state-dir "$work/agent" --interval 15 --disable-collector traffic \
+    --state-dir "$work/agent" --interval 15 --disable-collector traffic ${AGENT_ARGS:-} \
     2>"$work/agent.log" &
 agent=$!
 pids="$pids $agent"

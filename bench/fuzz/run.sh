@@ -22,7 +22,7 @@ for t in "${TARGETS[@]}"; do
   cp -r "tests/fuzz/corpus/$t" "$work/corpus"
   log="$work/log"
   set +e
-  (cd "$work" && "$BUILD/tests/fuzz/fuzz_$t" -max_total_time="$SECS" -max_len=65536 \
+  (cd "$work" && "$BUILD/tests/fuzz/fuzz_$t" -max_total_time="$SECS" -max_len=65536 -timeout=30 \
       -print_final_stats=1 corpus >"$log" 2>&1)
   rc=$?
   set -e

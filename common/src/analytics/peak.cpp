@@ -247,10 +247,10 @@ BandwidthVerdict DecideBandwidth(const Heatmap& h, const std::vector<Bottleneck>
                 Num(v.required_mbps, 0, false) + " Mb/s: upgrade to the " + plan + " plan (about " +
                 FormatVnd(cost, false) + " a month)";
     if (!v.lan_side_machines.empty()) {
-      v.text_vi += "; ngoài ra " + std::to_string(v.lan_side_machines.size()) +
-                   " máy bị giới hạn bởi card mạng/Wi-Fi của chính nó";
       const std::size_t n = v.lan_side_machines.size();
-      v.text_en += "; besides, " + std::to_string(n) +
+      v.text_vi += "; ngoài ra " + GroupThousands(n, true) +
+                   " máy bị giới hạn bởi card mạng/Wi-Fi của chính nó";
+      v.text_en += "; besides, " + GroupThousands(n, false) +
                    (n == 1 ? " PC is held back by its own network card or Wi-Fi"
                            : " PCs are held back by their own network card or Wi-Fi");
     }

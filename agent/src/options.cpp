@@ -2,9 +2,6 @@
 #include "options.h"
 
 #include <boost/program_options.hpp>
-#include <fstream>
-#include <iterator>
-#include <sstream>
 #include <string>
 
 #include "collectors/apps.h"
@@ -96,13 +93,9 @@ ParsedOptions ParseOptions(int argc, const char* const* argv, std::ostream& out)
     }
     if (vm.count("config")) {
       const std::string file = vm["config"].as<std::string>();
-      std::ifstream in(file, std::ios::binary);
-      if (!in) return refuse("cannot read config file " + file);
-      const std::string text((std::istreambuf_iterator<char>(in)),
-                             std::istreambuf_iterator<char>());
-      has_percent = has_percent || HasPercent(text);
-      std::istringstream lines(text);
-      po::store(po::parse_config_file(lines, desc), vm);
+      if (!StoreConfigFile(file, desc, vm, has_percent)) {
+        return refuse("cannot read config file " + file);
+      }
     }
     po::notify(vm);
   } catch (const po::error& e) {

@@ -3,8 +3,6 @@
 
 #include <boost/program_options.hpp>
 #include <charconv>
-#include <fstream>
-#include <iterator>
 #include <sstream>
 
 #include "wardwatch/option_errors.h"
@@ -87,13 +85,9 @@ Result<ParsedArgs> ParseServeArgs(int argc, const char* const* argv) {
     }
     if (vm.count("config") != 0) {
       const std::string path = vm["config"].as<std::string>();
-      std::ifstream file(path, std::ios::binary);
-      if (!file) return MakeError("--config: cannot read " + path);
-      const std::string text((std::istreambuf_iterator<char>(file)),
-                             std::istreambuf_iterator<char>());
-      has_percent = has_percent || HasPercent(text);
-      std::istringstream lines(text);
-      po::store(po::parse_config_file(lines, desc), vm);
+      if (!StoreConfigFile(path, desc, vm, has_percent)) {
+        return MakeError("--config: cannot read " + path);
+      }
     }
     po::notify(vm);
   } catch (const po::error& e) {

@@ -9,6 +9,12 @@
 #pragma once
 
 #include <boost/program_options/errors.hpp>
+#include <boost/program_options/options_description.hpp>
+#include <boost/program_options/parsers.hpp>
+#include <boost/program_options/variables_map.hpp>
+#include <fstream>
+#include <iterator>
+#include <sstream>
 #include <string>
 #include <string_view>
 
@@ -38,5 +44,19 @@ inline std::string OptionErrorText(const boost::program_options::error& e, bool 
 }
 
 inline bool HasPercent(std::string_view text) { return text.find('%') != std::string_view::npos; }
+
+// Stores a --config file's "key = value" lines in `vm` (Boost may throw po::error); false when
+// the file cannot be read. Sets `has_percent` when the file holds a '%', for OptionErrorText.
+inline bool StoreConfigFile(const std::string& path,
+                            const boost::program_options::options_description& desc,
+                            boost::program_options::variables_map& vm, bool& has_percent) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return false;
+  const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  has_percent = has_percent || HasPercent(text);
+  std::istringstream lines(text);
+  boost::program_options::store(boost::program_options::parse_config_file(lines, desc), vm);
+  return true;
+}
 
 }  // namespace wardwatch

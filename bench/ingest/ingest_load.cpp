@@ -23,6 +23,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/program_options.hpp>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -150,6 +151,7 @@ struct Totals {
   std::map<int, std::uint64_t> status;
   std::string first_refusal;  // the first 4xx answer's body, to say what was wrong
   std::vector<double> latency_ms;
+  std::vector<std::uint32_t> latency_second;  // second of each sample since measuring began
 };
 
 class Agent : public std::enable_shared_from_this<Agent> {
@@ -282,8 +284,11 @@ class Agent : public std::enable_shared_from_this<Agent> {
       // A resend after a lost answer is acknowledged as "duplicate": stored once.
       if (res_.body().find("\"duplicate\"") != std::string::npos) ++t_.duplicates;
     }
-    if (intended_ >= measure_from_)
+    if (intended_ >= measure_from_) {
       t_.latency_ms.push_back(std::chrono::duration<double, std::milli>(now - intended_).count());
+      t_.latency_second.push_back(static_cast<std::uint32_t>(
+          std::chrono::duration_cast<std::chrono::seconds>(intended_ - measure_from_).count()));
+    }
     if (period_ == Clock::duration::zero()) {
       next_ = now;
     } else {
@@ -467,6 +472,23 @@ int main(int argc, char** argv) {
 
   auto& lat = totals.latency_ms;
   const std::size_t n = lat.size();
+  // p99 of each minute and the worst of each second, before the quantiles below reorder the
+  // samples: they show whether the tail grows with the store or comes in stalls, and when.
+  nlohmann::json p99_by_minute = nlohmann::json::array();
+  nlohmann::json max_by_second = nlohmann::json::array();
+  {
+    std::vector<std::vector<double>> minutes;
+    std::vector<double> seconds_max;
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto s = totals.latency_second[i];
+      if (s / 60 >= minutes.size()) minutes.resize(s / 60 + 1);
+      minutes[s / 60].push_back(lat[i]);
+      if (s >= seconds_max.size()) seconds_max.resize(s + 1);
+      seconds_max[s] = std::max(seconds_max[s], lat[i]);
+    }
+    for (auto& m : minutes) p99_by_minute.push_back(Quantile(m, 0.99));
+    for (double m : seconds_max) max_by_second.push_back(std::round(m));
+  }
   std::uint64_t non2xx = 0;
   nlohmann::json status = nlohmann::json::object();
   for (const auto& [code, count] : totals.status) {
@@ -511,6 +533,8 @@ int main(int argc, char** argv) {
       {"latency_ms_p90", Quantile(lat, 0.90)},
       {"latency_ms_p99", Quantile(lat, 0.99)},
       {"latency_ms_max", n ? *std::max_element(lat.begin(), lat.end()) : 0.0},
+      {"latency_ms_p99_by_minute", p99_by_minute},
+      {"latency_ms_max_by_second", max_by_second},
       {"collector_rss_mib", series(rss, 1.0 / 1024)},
       {"wal_mib", series(wal, 1.0 / (1024 * 1024))},
   };

@@ -40,8 +40,9 @@ void LowerThreadPriority() {
 
 // Every scrape after new reports re-serializes the machines that changed, and ingest parses
 // thousands of reports: glibc keeps the freed pages between long-lived blocks, so RSS climbed to
-// 300 MB with 110 MB in use (1,000 machines, 500 reports/s, a scrape every 10 s). Handing the
-// free pages back every 30 s keeps it near what is in use (bench/README.md, "collector RSS").
+// 300 MB with 110 MB in use (1,000 machines, 500 reports/s, a scrape every 10 s). Without
+// jemalloc, handing the free pages back every 30 s keeps it near what is in use; with it, this
+// does nothing (memory.h; bench/README.md, "collector RSS").
 constexpr auto kTrimPeriod = std::chrono::seconds(30);
 
 void ScheduleTrim(boost::asio::steady_timer& timer) {
@@ -166,6 +167,7 @@ int RunServe(int argc, const char* const* argv) {
           std::to_string(config.threads) + " thread(s); data in " + (*store)->path() + "; " +
           std::to_string(fleet.active_machines()) +
           " machine(s) enrolled; routes: " + std::to_string(router.routes().size()));
+  LogInfo("memory: " + AllocatorDescription());
 
   boost::asio::steady_timer trim_timer(ioc);
   ScheduleTrim(trim_timer);

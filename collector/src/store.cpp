@@ -404,6 +404,24 @@ Result<std::vector<PackageListRow>> Store::LoadPackageLists() {
   return rows;
 }
 
+Result<std::int64_t> PruneRawReports(sqlite::Db& db, std::int64_t received_before_ms, int batch) {
+  auto del = db.Prepare(
+      "DELETE FROM reports WHERE rowid IN (SELECT rowid FROM reports AS r "
+      "WHERE received_at_ms < ?1 AND sequence < (SELECT max(sequence) FROM reports "
+      "WHERE machine_id = r.machine_id) ORDER BY received_at_ms LIMIT ?2)");
+  if (!del) return MakeError(del.error());
+  std::int64_t total = 0;
+  for (;;) {
+    del->Reset();
+    del->Bind(1, received_before_ms);
+    del->Bind(2, static_cast<std::int64_t>(batch));
+    if (del->Step() != SQLITE_DONE) return MakeError("prune reports: " + db.Error());
+    const int n = sqlite3_changes(db.get());
+    total += n;
+    if (n < batch) return total;
+  }
+}
+
 Result<std::string> StoredReportJson(std::string body) {
   constexpr std::size_t kMaxReportBytes = 64u << 20;
   if (body.size() < 2 || static_cast<unsigned char>(body[0]) != 0x1f ||

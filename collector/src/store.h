@@ -53,6 +53,13 @@ struct PackageListRow {
   std::vector<schema::Package> packages;
 };
 
+// Deletes the raw reports received before `received_before_ms`, except each machine's newest
+// (the fleet's start-up state comes from it), `batch` rows per transaction through the index
+// on received_at_ms: the ingest writer waits for one short batch at a time, never for a scan
+// of the whole table. Returns how many rows went.
+Result<std::int64_t> PruneRawReports(sqlite::Db& db, std::int64_t received_before_ms,
+                                     int batch = 1000);
+
 // The stored form of a package list: a JSON array of the report schema's package objects.
 std::string EncodePackageList(const std::vector<schema::Package>& packages);
 Result<std::vector<schema::Package>> DecodePackageList(std::string_view json);

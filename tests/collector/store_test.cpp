@@ -88,6 +88,19 @@ std::int64_t QueryInt(const fs::path& db, const char* sql) {
   return v;
 }
 
+std::string QueryText(const fs::path& db, const char* sql) {
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open_v2(db.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  REQUIRE(sqlite3_prepare_v2(raw, sql, -1, &st, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+  const auto* text = sqlite3_column_text(st, 0);
+  std::string v = text == nullptr ? "" : reinterpret_cast<const char*>(text);
+  sqlite3_finalize(st);
+  sqlite3_close(raw);
+  return v;
+}
+
 }  // namespace
 
 TEST_CASE("store: WAL mode, synchronous FULL and schema version") {
@@ -500,4 +513,58 @@ PRAGMA user_version = 1;
   auto again = store->LoadPackageLists();
   REQUIRE(again.ok());
   CHECK(again->at(0).sequence == 4);
+}
+
+TEST_CASE("store: pruning deletes raw reports received before the cut, keeps each newest") {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  for (const char* id : {"a", "b", "c"}) Enroll(*store, id);
+  auto put = [&](const std::string& id, std::uint64_t seq, std::int64_t received_ms) {
+    std::promise<IngestOutcome> done;
+    IngestJob job = Job(id, seq, [&done](IngestOutcome o) { done.set_value(o); });
+    job.received_at_ms = received_ms;
+    REQUIRE(store->Submit(std::move(job)));
+    REQUIRE(done.get_future().get() == IngestOutcome::kStored);
+  };
+  for (std::uint64_t s = 1; s <= 5; ++s) put("a", s, static_cast<std::int64_t>(s) * 1000);
+  put("b", 1, 1000);  // b stopped reporting long ago: its newest (2) stays
+  put("b", 2, 2000);
+  put("c", 1, 9000);
+  // A late spooled report: an older sequence received after the newest one.
+  put("c", 0, 1500);
+
+  const fs::path path = dir.path / "wardwatch.db";
+  auto db = wardwatch::collector::sqlite::Db::Open(path.string(), false);
+  REQUIRE(db.ok());
+  REQUIRE(db->Exec("PRAGMA busy_timeout = 5000").ok());
+  // Batches of 2 while the store's writer is open beside it: a1 a2 a3, b1 and c0 go.
+  auto n = PruneRawReports(*db, 3500, 2);
+  REQUIRE_MESSAGE(n.ok(), (n.ok() ? "" : n.error()));
+  CHECK(*n == 5);
+  CHECK(QueryInt(path, "SELECT count(*) FROM reports") == 4);
+  CHECK(QueryText(path,
+                  "SELECT group_concat(machine_id || sequence, ' ') FROM (SELECT * FROM reports "
+                  "ORDER BY machine_id, sequence)") == "a4 a5 b2 c1");
+  // Nothing left to prune; a later cut takes a4 but never a machine's newest.
+  CHECK(*PruneRawReports(*db, 3500, 2) == 0);
+  CHECK(*PruneRawReports(*db, 1'000'000, 2) == 1);
+  CHECK(QueryText(path,
+                  "SELECT group_concat(machine_id || sequence, ' ') FROM (SELECT * FROM reports "
+                  "ORDER BY machine_id, sequence)") == "a5 b2 c1");
+  // The rows to delete are found through the index on received_at_ms, not by reading every
+  // report while the write lock is held.
+  sqlite3* raw = db->get();
+  sqlite3_stmt* plan = nullptr;
+  REQUIRE(sqlite3_prepare_v2(raw,
+                             "EXPLAIN QUERY PLAN SELECT rowid FROM reports AS r WHERE "
+                             "received_at_ms < 1 ORDER BY received_at_ms LIMIT 2",
+                             -1, &plan, nullptr) == SQLITE_OK);
+  std::string details;
+  while (sqlite3_step(plan) == SQLITE_ROW) {
+    details += reinterpret_cast<const char*>(sqlite3_column_text(plan, 3));
+    details += "; ";
+  }
+  sqlite3_finalize(plan);
+  CHECK_MESSAGE(details.find("INDEX reports_by_received (received_at_ms<?)") != std::string::npos,
+                details);
 }

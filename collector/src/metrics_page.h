@@ -1,11 +1,12 @@
 // The /metrics body: the fleet's series + self-metrics. Each machine's samples are serialized
-// once per new report and kept; when the fleet changed, a scrape merges them under one
-// HELP/TYPE per family into one page, built in a single allocation and shared (not copied)
-// with every scrape until the fleet changes again.
+// once per new report and kept; a scrape merges them under one HELP/TYPE per family into one
+// page, built in a single allocation and shared (not copied) with every scrape sending it at
+// the same time. Between scrapes the page is kept only while the fleet is quiet.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -32,9 +33,11 @@ class MetricsPage {
   // The whole page as one string (tests, tools).
   std::string RenderText();
 
-  // For tests and logs: how often the fleet part / a single machine was serialized.
+  // For tests and logs: how often the fleet changed between scrapes / a single machine was
+  // serialized / the page was merged.
   std::uint64_t renders() const { return renders_; }
   std::uint64_t machine_renders() const { return machine_renders_; }
+  std::uint64_t merges() const { return merges_; }
   // Appended to every page (the analytics series, expose/analytics.cpp).
   std::function<std::string()> extra;
 
@@ -55,13 +58,15 @@ class MetricsPage {
   std::string site_;
   std::mutex mu_;
   std::uint64_t cached_generation_ = 0;
-  std::shared_ptr<const std::string> cached_fleet_text_ = std::make_shared<const std::string>();
-  std::unordered_map<std::string, MachineBlocks> per_machine_;
+  std::weak_ptr<const std::string> cached_fleet_text_;  // while a scrape still sends it
+  std::shared_ptr<const std::string> kept_fleet_text_;  // between scrapes, when quiet
+  std::map<std::string, MachineBlocks> per_machine_;    // by machine id, the page's order
   // Every family seen, in order of first appearance: its name and "# HELP ...\n# TYPE ...\n".
   std::vector<std::pair<std::string, std::string>> families_;
   std::unordered_map<std::string, std::uint32_t, expose::StringHash, std::equal_to<>> family_index_;
   std::uint64_t renders_ = 0;
   std::uint64_t machine_renders_ = 0;
+  std::uint64_t merges_ = 0;
 };
 
 }  // namespace wardwatch::collector

@@ -240,6 +240,52 @@ TEST_CASE("MetricsPage re-renders the fleet only when the fleet changed") {
         std::string::npos);
 }
 
+TEST_CASE("MetricsPage keeps the page between scrapes only while the fleet is quiet") {
+  Fleet fleet;
+  SelfMetrics self;
+  MetricsPage page(fleet, self, "");
+  MachineRow row;
+  row.id = "m1";
+  row.hostname = "pc-01";
+  row.token_hash = "h";
+  fleet.Enrolled(row);
+  fleet.Stored(std::make_shared<const Report>(SampleReport("m1", "pc-01")), 1);
+  std::string first_text;
+  const std::string* first_page = nullptr;
+  {
+    auto first = page.Render();   // the fleet changed: serialized and merged
+    auto second = page.Render();  // a scrape while the first is still sending shares it
+    CHECK(first.fleet.get() == second.fleet.get());
+    CHECK(page.merges() == 1);
+    first_text = *first.fleet;
+    first_page = first.fleet.get();
+  }
+  CHECK(first_text.find(R"(node_memory_MemTotal_bytes{instance="pc-01"} 8000000000)") !=
+        std::string::npos);
+  // The second scrape found the fleet unchanged, so the page was kept after both finished.
+  {
+    auto third = page.Render();
+    CHECK(third.fleet.get() == first_page);
+    CHECK(page.merges() == 1);
+  }
+  // A new report: the page made for it is not kept after its scrape; the next scrape merges
+  // again from the kept lines (the machine is not serialized again) and gets the same text.
+  Report next = SampleReport("m1", "pc-01");
+  next.sequence = 8;
+  fleet.Stored(std::make_shared<const Report>(next), 2);
+  std::string changed_text;
+  {
+    auto fourth = page.Render();
+    CHECK(page.merges() == 2);
+    changed_text = *fourth.fleet;
+  }
+  auto fifth = page.Render();
+  CHECK(page.merges() == 3);
+  CHECK(*fifth.fleet == changed_text);
+  CHECK(page.renders() == 2);
+  CHECK(page.machine_renders() == 2);
+}
+
 TEST_CASE("rendering 1,000 machines: full, then after one machine's new report") {
   Fleet fleet;
   SelfMetrics self;

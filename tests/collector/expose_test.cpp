@@ -211,15 +211,22 @@ TEST_CASE("self-metrics: every reject reason, histogram, build info") {
                        "\"} 1"));
 }
 
-TEST_CASE("MetricsPage re-renders the fleet only when the fleet changed") {
-  Fleet fleet;
-  SelfMetrics self;
-  MetricsPage page(fleet, self, "");
+namespace {
+// Enrolls machine "m1" as "pc-01", with no report yet.
+void EnrollPc01(Fleet& fleet) {
   MachineRow row;
   row.id = "m1";
   row.hostname = "pc-01";
   row.token_hash = "h";
   fleet.Enrolled(row);
+}
+}  // namespace
+
+TEST_CASE("MetricsPage re-renders the fleet only when the fleet changed") {
+  Fleet fleet;
+  SelfMetrics self;
+  MetricsPage page(fleet, self, "");
+  EnrollPc01(fleet);
   (void)page.RenderText();
   (void)page.RenderText();
   CHECK(page.renders() == 1);
@@ -244,11 +251,7 @@ TEST_CASE("MetricsPage keeps the page between scrapes only while the fleet is qu
   Fleet fleet;
   SelfMetrics self;
   MetricsPage page(fleet, self, "");
-  MachineRow row;
-  row.id = "m1";
-  row.hostname = "pc-01";
-  row.token_hash = "h";
-  fleet.Enrolled(row);
+  EnrollPc01(fleet);
   fleet.Stored(std::make_shared<const Report>(SampleReport("m1", "pc-01")), 1);
   std::string first_text;
   const std::string* first_page = nullptr;

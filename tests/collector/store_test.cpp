@@ -76,29 +76,29 @@ struct WriterGate {
   }
 };
 
-std::int64_t QueryInt(const fs::path& db, const char* sql) {
+// Runs `sql` on its own read-only connection and reads the first column of its first row.
+template <typename Read>
+auto QueryFirst(const fs::path& db, const char* sql, Read read) {
   sqlite3* raw = nullptr;
   REQUIRE(sqlite3_open_v2(db.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
   sqlite3_stmt* st = nullptr;
   REQUIRE(sqlite3_prepare_v2(raw, sql, -1, &st, nullptr) == SQLITE_OK);
   REQUIRE(sqlite3_step(st) == SQLITE_ROW);
-  const std::int64_t v = sqlite3_column_int64(st, 0);
+  auto v = read(st);
   sqlite3_finalize(st);
   sqlite3_close(raw);
   return v;
 }
 
+std::int64_t QueryInt(const fs::path& db, const char* sql) {
+  return QueryFirst(db, sql, [](sqlite3_stmt* st) { return sqlite3_column_int64(st, 0); });
+}
+
 std::string QueryText(const fs::path& db, const char* sql) {
-  sqlite3* raw = nullptr;
-  REQUIRE(sqlite3_open_v2(db.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-  sqlite3_stmt* st = nullptr;
-  REQUIRE(sqlite3_prepare_v2(raw, sql, -1, &st, nullptr) == SQLITE_OK);
-  REQUIRE(sqlite3_step(st) == SQLITE_ROW);
-  const auto* text = sqlite3_column_text(st, 0);
-  std::string v = text == nullptr ? "" : reinterpret_cast<const char*>(text);
-  sqlite3_finalize(st);
-  sqlite3_close(raw);
-  return v;
+  return QueryFirst(db, sql, [](sqlite3_stmt* st) {
+    const auto* text = sqlite3_column_text(st, 0);
+    return std::string(text == nullptr ? "" : reinterpret_cast<const char*>(text));
+  });
 }
 
 }  // namespace

@@ -7,7 +7,7 @@
 //   default, 10 s, kept the 26 MB /metrics page of every re-render resident for longer).
 // - narenas 2: the HTTP threads, the writer and the analytics thread share two arenas; each
 //   thread's cache keeps the common small allocations off the arena locks.
-// Measured in bench/ingest (bench/README.md, "collector allocator").
+// Measured with bench/ingest/run.sh (bench/README.md, ingest, "What changed in stop 18").
 
 extern "C" {
 // NOLINTNEXTLINE: the name and type are jemalloc's (man 3 jemalloc, "TUNING").

@@ -6,6 +6,9 @@
 2. Burst above capacity (a write queue of 2 reports, many agents at once): the collector sheds
    load with 503 + Retry-After, stays up, and every report it acknowledged is in SQLite; the
    agents' retries get everything in.
+3. The program runs on the allocator it was built for: linked with jemalloc, its start-up log
+   says jemalloc with its background thread (the settings in allocator_jemalloc.cpp were read);
+   otherwise glibc malloc.
 
 Usage: ingest_load_test.py COLLECTOR INGEST_LOAD
 """
@@ -36,11 +39,26 @@ def stored_rows(collector):
         db.close()
 
 
+def allocator_line(collector):
+    for line in open(collector.log, encoding="utf-8", errors="replace"):
+        if " memory: " in line:
+            return line.split(" memory: ", 1)[1].strip()
+    return ""
+
+
 def main():
     collector_bin, load_bin = sys.argv[1], sys.argv[2]
 
     c = Collector(collector_bin).start()
     try:
+        needed = subprocess.run(["readelf", "-d", collector_bin], capture_output=True,
+                                text=True).stdout
+        said = allocator_line(c)
+        if "libjemalloc" in needed:
+            check(said == "jemalloc, unused pages returned by its background thread",
+                  "linked with jemalloc, but the collector says: %r" % said)
+        else:
+            check(said.startswith("glibc malloc"), "glibc build, but the collector says: %r" % said)
         r = load(load_bin, c, "--agents", "20", "--rate", "40", "--duration", "5")
         print("steady:", json.dumps({k: r[k] for k in (
             "sent", "acknowledged", "non_2xx", "latency_ms_p50", "latency_ms_p99")}))

@@ -41,8 +41,8 @@ void LowerThreadPriority() {
 // Every scrape after new reports re-serializes the machines that changed, and ingest parses
 // thousands of reports: glibc keeps the freed pages between long-lived blocks, so RSS climbed to
 // 300 MB with 110 MB in use (1,000 machines, 500 reports/s, a scrape every 10 s). Without
-// jemalloc, handing the free pages back every 30 s keeps it near what is in use; with it, this
-// does nothing (memory.h; bench/README.md, "collector RSS").
+// jemalloc, handing the free pages back every 30 s keeps it near what is in use; with it, the
+// timer is not started, since jemalloc's own thread does that (memory.h).
 constexpr auto kTrimPeriod = std::chrono::seconds(30);
 
 void ScheduleTrim(boost::asio::steady_timer& timer) {
@@ -170,7 +170,7 @@ int RunServe(int argc, const char* const* argv) {
   LogInfo("memory: " + AllocatorDescription());
 
   boost::asio::steady_timer trim_timer(ioc);
-  ScheduleTrim(trim_timer);
+  if (!UsingJemalloc()) ScheduleTrim(trim_timer);
 
   boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signo) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -24,5 +25,10 @@ std::optional<std::string> PlatformMachineId();
 
 // Sets `*stop` on Ctrl-C / SIGTERM (Linux) or console close / Ctrl-C (Windows).
 void InstallStopHandlers(std::atomic<bool>* stop);
+
+// Sleeps until `deadline` or until `stop` is set, whichever comes first. A stop from the
+// platform's handlers (a signal, a console event, the service control manager) wakes it at
+// once, so an idle agent neither polls the flag nor keeps a service stop waiting.
+void SleepUntilStop(std::chrono::steady_clock::time_point deadline, const std::atomic<bool>& stop);
 
 }  // namespace wardwatch::agent

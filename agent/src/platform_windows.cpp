@@ -4,6 +4,7 @@
 //       and starts it;
 //   wardwatch-agent --uninstall-service                    stops and removes it;
 //   wardwatch-agent --service <options>                    what the service control manager runs.
+#include <algorithm>
 #include <cctype>
 #include <string>
 #include <vector>
@@ -22,9 +23,21 @@ constexpr wchar_t kDescription[] =
     L"office's WardWatch collector.";
 
 std::atomic<bool>* g_stop = nullptr;
+// Signalled with every stop request (console event, service control); SleepUntilStop waits on
+// it. Made once, before any handler can run, and kept for the life of the process.
+win::UniqueHandle g_wake;
+
+void MakeWakeEvent() {
+  if (!g_wake) g_wake.reset(::CreateEventW(nullptr, /*bManualReset=*/TRUE, FALSE, nullptr));
+}
+
+void Wake() {
+  if (g_wake) ::SetEvent(g_wake.get());
+}
 
 BOOL WINAPI OnConsoleEvent(DWORD) {
   if (g_stop != nullptr) *g_stop = true;
+  Wake();
   return TRUE;
 }
 
@@ -132,6 +145,7 @@ DWORD WINAPI OnServiceControl(DWORD control, DWORD, void*, void*) {
   if (control == SERVICE_CONTROL_STOP || control == SERVICE_CONTROL_SHUTDOWN) {
     Report(SERVICE_STOP_PENDING);
     g_service->stop = true;
+    Wake();
     return NO_ERROR;
   }
   return control == SERVICE_CONTROL_INTERROGATE ? NO_ERROR : ERROR_CALL_NOT_IMPLEMENTED;
@@ -165,6 +179,7 @@ int RunAsService(int argc, char** argv, RunAgentFn run) {
   service.args.emplace_back(argv[0]);
   for (int i = 2; i < argc; ++i) service.args.emplace_back(argv[i]);
   g_service = &service;
+  MakeWakeEvent();
   SERVICE_TABLE_ENTRYW table[] = {{const_cast<wchar_t*>(kServiceName), &ServiceMain},
                                   {nullptr, nullptr}};
   if (!::StartServiceCtrlDispatcherW(table)) {
@@ -201,7 +216,21 @@ std::optional<int> RunPlatformCommand(int argc, char** argv, RunAgentFn run) {
 
 void InstallStopHandlers(std::atomic<bool>* stop) {
   g_stop = stop;
+  MakeWakeEvent();
   ::SetConsoleCtrlHandler(&OnConsoleEvent, TRUE);
+}
+
+void SleepUntilStop(std::chrono::steady_clock::time_point deadline, const std::atomic<bool>& stop) {
+  using namespace std::chrono;
+  for (auto t = steady_clock::now(); !stop && t < deadline; t = steady_clock::now()) {
+    const auto ms = std::min<milliseconds::rep>(ceil<milliseconds>(deadline - t).count(),
+                                                duration_cast<milliseconds>(hours(1)).count());
+    if (!g_wake) {  // no event: a flag set by code, seen within a second
+      ::Sleep(static_cast<DWORD>(std::min<milliseconds::rep>(ms, 1000)));
+      continue;
+    }
+    ::WaitForSingleObject(g_wake.get(), static_cast<DWORD>(ms));
+  }
 }
 
 }  // namespace wardwatch::agent

@@ -58,6 +58,26 @@ def table(msi, name):
     return [dict(zip(cols, line.split("\t"))) for line in lines[3:] if line]
 
 
+def msiexec(*args):
+    """Runs Wine's msiexec with a verbose log; returns (exit code, the log's last lines) so a
+    failure says which action failed (msiexec itself prints nothing with /qn)."""
+    log = drive_c("msiexec.log")  # C:\\msiexec.log: a Unix path would read as an option
+    if os.path.exists(log):
+        os.remove(log)
+    r = run([WINE, "msiexec", *args, "/qn", "/l*v", r"C:\msiexec.log"])
+    text = ""
+    if os.path.exists(log):
+        with open(log, "rb") as f:
+            raw = f.read()
+        # Wine writes the log as UTF-16 when it starts with a BOM, else as ANSI text.
+        text = raw.decode("utf-16", "replace") if raw[:2] == b"\xff\xfe" else raw.decode(
+            "latin-1")
+        os.remove(log)
+    # The property dump at the end says nothing about what failed.
+    tail = "\n".join([l for l in text.splitlines() if not l.startswith("Property(")][-40:])
+    return r.returncode, "%s\n--- msiexec log, last lines ---\n%s" % (r.stderr[-1500:], tail)
+
+
 def service_key():
     r = run([WINE, "reg", "query", SERVICE_KEY])
     return r.stdout if r.returncode == 0 else ""
@@ -103,17 +123,17 @@ def main():
     atexit.register(lambda: run(["wineserver", "-k"], timeout=60))
 
     # No COLLECTOR: refused (1603, fatal error), nothing installed.
-    r = run([WINE, "msiexec", "/i", msi, "/qn"])
-    check(r.returncode != 0, "install without COLLECTOR refused (exit %d)" % r.returncode)
+    rc, log = msiexec("/i", msi)
+    check(rc != 0, "install without COLLECTOR refused (exit %d)%s" % (rc, log))
     check(not os.path.exists(drive_c("Program Files", "WardWatch", "wardwatch-agent.exe")),
           "nothing installed without COLLECTOR")
     check(service_key() == "", "no service registered without COLLECTOR")
 
     c = Collector(COLLECTOR).start()
     try:
-        r = run([WINE, "msiexec", "/i", msi, "/qn", "COLLECTOR=" + c.url,
-                 "ENROLL_TOKEN=" + c.enroll_token, "INTERVAL=5"])
-        check(r.returncode == 0, "install exit %d: %s" % (r.returncode, r.stderr[-1500:]))
+        rc, log = msiexec("/i", msi, "COLLECTOR=" + c.url, "ENROLL_TOKEN=" + c.enroll_token,
+                          "INTERVAL=5")
+        check(rc == 0, "install exit %d: %s" % (rc, log))
         check(os.path.isfile(drive_c("Program Files", "WardWatch", "wardwatch-agent.exe")),
               "wardwatch-agent.exe in Program Files\\WardWatch")
         check(os.path.isfile(drive_c("ProgramData", "WardWatch", "agent.conf")),
@@ -131,8 +151,8 @@ def main():
         # What Windows' msiexec does itself with Wait=1 and Wine's does not (see above).
         r = run([WINE, "net", "stop", "WardWatchAgent"], timeout=120)
         check(r.returncode == 0, "net stop WardWatchAgent: %s %s" % (r.stdout, r.stderr[-500:]))
-        r = run([WINE, "msiexec", "/x", msi, "/qn"])
-        check(r.returncode == 0, "uninstall exit %d" % r.returncode)
+        rc, log = msiexec("/x", msi)
+        check(rc == 0, "uninstall exit %d: %s" % (rc, log))
         check(service_key() == "", "uninstall removed the service")
         check(not os.path.exists(drive_c("Program Files", "WardWatch", "wardwatch-agent.exe")),
               "uninstall removed the program")

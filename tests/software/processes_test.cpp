@@ -111,6 +111,11 @@ TEST_CASE("SweepProcesses over the fixture tree") {
   CHECK(find(1).exe.empty());                           // unreadable link: name from comm later
   CHECK(find(300).zombie);
 
+  // Sorted by pid, whatever order the folder lists them in.
+  CHECK(
+      std::is_sorted(sweep->processes.begin(), sweep->processes.end(),
+                     [](const ProcessSample& a, const ProcessSample& b) { return a.pid < b.pid; }));
+
   o.max_processes = 2;
   auto capped = SweepProcesses(WARDWATCH_FIXTURES "/software/proc_t0", o, 1764303600);
   REQUIRE(capped.ok());
@@ -120,4 +125,28 @@ TEST_CASE("SweepProcesses over the fixture tree") {
   auto missing = SweepProcesses("/nonexistent/proc", o, 0);
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.error().find("/nonexistent/proc") != std::string::npos);
+}
+
+TEST_CASE("SweepProcesses reuses the last sweep's exe path only for the same process") {
+  SweepOptions o;
+  o.boot_time = 1764300000;
+  auto first = SweepProcesses(WARDWATCH_FIXTURES "/software/proc_t0", o, 1764303600);
+  REQUIRE(first.ok());
+  auto sample = [](ProcessSweep& s, std::int64_t pid) -> ProcessSample& {
+    return *std::find_if(s.processes.begin(), s.processes.end(),
+                         [&](const ProcessSample& p) { return p.pid == pid; });
+  };
+  // Paths the fixture's links do not hold: a second sweep shows whether it read the link.
+  ProcessSweep previous = *first;
+  sample(previous, 200).exe = "/remembered/200";
+  sample(previous, 500).exe = "/remembered/500";
+  sample(previous, 500).start_ticks += 1;  // pid 500 reused by a new process
+  sample(previous, 100).exe = "/remembered/100";
+  sample(previous, 100).comm = "before-exec";  // same process, another program since
+  auto second = SweepProcesses(WARDWATCH_FIXTURES "/software/proc_t0", o, 1764303610, &previous);
+  REQUIRE(second.ok());
+  CHECK(sample(*second, 200).exe == "/remembered/200");
+  CHECK(sample(*second, 500).exe == "/opt/google/chrome/chrome");
+  CHECK(sample(*second, 100).exe == "/usr/lib/firefox-esr/firefox-esr");
+  CHECK(second->processes.size() == first->processes.size());
 }

@@ -59,9 +59,11 @@ class AppsCollector : public Collector {
 
  private:
   Status SampleLocked() {
-    auto sweep = SweepProcesses(procfs_, sweep_options_, UnixNow());
+    auto sweep =
+        SweepProcesses(procfs_, sweep_options_, UnixNow(), last_sweep_ ? &*last_sweep_ : nullptr);
     if (!sweep) return MakeError(sweep.error());
     meter_->Observe(*sweep, probe_->Sample());
+    last_sweep_ = std::move(*sweep);  // its exe paths save the next sweep a readlink each
     return Status::Ok();
   }
 
@@ -69,6 +71,7 @@ class AppsCollector : public Collector {
   std::optional<UsageMeter> meter_;
   std::string procfs_;
   SweepOptions sweep_options_;
+  std::optional<ProcessSweep> last_sweep_;
   std::unique_ptr<ForegroundProbe> probe_;
   PeriodicWorker sampler_;  // last member: stopped and joined before the state it uses goes
 };

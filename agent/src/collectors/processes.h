@@ -63,7 +63,11 @@ struct SweepOptions {
 };
 
 // Reads every numeric entry of `procfs`. Processes that vanish mid-read are counted, not errors.
+// The processes come out sorted by pid. With `previous` (the last sweep), a process it already
+// held (same pid, start time and comm: not a reused pid, not an exec) keeps its executable path
+// instead of reading the exe link again, the costliest read of a sweep (Linux; on Windows the
+// process handle opened for the times gives the image name anyway).
 Result<ProcessSweep> SweepProcesses(const std::string& procfs, const SweepOptions& options,
-                                    double now);
+                                    double now, const ProcessSweep* previous = nullptr);
 
 }  // namespace wardwatch::agent

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -17,7 +18,8 @@ struct DirCloser {
   void operator()(DIR* d) const { ::closedir(d); }
 };
 
-// Reads a small /proc file into `buf`; returns bytes read or -errno.
+// Reads a /proc file of at most `size` bytes into `buf`; returns bytes read or -errno. procfs
+// makes a stat file whole in one read, so a short read is the end (no second read to see 0).
 ssize_t ReadSmall(int dirfd, const char* name, char* buf, std::size_t size) {
   const int fd = ::openat(dirfd, name, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return -errno;
@@ -30,52 +32,61 @@ ssize_t ReadSmall(int dirfd, const char* name, char* buf, std::size_t size) {
       ::close(fd);
       return -err;
     }
-    if (n == 0) break;
     got += static_cast<std::size_t>(n);
+    if (n == 0 || got < size) break;
   }
   ::close(fd);
   return static_cast<ssize_t>(got);
 }
 
+// The previous sweep's executable path for the same process, if it had one.
+const std::string* KnownExe(const ProcessSweep* previous, const ProcessSample& p) {
+  if (previous == nullptr) return nullptr;
+  const auto& prev = previous->processes;
+  auto it = std::lower_bound(prev.begin(), prev.end(), p.pid,
+                             [](const ProcessSample& a, std::int64_t pid) { return a.pid < pid; });
+  if (it == prev.end() || it->pid != p.pid || it->start_ticks != p.start_ticks ||
+      it->comm != p.comm || it->zombie) {
+    return nullptr;
+  }
+  return &it->exe;
+}
+
 }  // namespace
 
 Result<ProcessSweep> SweepProcesses(const std::string& procfs, const SweepOptions& options,
-                                    double now) {
+                                    double now, const ProcessSweep* previous) {
   std::unique_ptr<DIR, DirCloser> dir(::opendir(procfs.c_str()));
   if (!dir) return MakeError("cannot list " + procfs + ": " + std::strerror(errno));
   ProcessSweep sweep;
   sweep.time = now;
+  if (previous != nullptr) sweep.processes.reserve(previous->processes.size() + 16);
   const int procfd = ::dirfd(dir.get());
   char buf[4096];
+  char path[64];  // "<pid>/stat", "<pid>/exe", opened relative to procfs
   while (const dirent* e = ::readdir(dir.get())) {
     if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
     bool numeric = true;
-    for (const char* p = e->d_name; *p; ++p) numeric = numeric && *p >= '0' && *p <= '9';
-    if (!numeric) continue;
-    const int pidfd = ::openat(procfd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (pidfd < 0) {
-      ++sweep.vanished;
-      continue;
-    }
-    const ssize_t n = ReadSmall(pidfd, "stat", buf, sizeof buf);
+    std::size_t len = 0;
+    for (const char* p = e->d_name; *p; ++p, ++len) numeric = numeric && *p >= '0' && *p <= '9';
+    if (!numeric || len > 20) continue;
+    std::memcpy(path, e->d_name, len);
+    std::memcpy(path + len, "/stat", 6);
+    const ssize_t n = ReadSmall(procfd, path, buf, sizeof buf);
     if (n <= 0) {
-      ::close(pidfd);
       ++sweep.vanished;  // exited between readdir and open/read
       continue;
     }
     auto stat = ParseProcPidStat(std::string_view(buf, static_cast<std::size_t>(n)));
     if (!stat) {
-      ::close(pidfd);
       ++sweep.unparsable;
       continue;
     }
     if (stat->kernel_thread()) {
-      ::close(pidfd);
       ++sweep.kernel_threads;
       continue;
     }
     if (sweep.processes.size() >= options.max_processes) {
-      ::close(pidfd);
       ++sweep.dropped;
       continue;
     }
@@ -90,11 +101,20 @@ Result<ProcessSweep> SweepProcesses(const std::string& procfs, const SweepOption
     p.rss_bytes =
         stat->rss_pages > 0 ? static_cast<std::uint64_t>(stat->rss_pages) * options.page_size : 0;
     if (!p.zombie) {
-      const ssize_t len = ::readlinkat(pidfd, "exe", buf, sizeof buf);
-      if (len > 0) p.exe = CleanExePath(std::string_view(buf, static_cast<std::size_t>(len)));
+      if (const std::string* known = KnownExe(previous, p)) {
+        p.exe = *known;
+      } else {
+        std::memcpy(path + len, "/exe", 5);
+        const ssize_t got = ::readlinkat(procfd, path, buf, sizeof buf);
+        if (got > 0) p.exe = CleanExePath(std::string_view(buf, static_cast<std::size_t>(got)));
+      }
     }
-    ::close(pidfd);
     sweep.processes.push_back(std::move(p));
+  }
+  // /proc lists pids in order; a fixture tree or another procfs may not.
+  auto by_pid = [](const ProcessSample& a, const ProcessSample& b) { return a.pid < b.pid; };
+  if (!std::is_sorted(sweep.processes.begin(), sweep.processes.end(), by_pid)) {
+    std::sort(sweep.processes.begin(), sweep.processes.end(), by_pid);
   }
   return sweep;
 }

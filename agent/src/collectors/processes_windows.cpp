@@ -9,6 +9,8 @@
 #include <tlhelp32.h>
 // clang-format on
 
+#include <algorithm>
+
 #include "collectors/processes.h"
 #include "collectors/windows_convert.h"
 #include "win32.h"
@@ -22,7 +24,9 @@ std::uint64_t Ticks(const FILETIME& f) {
 
 }  // namespace
 
-Result<ProcessSweep> SweepProcesses(const std::string&, const SweepOptions& options, double now) {
+// `previous` is not used: the process handle opened for the times gives the image name too.
+Result<ProcessSweep> SweepProcesses(const std::string&, const SweepOptions& options, double now,
+                                    const ProcessSweep*) {
   win::UniqueHandle snap(::CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0));
   if (!snap)
     return MakeError("CreateToolhelp32Snapshot failed: " + win::ErrorText(::GetLastError()));
@@ -65,6 +69,8 @@ Result<ProcessSweep> SweepProcesses(const std::string&, const SweepOptions& opti
     }
     sweep.processes.push_back(winconv::ProcessFromRaw(raw));
   }
+  std::sort(sweep.processes.begin(), sweep.processes.end(),
+            [](const ProcessSample& a, const ProcessSample& b) { return a.pid < b.pid; });
   return sweep;
 }
 

@@ -10,13 +10,13 @@ namespace wardwatch::collector {
 
 // Splits TextSerializer output into per-family segments, recording each family's header.
 void MetricsPage::Split(std::string_view text, MachineBlocks& out) {
-  out.text.clear();
-  out.text.reserve(text.size());
+  std::string lines;
+  lines.reserve(text.size());
   out.segments.clear();
   std::string_view help;  // the "# HELP" line before the current "# TYPE" line
   bool in_family = false;
-  auto close_segment = [&out, &in_family] {
-    if (in_family) out.segments.back().second = static_cast<std::uint32_t>(out.text.size());
+  auto close_segment = [&out, &lines, &in_family] {
+    if (in_family) out.segments.back().second = static_cast<std::uint32_t>(lines.size());
   };
   while (!text.empty()) {
     const auto nl = text.find('\n');
@@ -35,42 +35,49 @@ void MetricsPage::Split(std::string_view text, MachineBlocks& out) {
         families_.emplace_back(std::string(name), std::string(help).append(line));
       }
       close_segment();
-      out.segments.emplace_back(it->second, static_cast<std::uint32_t>(out.text.size()));
+      out.segments.emplace_back(it->second, static_cast<std::uint32_t>(lines.size()));
       in_family = true;
     } else if (in_family) {
-      out.text.append(line);
+      lines.append(line);
     }
   }
   close_segment();
+  out.text = std::make_shared<const std::string>(std::move(lines));
 }
 
-// One allocation of exactly the page's size: every family's header, then its lines from each
-// machine in turn.
-std::shared_ptr<const std::string> MetricsPage::Merge(
+// Every family's header, then its lines from each machine in turn: pieces that point into the
+// machines' lines (which the page keeps alive) and into one string of the headers it uses.
+std::shared_ptr<const http::SharedText> MetricsPage::Merge(
     const std::vector<const MachineBlocks*>& machines) {
   std::vector<std::vector<std::string_view>> lines(families_.size());
-  std::vector<std::size_t> bytes(families_.size(), 0);
   for (const MachineBlocks* blocks : machines) {
     std::uint32_t begin = 0;
     for (const auto& [family, end] : blocks->segments) {
-      const std::string_view part(blocks->text.data() + begin, end - begin);
+      const std::string_view part(blocks->text->data() + begin, end - begin);
       begin = end;
-      if (part.empty()) continue;
-      lines[family].push_back(part);
-      bytes[family] += part.size();
+      if (!part.empty()) lines[family].push_back(part);
     }
   }
-  std::size_t total = 0;
+  std::size_t header_bytes = 0, piece_count = 0;
   for (std::size_t f = 0; f < families_.size(); ++f) {
-    if (bytes[f] > 0) total += families_[f].second.size() + bytes[f];
+    if (lines[f].empty()) continue;
+    header_bytes += families_[f].second.size();
+    piece_count += 1 + lines[f].size();
   }
-  auto page = std::make_shared<std::string>();
-  page->reserve(total);
+  auto headers = std::make_shared<std::string>();
+  headers->reserve(header_bytes);  // no reallocation: the pieces point into it
+  auto page = std::make_shared<http::SharedText>();
+  page->pieces.reserve(piece_count);
   for (std::size_t f = 0; f < families_.size(); ++f) {
-    if (bytes[f] == 0) continue;
-    page->append(families_[f].second);
-    for (const std::string_view part : lines[f]) page->append(part);
+    if (lines[f].empty()) continue;
+    const std::size_t at = headers->size();
+    headers->append(families_[f].second);
+    page->Append(std::string_view(*headers).substr(at));
+    for (const std::string_view part : lines[f]) page->Append(part);
   }
+  page->owners.reserve(machines.size() + 1);
+  page->owners.push_back(std::move(headers));
+  for (const MachineBlocks* blocks : machines) page->owners.push_back(blocks->text);
   return page;
 }
 
@@ -93,8 +100,9 @@ MetricsPage::Parts MetricsPage::Render() {
         if (cached != per_machine_.end() && cached->second.report == state.latest) {
           blocks = std::move(cached->second);
         } else {
-          // The old lines go before the new ones are made: at 1,000 machines that all changed,
-          // the old and new serializations together were 50 MB more at the peak.
+          // The old lines go before the new ones are made (unless a page being sent still holds
+          // them): at 1,000 machines that all changed, the old and new serializations together
+          // were 50 MB more at the peak.
           if (cached != per_machine_.end()) per_machine_.erase(cached);
           blocks.report = state.latest;
           Split(expose::Serialize(expose::CollectFleet({state}, site_)), blocks);
@@ -119,7 +127,7 @@ MetricsPage::Parts MetricsPage::Render() {
     }
     // Kept between scrapes only while the fleet is quiet. When it changed since the last scrape
     // it will most likely change again before the next one, and the page (26 MB at 1,000
-    // machines) would be kept for nothing; merging it again costs about 0.2 s.
+    // machines) would be kept for nothing.
     kept_fleet_text_ = changed ? nullptr : parts.fleet;
   }
   // A re-render freed the previous serializations of the machines that changed.
@@ -131,7 +139,7 @@ MetricsPage::Parts MetricsPage::Render() {
 
 std::string MetricsPage::RenderText() {
   Parts parts = Render();
-  return std::string(*parts.fleet).append(parts.tail);
+  return parts.fleet->str().append(parts.tail);
 }
 
 }  // namespace wardwatch::collector

@@ -254,13 +254,13 @@ TEST_CASE("MetricsPage keeps the page between scrapes only while the fleet is qu
   EnrollPc01(fleet);
   fleet.Stored(std::make_shared<const Report>(SampleReport("m1", "pc-01")), 1);
   std::string first_text;
-  const std::string* first_page = nullptr;
+  const http::SharedText* first_page = nullptr;
   {
     auto first = page.Render();   // the fleet changed: serialized and merged
     auto second = page.Render();  // a scrape while the first is still sending shares it
     CHECK(first.fleet.get() == second.fleet.get());
     CHECK(page.merges() == 1);
-    first_text = *first.fleet;
+    first_text = first.fleet->str();
     first_page = first.fleet.get();
   }
   CHECK(first_text.find(R"(node_memory_MemTotal_bytes{instance="pc-01"} 8000000000)") !=
@@ -280,13 +280,35 @@ TEST_CASE("MetricsPage keeps the page between scrapes only while the fleet is qu
   {
     auto fourth = page.Render();
     CHECK(page.merges() == 2);
-    changed_text = *fourth.fleet;
+    changed_text = fourth.fleet->str();
   }
   auto fifth = page.Render();
   CHECK(page.merges() == 3);
-  CHECK(*fifth.fleet == changed_text);
+  CHECK(fifth.fleet->str() == changed_text);
   CHECK(page.renders() == 2);
   CHECK(page.machine_renders() == 2);
+}
+
+TEST_CASE("a page being sent keeps the lines it points into after a new report replaces them") {
+  Fleet fleet;
+  SelfMetrics self;
+  MetricsPage page(fleet, self, "");
+  EnrollPc01(fleet);
+  fleet.Stored(std::make_shared<const Report>(SampleReport("m1", "pc-01")), 1);
+  auto sending = page.Render();
+  const std::string before = sending.fleet->str();
+  Report next = SampleReport("m1", "pc-01");
+  next.sequence = 8;
+  next.system.meminfo["MemTotal"] = 4000000000;
+  fleet.Stored(std::make_shared<const Report>(next), 2);
+  auto after = page.Render();  // pc-01 serialized again, its old lines dropped from the cache
+  CHECK(page.machine_renders() == 2);
+  CHECK(after.fleet->str().find(R"(node_memory_MemTotal_bytes{instance="pc-01"} 4000000000)") !=
+        std::string::npos);
+  // The page still being sent reads what it was made from (ASan would see freed memory).
+  CHECK(sending.fleet->str() == before);
+  CHECK(before.find(R"(node_memory_MemTotal_bytes{instance="pc-01"} 8000000000)") !=
+        std::string::npos);
 }
 
 TEST_CASE("rendering 1,000 machines: full, then after one machine's new report") {

@@ -73,7 +73,7 @@ Response TextResponse(bhttp::status status, std::string body, std::string_view c
   return res;
 }
 
-Response SharedTextResponse(bhttp::status status, std::shared_ptr<const std::string> shared,
+Response SharedTextResponse(bhttp::status status, std::shared_ptr<const SharedText> shared,
                             std::string tail, std::string_view content_type) {
   Response res{status, 11};
   res.set(bhttp::field::content_type, content_type);

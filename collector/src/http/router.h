@@ -30,8 +30,8 @@ Response JsonResponse(bhttp::status status, const nlohmann::json& body);
 Response JsonError(bhttp::status status, std::string_view message);
 Response TextResponse(bhttp::status status, std::string body,
                       std::string_view content_type = "text/plain; charset=utf-8");
-// `shared` followed by `tail`; the shared text is sent without a copy.
-Response SharedTextResponse(bhttp::status status, std::shared_ptr<const std::string> shared,
+// `shared` followed by `tail`; the shared text is sent without being joined.
+Response SharedTextResponse(bhttp::status status, std::shared_ptr<const SharedText> shared,
                             std::string tail, std::string_view content_type);
 
 struct RequestContext {

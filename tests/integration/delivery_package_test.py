@@ -56,6 +56,13 @@ def main():
         depends = re.search(r"^ Depends: (.*)$", info, re.M)
         check(depends and "adduser" in depends.group(1) and "libc6" in depends.group(1),
               f"{name} depends on adduser and its libraries: {depends.group(1) if depends else None}")
+        # A library the binary links must be a dependency (dpkg-shlibdeps): the collector's
+        # jemalloc (libjemalloc2) when the build uses it.
+        needed = run("readelf", "-d", os.path.join(build, comp, binary)).stdout
+        if "libjemalloc.so" in needed:
+            check(depends and "libjemalloc2" in depends.group(1),
+                  f"{name} links jemalloc and depends on libjemalloc2: "
+                  f"{depends.group(1) if depends else None}")
         for script in ("postinst", "postrm", "prerm", "conffiles"):
             check(re.search(rf"\b{script}\b", info) is not None, f"{name} has {script}")
         extract = tempfile.mkdtemp(prefix=f"{name}-ctl-")

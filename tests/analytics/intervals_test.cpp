@@ -192,6 +192,54 @@ TEST_CASE("hour rollups add up and survive JSON") {
   CHECK(twice.wan_rx == 12000);
   CHECK(twice.office_saturated_intervals == 2);
   CHECK_FALSE(MachineHourFromJson(nlohmann::json::array()).ok());
+
+  // The stored record: every field back, smaller than the JSON, and older JSON rows still read.
+  h.has_smart = true;
+  h.smart_reallocated_max = 14;
+  h.hour_start = -3600;  // negative values survive the zigzag varint
+  h.wan_hosts["portal.example"] = 1ull << 40;
+  const std::string record = EncodeMachineHour(h);
+  auto decoded = DecodeMachineHour(record);
+  REQUIRE(decoded.ok());
+  CHECK(MachineHourToJson(*decoded) == MachineHourToJson(h));
+  CHECK(record.size() < MachineHourToJson(h).dump().size());
+  auto from_json = DecodeMachineHour(MachineHourToJson(h).dump());
+  REQUIRE(from_json.ok());
+  CHECK(MachineHourToJson(*from_json) == MachineHourToJson(h));
+}
+
+TEST_CASE("a damaged hour record is an error that says where, never a crash or a partial hour") {
+  MachineHour h;
+  h.hour_start = 1764300000;
+  h.seconds = 3600;
+  h.probe_latencies = {0.02, 0.03};
+  h.apps["Zalo"].cpu_seconds = 12;
+  h.wan_hosts["dichvucong.gov.vn"] = 5000;
+  const std::string record = EncodeMachineHour(h);
+  // Every truncation fails (the record has no optional tail).
+  for (std::size_t n = 0; n < record.size(); ++n) {
+    auto r = DecodeMachineHour(std::string_view(record).substr(0, n));
+    CHECK_MESSAGE(!r.ok(), "truncated to ", n, " bytes");
+  }
+  auto trailing = DecodeMachineHour(record + "x");
+  REQUIRE_FALSE(trailing.ok());
+  CHECK(trailing.error().find("bytes after the record") != std::string::npos);
+  std::string future = record;
+  future[2] = '\x07';
+  auto version = DecodeMachineHour(future);
+  REQUIRE_FALSE(version.ok());
+  CHECK(version.error().find("unknown record version 7") != std::string::npos);
+  // A count that claims more than the record holds is refused before anything is allocated.
+  // (An empty hour's record ends with the count of its WAN hosts.)
+  std::string huge = EncodeMachineHour(MachineHour{});
+  huge.back() = '\xff';
+  huge += std::string("\xff\xff\xff\x0f", 4);
+  auto big = DecodeMachineHour(huge);
+  REQUIRE_FALSE(big.ok());
+  CHECK(big.error().find("map of 4294967295 names past the record's end or limit") !=
+        std::string::npos);
+  CHECK_FALSE(DecodeMachineHour("not json").ok());
+  CHECK_FALSE(DecodeMachineHour("").ok());
 }
 
 TEST_CASE("AddToBuckets spreads bytes over the 5-minute buckets an interval overlaps") {

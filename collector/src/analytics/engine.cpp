@@ -47,6 +47,9 @@ std::int64_t WallNow() {
       .count();
 }
 
+// machine_hours.data is EncodeMachineHour's binary record (JSON text in rows written before
+// it; DecodeMachineHour reads both). The column keeps its TEXT declaration: a BLOB is stored
+// as it is.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS machine_hours (
   machine_id TEXT NOT NULL, hour_start INTEGER NOT NULL, data TEXT NOT NULL,
@@ -243,8 +246,7 @@ Status AnalyticsEngine::Flush() {
     sqlite3_bind_int64(s, 2, key.second);
     an::MachineHour merged = h;
     if (sqlite3_step(s) == SQLITE_ROW) {
-      auto j = nlohmann::json::parse(ColText(s, 0), nullptr, false);
-      if (auto old = an::MachineHourFromJson(j); old) {
+      if (auto old = an::DecodeMachineHour(ColText(s, 0)); old) {
         merged = *old;
         an::MergeHour(merged, h);
       }
@@ -255,7 +257,8 @@ Status AnalyticsEngine::Flush() {
     sqlite3_reset(p);
     BindText(p, 1, key.first);
     sqlite3_bind_int64(p, 2, key.second);
-    BindText(p, 3, an::MachineHourToJson(merged).dump());
+    const std::string record = an::EncodeMachineHour(merged);
+    sqlite3_bind_blob(p, 3, record.data(), static_cast<int>(record.size()), SQLITE_TRANSIENT);
     if (sqlite3_step(p) != SQLITE_DONE) {
       const std::string err = sqlite3_errmsg(db);
       (void)db_.Exec("ROLLBACK");
@@ -351,7 +354,7 @@ Result<std::vector<an::MachineHour>> AnalyticsEngine::History(const std::string&
   sqlite3_bind_int64(st->get(), 3, to);
   std::vector<an::MachineHour> out;
   while (sqlite3_step(st->get()) == SQLITE_ROW) {
-    auto h = an::MachineHourFromJson(nlohmann::json::parse(ColText(st->get(), 0), nullptr, false));
+    auto h = an::DecodeMachineHour(ColText(st->get(), 0));
     if (h) out.push_back(std::move(*h));
   }
   return out;
@@ -416,8 +419,7 @@ std::shared_ptr<const AnalyticsSnapshot> AnalyticsEngine::Compute() {
     while (sqlite3_step(st->get()) == SQLITE_ROW) {
       const std::string id = ColText(st->get(), 0);
       if (!in.hours.hostnames.count(id)) continue;
-      auto h =
-          an::MachineHourFromJson(nlohmann::json::parse(ColText(st->get(), 1), nullptr, false));
+      auto h = an::DecodeMachineHour(ColText(st->get(), 1));
       if (h) in.hours.hours[id].push_back(std::move(*h));
     }
   }

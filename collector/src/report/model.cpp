@@ -168,7 +168,7 @@ Result<Model> LoadModel(const std::string& data_dir, const an::SiteConfig& site_
     while (st->Step() == SQLITE_ROW) {
       const std::string id = st->Text(0);
       if (!in.hours.hostnames.count(id)) continue;
-      auto h = an::MachineHourFromJson(nlohmann::json::parse(st->Text(1), nullptr, false));
+      auto h = an::DecodeMachineHour(st->Text(1));
       if (h) in.hours.hours[id].push_back(std::move(*h));
     }
   }

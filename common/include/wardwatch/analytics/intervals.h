@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "wardwatch/analytics/site_config.h"
@@ -76,6 +77,11 @@ void AddToHour(MachineHour& h, const IntervalSample& s, const SiteConfig& c);
 void MergeHour(MachineHour& into, const MachineHour& from);
 nlohmann::json MachineHourToJson(const MachineHour& h);
 Result<MachineHour> MachineHourFromJson(const nlohmann::json& j);
+// How a rollup is stored (machine_hours.data): a compact binary record (hour_codec.cpp).
+std::string EncodeMachineHour(const MachineHour& h);
+// Reads EncodeMachineHour's record, or the JSON text (MachineHourToJson) of older rows; a
+// damaged or unknown record is an error that says what and where.
+Result<MachineHour> DecodeMachineHour(std::string_view stored);
 
 // Site WAN demand in one 5-minute bucket: sums over machines.
 struct SiteBucket {

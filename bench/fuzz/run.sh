@@ -10,7 +10,7 @@ ROOT=$PWD
 SECS=${SECONDS_PER_TARGET:-600}
 BUILD=$ROOT/build/fuzz
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(report ingest config spool proc packet)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(report ingest config spool proc packet hour)
 
 CC=clang CXX=clang++ cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DWARDWATCH_FUZZ=ON -DWARDWATCH_SANITIZE=ON -DWARDWATCH_BUILD_CONSOLE=OFF >/dev/null

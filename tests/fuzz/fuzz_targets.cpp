@@ -21,6 +21,7 @@
 #include "collectors/os.h"
 #include "options.h"
 #include "spool.h"
+#include "wardwatch/analytics/intervals.h"
 #include "wardwatch/analytics/site_config.h"
 #include "wardwatch/report.h"
 #ifdef WARDWATCH_FUZZ_PACKETS
@@ -47,6 +48,22 @@ namespace {
   auto second = wardwatch::DecodeReport(once);
   if (!second.ok()) Violated("an encoded report does not decode");
   if (wardwatch::EncodeReport(*second) != once) Violated("round trip changed the report");
+  return 0;
+}
+
+// Stored hour rollups (analytics.db): any bytes are a record, older JSON or an error with a
+// message; a decoded hour encodes, decodes and encodes again to the same bytes.
+[[maybe_unused]] int FuzzHour(const std::uint8_t* data, std::size_t size) {
+  std::string_view bytes(reinterpret_cast<const char*>(data), size);
+  auto first = wardwatch::analytics::DecodeMachineHour(bytes);
+  if (!first.ok()) {
+    if (first.error().empty()) Violated("an error without a message");
+    return 0;
+  }
+  const std::string once = wardwatch::analytics::EncodeMachineHour(*first);
+  auto second = wardwatch::analytics::DecodeMachineHour(once);
+  if (!second.ok()) Violated("an encoded hour does not decode");
+  if (wardwatch::analytics::EncodeMachineHour(*second) != once) Violated("round trip changed it");
   return 0;
 }
 

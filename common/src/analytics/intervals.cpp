@@ -2,6 +2,9 @@
 #include "wardwatch/analytics/intervals.h"
 
 #include <algorithm>
+#include <limits>
+#include <stdexcept>
+#include <type_traits>
 
 #include "wardwatch/analytics/local_time.h"
 
@@ -363,45 +366,80 @@ nlohmann::json MachineHourToJson(const MachineHour& h) {
           {"wan_hosts", h.wan_hosts}};
 }
 
+namespace {
+
+// JSON numbers for a stored hour: an integer field must hold a JSON integer in its type's
+// range (nlohmann's get<> of 1e132 into an integer is undefined behaviour, found by fuzzing).
+template <class T>
+T IntOf(const nlohmann::json& v, const std::string& what) {
+  if (v.is_number_unsigned()) {
+    const auto u = v.get<std::uint64_t>();
+    if (u <= static_cast<std::uint64_t>(std::numeric_limits<T>::max())) return static_cast<T>(u);
+  } else if (v.is_number_integer()) {
+    const auto i = v.get<std::int64_t>();
+    if (std::is_signed_v<T> && i >= static_cast<std::int64_t>(std::numeric_limits<T>::min()) &&
+        i <= static_cast<std::int64_t>(std::numeric_limits<T>::max())) {
+      return static_cast<T>(i);
+    }
+  }
+  throw std::invalid_argument(what + " is not an integer in range");
+}
+
+template <class T>
+T IntField(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  return it == j.end() ? T{0} : IntOf<T>(*it, key);
+}
+
+double DoubleField(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end()) return 0;
+  if (!it->is_number()) throw std::invalid_argument(std::string(key) + " is not a number");
+  return it->get<double>();
+}
+
+}  // namespace
+
 Result<MachineHour> MachineHourFromJson(const nlohmann::json& j) {
   if (!j.is_object()) return MakeError("machine hour: expected an object");
   MachineHour h;
   try {
-    h.hour_start = j.at("hour_start").get<std::int64_t>();
-    h.seconds = j.value("seconds", 0.0);
-    h.office_seconds = j.value("office_seconds", 0.0);
-    h.cpu_busy_seconds = j.value("cpu_busy_seconds", 0.0);
-    h.cpu_total_seconds = j.value("cpu_total_seconds", 0.0);
-    h.office_cpu_busy_seconds = j.value("office_cpu_busy_seconds", 0.0);
-    h.office_cpu_total_seconds = j.value("office_cpu_total_seconds", 0.0);
-    h.office_intervals = j.value("office_intervals", 0u);
-    h.office_saturated_intervals = j.value("office_saturated_intervals", 0u);
-    h.memory_some_seconds = j.value("memory_some_seconds", 0.0);
-    h.office_memory_some_seconds = j.value("office_memory_some_seconds", 0.0);
-    h.io_some_seconds = j.value("io_some_seconds", 0.0);
-    h.office_io_some_seconds = j.value("office_io_some_seconds", 0.0);
-    h.disk_busy_seconds = j.value("disk_busy_seconds", 0.0);
-    h.swap_in_pages = j.value("swap_in_pages", std::uint64_t{0});
-    h.swap_out_pages = j.value("swap_out_pages", std::uint64_t{0});
-    h.office_swap_in_pages = j.value("office_swap_in_pages", std::uint64_t{0});
-    h.office_hard_fault_reads = j.value("office_hard_fault_reads", std::uint64_t{0});
-    h.wan_rx = j.value("wan_rx_bytes", std::uint64_t{0});
-    h.wan_tx = j.value("wan_tx_bytes", std::uint64_t{0});
-    h.lan_rx = j.value("lan_rx_bytes", std::uint64_t{0});
-    h.lan_tx = j.value("lan_tx_bytes", std::uint64_t{0});
-    h.nic_bytes = j.value("nic_bytes", std::uint64_t{0});
-    h.nic_capacity_bytes_per_second = j.value("nic_capacity_bytes_per_second", 0.0);
-    h.nic_busy_intervals = j.value("nic_busy_intervals", 0u);
-    h.throttle_events = j.value("throttle_events", std::uint64_t{0});
-    h.office_throttle_events = j.value("office_throttle_events", std::uint64_t{0});
-    h.probe_attempts = j.value("probe_attempts", std::uint64_t{0});
-    h.probe_failures = j.value("probe_failures", std::uint64_t{0});
+    if (!j.contains("hour_start")) return MakeError("machine hour: no hour_start");
+    h.hour_start = IntField<std::int64_t>(j, "hour_start");
+    h.seconds = DoubleField(j, "seconds");
+    h.office_seconds = DoubleField(j, "office_seconds");
+    h.cpu_busy_seconds = DoubleField(j, "cpu_busy_seconds");
+    h.cpu_total_seconds = DoubleField(j, "cpu_total_seconds");
+    h.office_cpu_busy_seconds = DoubleField(j, "office_cpu_busy_seconds");
+    h.office_cpu_total_seconds = DoubleField(j, "office_cpu_total_seconds");
+    h.office_intervals = IntField<std::uint32_t>(j, "office_intervals");
+    h.office_saturated_intervals = IntField<std::uint32_t>(j, "office_saturated_intervals");
+    h.memory_some_seconds = DoubleField(j, "memory_some_seconds");
+    h.office_memory_some_seconds = DoubleField(j, "office_memory_some_seconds");
+    h.io_some_seconds = DoubleField(j, "io_some_seconds");
+    h.office_io_some_seconds = DoubleField(j, "office_io_some_seconds");
+    h.disk_busy_seconds = DoubleField(j, "disk_busy_seconds");
+    h.swap_in_pages = IntField<std::uint64_t>(j, "swap_in_pages");
+    h.swap_out_pages = IntField<std::uint64_t>(j, "swap_out_pages");
+    h.office_swap_in_pages = IntField<std::uint64_t>(j, "office_swap_in_pages");
+    h.office_hard_fault_reads = IntField<std::uint64_t>(j, "office_hard_fault_reads");
+    h.wan_rx = IntField<std::uint64_t>(j, "wan_rx_bytes");
+    h.wan_tx = IntField<std::uint64_t>(j, "wan_tx_bytes");
+    h.lan_rx = IntField<std::uint64_t>(j, "lan_rx_bytes");
+    h.lan_tx = IntField<std::uint64_t>(j, "lan_tx_bytes");
+    h.nic_bytes = IntField<std::uint64_t>(j, "nic_bytes");
+    h.nic_capacity_bytes_per_second = DoubleField(j, "nic_capacity_bytes_per_second");
+    h.nic_busy_intervals = IntField<std::uint32_t>(j, "nic_busy_intervals");
+    h.throttle_events = IntField<std::uint64_t>(j, "throttle_events");
+    h.office_throttle_events = IntField<std::uint64_t>(j, "office_throttle_events");
+    h.probe_attempts = IntField<std::uint64_t>(j, "probe_attempts");
+    h.probe_failures = IntField<std::uint64_t>(j, "probe_failures");
     if (j.contains("probe_latencies_seconds")) {
       h.probe_latencies = j["probe_latencies_seconds"].get<std::vector<double>>();
       if (h.probe_latencies.size() > kMaxHourLatencies) h.probe_latencies.resize(kMaxHourLatencies);
     }
-    if (j.contains("smart_reallocated_max") && j["smart_reallocated_max"].is_number()) {
-      h.smart_reallocated_max = j["smart_reallocated_max"].get<std::uint64_t>();
+    if (j.contains("smart_reallocated_max") && !j["smart_reallocated_max"].is_null()) {
+      h.smart_reallocated_max = IntField<std::uint64_t>(j, "smart_reallocated_max");
       h.has_smart = true;
     }
     if (j.contains("apps")) {
@@ -413,14 +451,18 @@ Result<MachineHour> MachineHourFromJson(const nlohmann::json& j) {
         s.office_running_seconds = a.at(2).get<double>();
         s.foreground_seconds = a.at(3).get<double>();
         s.office_foreground_seconds = a.at(4).get<double>();
-        s.wan_bytes = a.at(5).get<std::uint64_t>();
+        s.wan_bytes = IntOf<std::uint64_t>(a.at(5), "apps wan bytes");
         h.apps[it.key()] = s;
       }
     }
     if (j.contains("wan_hosts")) {
-      h.wan_hosts = j["wan_hosts"].get<std::map<std::string, std::uint64_t>>();
+      const auto& hosts = j["wan_hosts"];
+      if (!hosts.is_object()) return MakeError("machine hour: wan_hosts is not an object");
+      for (auto it = hosts.begin(); it != hosts.end(); ++it) {
+        h.wan_hosts[it.key()] = IntOf<std::uint64_t>(it.value(), "wan_hosts bytes");
+      }
     }
-  } catch (const nlohmann::json::exception& e) {
+  } catch (const std::exception& e) {  // nlohmann's type errors and the checks above
     return MakeError(std::string("machine hour: ") + e.what());
   }
   return h;

@@ -57,6 +57,22 @@ TEST_CASE("http probe measures dns, connect, first byte and total; no tls") {
   CHECK(server.requests() == 1);
 }
 
+TEST_CASE("probes through one session: each opens its own connection, a failure leaves nothing") {
+  HttpServer server("hello");
+  LoopbackSocket closed(SOCK_STREAM, false);  // bound, not listening: connections are refused
+  const std::string nowhere = "http://127.0.0.1:" + std::to_string(closed.port()) + "/";
+  auto session = NewProbeSession();
+  for (int i = 0; i < 3; ++i) {
+    auto s = RunProbe(Spec("web", server.url() + "/"), {}, session.get());
+    REQUIRE_MESSAGE(s.ok, s.error);
+    CHECK(s.phases.at("connect") > 0);  // a reused connection would report 0
+    auto refused = RunProbe(Spec("closed", nowhere), {}, session.get());
+    CHECK_FALSE(refused.ok);
+    CHECK(refused.error.find("127.0.0.1") != std::string::npos);
+  }
+  CHECK(server.requests() == 3);
+}
+
 TEST_CASE("https probe measures the TLS handshake with the test's own CA") {
   const std::string dir = wardwatch::testing::MakeTempDir();
   HttpsServer server(dir);

@@ -93,7 +93,11 @@ class ProbesCollector : public Collector {
     configured_ = true;
   }
 
-  ProbeSample Probe(std::size_t i) const { return RunProbe(config_.targets[i], config_.run); }
+  // On the worker thread, or in the first Collect when there is no worker: never both.
+  ProbeSample Probe(std::size_t i) {
+    if (!session_) session_ = NewProbeSession();
+    return RunProbe(config_.targets[i], config_.run, session_.get());
+  }
 
   void Record(std::size_t i, const ProbeSample& s) {
     std::lock_guard lock(mu_);
@@ -155,6 +159,7 @@ class ProbesCollector : public Collector {
   bool planned_ = false;
   std::vector<std::pair<Clock::duration, std::size_t>> plan_;
   std::size_t next_ = 0;
+  std::unique_ptr<ProbeSession> session_;  // the worker's (or the first Collect's)
   PeriodicWorker worker_;  // last member: stopped and joined before the state it uses goes
 };
 

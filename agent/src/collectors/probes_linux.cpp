@@ -197,16 +197,28 @@ std::size_t DiscardBody(char*, std::size_t size, std::size_t n, void* user) {
   return size * n;
 }
 
-ProbeSample HttpProbe(const ProbeSpec& spec, const ProbeRunOptions& o) {
+class CurlProbeSession : public ProbeSession {
+ public:
+  std::unique_ptr<CURL, CurlFree> handle;
+};
+
+ProbeSample HttpProbe(const ProbeSpec& spec, const ProbeRunOptions& o, ProbeSession* session) {
   ProbeSample s;
-  std::unique_ptr<CURL, CurlFree> h(curl_easy_init());
-  if (!h) {
+  std::unique_ptr<CURL, CurlFree> own;
+  CURL* c = nullptr;
+  if (auto* curl = static_cast<CurlProbeSession*>(session); curl && curl->handle) {
+    c = curl->handle.get();
+    curl_easy_reset(c);  // options from scratch; FRESH_CONNECT below still opens a new connection
+  } else {
+    own.reset(curl_easy_init());
+    c = own.get();
+  }
+  if (c == nullptr) {
     s.error = "curl_easy_init failed";
     return s;
   }
   char errbuf[CURL_ERROR_SIZE] = {};
   BodySink sink;
-  CURL* c = h.get();
   curl_easy_setopt(c, CURLOPT_URL, spec.url.c_str());
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);  // every probe pays DNS, connect and TLS
@@ -248,8 +260,14 @@ ProbeSample HttpProbe(const ProbeSpec& spec, const ProbeRunOptions& o) {
 
 }  // namespace
 
-ProbeSample RunProbe(const ProbeSpec& spec, const ProbeRunOptions& options) {
-  if (spec.kind == "http") return HttpProbe(spec, options);
+std::unique_ptr<ProbeSession> NewProbeSession() {
+  auto session = std::make_unique<CurlProbeSession>();
+  session->handle.reset(curl_easy_init());  // null: each probe makes its own
+  return session;
+}
+
+ProbeSample RunProbe(const ProbeSpec& spec, const ProbeRunOptions& options, ProbeSession* session) {
+  if (spec.kind == "http") return HttpProbe(spec, options, session);
   if (spec.kind == "tcp") return TcpProbe(spec, options);
   if (spec.host.empty()) return SystemResolverProbe(spec);
   return DnsServerProbe(spec, options);

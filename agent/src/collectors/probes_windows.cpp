@@ -396,7 +396,10 @@ ProbeSample HttpProbe(const ProbeSpec& spec, const ProbeRunOptions& o) {
 
 }  // namespace
 
-ProbeSample RunProbe(const ProbeSpec& spec, const ProbeRunOptions& options) {
+// WinHTTP keeps nothing worth reusing between probes here: the session is empty.
+std::unique_ptr<ProbeSession> NewProbeSession() { return std::make_unique<ProbeSession>(); }
+
+ProbeSample RunProbe(const ProbeSpec& spec, const ProbeRunOptions& options, ProbeSession*) {
   if (!WinsockReady()) {
     ProbeSample s;
     s.error = "Winsock could not be started: " + SocketErrorText(::WSAGetLastError());

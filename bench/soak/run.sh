@@ -104,10 +104,10 @@ for p in procs:
     first = [int(r["rss_kib"]) / 1024 for r in rs if int(r["t"]) <= window + 60 and int(r["t"]) >= 60]
     last = [int(r["rss_kib"]) / 1024 for r in rs if int(r["t"]) >= t_end - window]
     f = sum(first) / len(first); l = sum(last) / len(last)
-    # After the first minute (the load generator's connections open then) and while the load
-    # runs: a last sample after it ended sees its connections closed.
-    fds = [int(r["fds"]) for r in rs if 60 <= int(r["t"]) <= span]
-    thr = [int(r["threads"]) for r in rs if 60 <= int(r["t"]) <= span]
+    # After the first minute (the load generator's connections open then) and before the load's
+    # last second: a sample at or after its end sees its connections closing.
+    fds = [int(r["fds"]) for r in rs if 60 <= int(r["t"]) < span]
+    thr = [int(r["threads"]) for r in rs if 60 <= int(r["t"]) < span]
     ratio = l / f
     print("%-10s %22s %22.1f %8.2f %10s %12s" % (p, "%.1f / %.1f" % (f, l),
           max(int(r["rss_kib"]) for r in rs) / 1024, ratio, "%d-%d" % (min(fds), max(fds)),

@@ -47,7 +47,9 @@ struct IntervalSample {
 // A counter that went down was reset (reboot, agent restart): the current value is the delta.
 IntervalSample MakeInterval(const Report* prev, const Report& cur, const SiteConfig& c);
 
-// One machine, one local hour: sums, so rollups of several writers add up.
+// One machine, one local hour: sums, so rollups of several writers add up. A new field goes
+// into MergeHour, the stored record (HourFields in hour_codec.cpp, with a new version) and
+// MachineHourToJson / MachineHourFromJson (the API's and older rows' form).
 struct MachineHour {
   std::int64_t hour_start = 0;
   double seconds = 0, office_seconds = 0;

@@ -49,7 +49,7 @@ IntervalSample MakeInterval(const Report* prev, const Report& cur, const SiteCon
 
 // One machine, one local hour: sums, so rollups of several writers add up. A new field goes
 // into MergeHour, the stored record (HourFields in hour_codec.cpp, with a new version) and
-// MachineHourToJson / MachineHourFromJson (the API's and older rows' form).
+// MachineHourToJson / MachineHourFromJson (the form older rows were stored in).
 struct MachineHour {
   std::int64_t hour_start = 0;
   double seconds = 0, office_seconds = 0;

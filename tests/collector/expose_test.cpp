@@ -220,6 +220,24 @@ void EnrollPc01(Fleet& fleet) {
   row.token_hash = "h";
   fleet.Enrolled(row);
 }
+
+// pc-01 enrolled with its first report stored, and the /metrics page over the fleet.
+struct Pc01Page {
+  Fleet fleet;
+  SelfMetrics self;
+  MetricsPage page{fleet, self, ""};
+  Pc01Page() {
+    EnrollPc01(fleet);
+    fleet.Stored(std::make_shared<const Report>(SampleReport("m1", "pc-01")), 1);
+  }
+  // A newer report from pc-01 (sequence 8) with `mem_total` bytes of memory.
+  void StoreNext(std::uint64_t mem_total = 8000000000) {
+    Report next = SampleReport("m1", "pc-01");
+    next.sequence = 8;
+    next.system.meminfo["MemTotal"] = mem_total;
+    fleet.Stored(std::make_shared<const Report>(next), 2);
+  }
+};
 }  // namespace
 
 TEST_CASE("MetricsPage re-renders the fleet only when the fleet changed") {
@@ -247,12 +265,8 @@ TEST_CASE("MetricsPage re-renders the fleet only when the fleet changed") {
         std::string::npos);
 }
 
-TEST_CASE("MetricsPage keeps the page between scrapes only while the fleet is quiet") {
-  Fleet fleet;
-  SelfMetrics self;
-  MetricsPage page(fleet, self, "");
-  EnrollPc01(fleet);
-  fleet.Stored(std::make_shared<const Report>(SampleReport("m1", "pc-01")), 1);
+TEST_CASE_FIXTURE(Pc01Page,
+                  "MetricsPage keeps the page between scrapes only while the fleet is quiet") {
   std::string first_text;
   const http::SharedText* first_page = nullptr;
   {
@@ -273,9 +287,7 @@ TEST_CASE("MetricsPage keeps the page between scrapes only while the fleet is qu
   }
   // A new report: the page made for it is not kept after its scrape; the next scrape merges
   // again from the kept lines (the machine is not serialized again) and gets the same text.
-  Report next = SampleReport("m1", "pc-01");
-  next.sequence = 8;
-  fleet.Stored(std::make_shared<const Report>(next), 2);
+  StoreNext();
   std::string changed_text;
   {
     auto fourth = page.Render();
@@ -289,18 +301,11 @@ TEST_CASE("MetricsPage keeps the page between scrapes only while the fleet is qu
   CHECK(page.machine_renders() == 2);
 }
 
-TEST_CASE("a page being sent keeps the lines it points into after a new report replaces them") {
-  Fleet fleet;
-  SelfMetrics self;
-  MetricsPage page(fleet, self, "");
-  EnrollPc01(fleet);
-  fleet.Stored(std::make_shared<const Report>(SampleReport("m1", "pc-01")), 1);
+TEST_CASE_FIXTURE(
+    Pc01Page, "a page being sent keeps the lines it points into after a new report replaces them") {
   auto sending = page.Render();
   const std::string before = sending.fleet->str();
-  Report next = SampleReport("m1", "pc-01");
-  next.sequence = 8;
-  next.system.meminfo["MemTotal"] = 4000000000;
-  fleet.Stored(std::make_shared<const Report>(next), 2);
+  StoreNext(4000000000);
   auto after = page.Render();  // pc-01 serialized again, its old lines dropped from the cache
   CHECK(page.machine_renders() == 2);
   CHECK(after.fleet->str().find(R"(node_memory_MemTotal_bytes{instance="pc-01"} 4000000000)") !=

@@ -53,6 +53,27 @@ TEST_CASE("AppNameFor: known office applications and fallbacks") {
       {"", "chrome", "Google Chrome"},  // link unreadable: comm
       {"", "systemd", "systemd"},
       {"", "", "unknown"},
+      // Link unreadable (the packaged agent is not root): the same names as root sees.
+      {"", "WINWORD.EXE", "Microsoft Word"},  // Wine's process name is the Windows program
+      {"", "Zalo.exe", "Zalo"},
+      {"", "HTKK.exe", "HTKK"},
+      {"", "notepad.exe", "Wine: notepad.exe"},
+      {"", "Web Content", "Firefox"},  // Firefox's children rename themselves
+      {"", "Isolated Web Co", "Firefox"},
+      {"", "WebExtensions", "Firefox"},
+      {"", "RDD Process", "Firefox"},
+      {"", "vnpt-ca-plugin", "VNPT-CA"},  // name fragments of the table apply to comm
+      {"", "ViettelCA", "Viettel-CA"},
+      {"", "BkavCASigner", "BkavCA"},
+      {"", "iTaxViewer", "iTaxViewer"},
+      {"", "et", "WPS Spreadsheets"},
+      {"", "wpspdf", "WPS PDF"},
+      {"", "ibus-engine-uni", "UniKey"},
+      {"", "ibus-engine-bam", "Bamboo"},
+      {"", "opt", "opt"},  // folder patterns ("/opt/zoom/") do not match a bare name
+      // Process-name rows need a missing link: with one, the executable decides.
+      {"/usr/local/bin/et", "et", "et"},
+      {"/usr/bin/gnome-shell", "Web Content", "gnome-shell"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.exe);
@@ -224,4 +245,38 @@ TEST_CASE("UsageMeter: office hours outside, long gaps, top-N and deny list") {
   // Nothing is lost by folding: 3 + 0.2 + 0.5 + 2 + 4 + 1 + 0 + 0.1
   CHECK(total_cpu == doctest::Approx(10.8));
   CHECK(s.apps[2].instances == 6);
+}
+
+TEST_CASE("UsageMeter: a process renamed after exec is named again") {
+  // Wine starts as its loader and names the process after the Windows program once that has
+  // loaded; a wrapper script execs the real program. A sweep may fall in between.
+  AppsConfig c = AllDayOffice();
+  UsageMeter m(c);
+  auto sweep = [](double t, const char* exe, const char* comm, double cpu) {
+    ProcessSweep s;
+    s.time = t;
+    ProcessSample p;
+    p.pid = 4321;
+    p.start_ticks = 360000;
+    p.start_time = kT0 - 1;
+    p.exe = exe;
+    p.comm = comm;
+    p.cpu_seconds = cpu;
+    p.rss_bytes = 1 << 20;
+    s.processes.push_back(p);
+    return s;
+  };
+  m.Observe(sweep(kT0, "/usr/lib/wine/wine64-preloader", "wine64-preloade", 0.5), {});
+  auto first = m.TakeInterval();
+  REQUIRE(Find(first, "Wine: wine64-preloade"));
+  m.Observe(sweep(kT0 + 10, "/usr/lib/wine/wine64-preloader", "WINWORD.EXE", 4.5), {});
+  m.Observe(sweep(kT0 + 20, "/usr/lib/wine/wine64-preloader", "WINWORD.EXE", 6.0), {});
+  auto s = m.TakeInterval();
+  const AppUsage* word = Find(s, "Microsoft Word");
+  REQUIRE(word);
+  CHECK(word->cpu_seconds == doctest::Approx(5.5));
+  CHECK(word->running_seconds == doctest::Approx(20));
+  CHECK(word->instances == 1);
+  CHECK(word->starts == 0);  // the same process, not a new start
+  CHECK_FALSE(Find(s, "Wine: wine64-preloade"));
 }

@@ -1,5 +1,6 @@
-// The known-application table: executable paths (and Windows program names under Wine) mapped
-// to the stable names the IT officer sees. Add a row to add an application; the first row that
+// The known-application table: executable paths (and Windows program names under Wine, and
+// process names when the executable link is unreadable) mapped to the stable names the IT
+// officer sees. Add a row to add an application; the first row that
 // matches wins, so put specific rows above general ones. Patterns compare case-insensitively.
 #include <algorithm>
 
@@ -25,6 +26,18 @@ const KnownApp kKnownApps[] = {
     {M::kExeBasename, "firefox", "Firefox"},
     {M::kExeBasename, "firefox-esr", "Firefox"},
     {M::kExeBasename, "firefox-bin", "Firefox"},
+    // Firefox's child processes rename themselves; without the executable link (agent not
+    // root) only these names say they are Firefox's.
+    {M::kComm, "web content", "Firefox"},
+    {M::kComm, "isolated web co", "Firefox"},
+    {M::kComm, "webextensions", "Firefox"},
+    {M::kComm, "privileged cont", "Firefox"},
+    {M::kComm, "file:// content", "Firefox"},
+    {M::kComm, "isolated servic", "Firefox"},
+    {M::kComm, "rdd process", "Firefox"},
+    {M::kComm, "socket process", "Firefox"},
+    {M::kComm, "utility process", "Firefox"},
+    {M::kComm, "gpu process", "Firefox"},
     {M::kWineComm, "chrome.exe", "Google Chrome"},
     {M::kWineComm, "msedge.exe", "Microsoft Edge"},
     // Office suites.
@@ -35,6 +48,10 @@ const KnownApp kKnownApps[] = {
     {M::kPathEndsWith, "/office6/wpp", "WPS Presentation"},
     {M::kPathEndsWith, "/office6/wpspdf", "WPS PDF"},
     {M::kPathContains, "/wps-office/", "WPS Office"},
+    {M::kComm, "wps", "WPS Writer"},  // the same programs by process name (exe unreadable)
+    {M::kComm, "et", "WPS Spreadsheets"},
+    {M::kComm, "wpp", "WPS Presentation"},
+    {M::kComm, "wpspdf", "WPS PDF"},
     {M::kWineComm, "winword", "Microsoft Word"},
     {M::kWineComm, "excel", "Microsoft Excel"},
     {M::kWineComm, "powerpnt", "Microsoft PowerPoint"},
@@ -82,6 +99,8 @@ const KnownApp kKnownApps[] = {
     {M::kPathContains, "evkey", "EVKey"},
     {M::kWineComm, "evkey", "EVKey"},
     {M::kExeBasename, "ibus-engine-bamboo", "Bamboo"},
+    {M::kComm, "ibus-engine-uni", "UniKey"},  // their 15-byte process names
+    {M::kComm, "ibus-engine-bam", "Bamboo"},
 };
 
 // Executables that run Windows programs; the program's name is then the process name.
@@ -114,17 +133,28 @@ std::string AppNameFor(std::string_view exe, std::string_view comm) {
   const std::string base(Basename(path));
   bool wine = false;
   for (auto loader : kWineLoaders) wine = wine || base == loader;
-  // Kernel-style names of Wine programs are truncated to 15 bytes ("FoxitPDFReader.").
-  if (wine || path.empty()) {
+  // Without the link (the packaged agent is not root, so every desktop user's process), a
+  // process name ending in ".exe" is a Windows program: Wine names its process after it.
+  if (path.empty() && EndsWith(name, ".exe")) wine = true;
+  if (wine) {
+    // Kernel-style names of Wine programs are truncated to 15 bytes ("FoxitPDFReader.").
     for (const auto& k : kKnownApps) {
-      if (k.match == M::kWineComm && name.find(k.pattern) != std::string::npos && wine) {
-        return std::string(k.name);
-      }
-      if (k.match == M::kExeBasename && path.empty() && name == k.pattern) {
+      if (k.match == M::kWineComm && name.find(k.pattern) != std::string::npos) {
         return std::string(k.name);
       }
     }
-    if (wine) return "Wine: " + std::string(comm);
+    return "Wine: " + std::string(comm);
+  }
+  if (path.empty()) {
+    // Only the kernel's 15-byte process name is known: file names, name fragments (patterns
+    // without a '/') and process names can match it; install folders cannot.
+    for (const auto& k : kKnownApps) {
+      const bool fragment = k.match == M::kPathContains &&
+                            k.pattern.find('/') == std::string_view::npos &&
+                            name.find(k.pattern) != std::string::npos;
+      const bool exact = (k.match == M::kExeBasename || k.match == M::kComm) && name == k.pattern;
+      if (fragment || exact) return std::string(k.name);
+    }
     return comm.empty() ? std::string("unknown") : std::string(comm);
   }
   for (const auto& k : kKnownApps) {
@@ -139,6 +169,7 @@ std::string AppNameFor(std::string_view exe, std::string_view comm) {
         if (path.find(k.pattern) != std::string::npos) return std::string(k.name);
         break;
       case M::kWineComm:
+      case M::kComm:
         break;
     }
   }

@@ -184,7 +184,11 @@ void UsageMeter::Observe(const ProcessSweep& sweep, const ForegroundSample& fore
     const Key key{p.pid, p.start_ticks};
     const auto prev = previous_.find(key);
     const bool seen = prev != previous_.end();
-    std::string app = seen ? prev->second.app : AppNameFor(p.exe, p.comm);
+    // The same process under a new name has exec'd (a wrapper script starting the real
+    // program) or was renamed (Wine names its process after the Windows program only once
+    // that has loaded): named again, or its whole life would count for the launcher.
+    std::string app =
+        seen && prev->second.comm == p.comm ? prev->second.app : AppNameFor(p.exe, p.comm);
     // A process not seen before counts from its start only when it started after the last
     // sweep (1 s slack for tick rounding); otherwise it was missed and its past is unknown.
     const bool started_since = have_prev && !seen && p.start_time >= t0 - 1;
@@ -206,7 +210,7 @@ void UsageMeter::Observe(const ProcessSweep& sweep, const ForegroundSample& fore
       n.alive_since = n.alive ? std::min(n.alive_since, since) : since;
       n.alive = true;
     }
-    current.emplace(key, Known{std::move(app), p.cpu_seconds});
+    current.emplace(key, Known{std::move(app), p.comm, p.cpu_seconds});
   }
   for (auto& [name, acc] : acc_) acc.usage.instances = 0;
   for (const auto& [name, n] : now) {

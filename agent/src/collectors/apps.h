@@ -26,6 +26,7 @@ struct KnownApp {
     kPathEndsWith,  // executable path ends with the pattern
     kPathContains,  // executable path contains the pattern
     kWineComm,      // a Wine program whose process name contains the pattern
+    kComm,          // the process name equals the pattern, when the executable is unreadable
   };
   Match match;
   std::string_view pattern;  // compared case-insensitively
@@ -34,8 +35,11 @@ struct KnownApp {
 std::span<const KnownApp> KnownApps();
 
 // Stable application name for a process: the known-app table first, then the executable's
-// file name, then the kernel's 15-byte process name when the executable link is unreadable.
-// Programs run under Wine are named by the Windows program (the process name Wine sets).
+// file name, then the kernel's 15-byte process name when the executable link is unreadable
+// (another user's process and the agent is not root: the table's file names, name fragments
+// and kComm rows are then matched against the process name). Programs run under Wine are
+// named by the Windows program (the process name Wine sets; without the link, a process name
+// ending in ".exe" is taken as one).
 std::string AppNameFor(std::string_view exe, std::string_view comm);
 
 // ---- Office hours ------------------------------------------------------------------------
@@ -94,6 +98,7 @@ class UsageMeter {
   };
   struct Known {
     std::string app;
+    std::string comm;  // a new name (exec, or Wine naming its process) means a new app name
     double cpu_seconds;
   };
   struct Acc {

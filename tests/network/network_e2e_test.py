@@ -47,6 +47,81 @@ def request(base, method, path, body=None, token=None, timeout=60):
         return e.code, e.read()
 
 
+def peak_rss_mib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM")
+
+
+def raw_request(port, method, path, token, length=None):
+    """Opens a connection and sends only the request head; the caller reads or sends the rest."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=30)
+    head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
+    if length is not None:
+        head += f"Content-Length: {length}\r\nContent-Type: application/octet-stream\r\n"
+    s.sendall((head + "\r\n").encode())
+    return s
+
+
+def status_of(sock):
+    data = b""
+    while b"\r\n" not in data:
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    return int(data.split(b" ", 2)[1]) if data.startswith(b"HTTP/1.1 ") else 0
+
+
+def check_speedtest_bounds(pid, port, token):
+    """Neither direction holds the test's bytes in memory, and at most two downloads run."""
+    base = f"http://127.0.0.1:{port}"
+    before = peak_rss_mib(pid)
+    # A 100 MB upload, sent in 1 MiB writes: the collector counts it, it does not keep it.
+    s = raw_request(port, "POST", "/api/v1/speedtest", token, length=100_000_000)
+    block = b"u" * (1 << 20)
+    left = 100_000_000
+    while left > 0:
+        n = min(left, len(block))
+        s.sendall(block[:n])
+        left -= n
+    s.settimeout(30)
+    answer = b""
+    while b"}" not in answer:
+        chunk = s.recv(4096)
+        if not chunk:
+            break
+        answer += chunk
+    s.close()
+    check(b'"bytes":100000000' in answer, "POST of 100 MB answers the whole count")
+    # A 100 MB download read to the end.
+    status, body = request(base, "GET", "/api/v1/speedtest?bytes=100000000", token=token)
+    check(status == 200 and len(body) == 100_000_000,
+          f"GET streams exactly 100000000 bytes ({len(body)})")
+    del body
+    grew = peak_rss_mib(pid) - before
+    check(grew < 25, f"collector peak RSS grew {grew:.1f} MiB over a 100 MB upload and download "
+          "(< 25: the bytes are not held)")
+    # Two downloads that are not read yet hold both slots; a third is refused until one ends.
+    slow = [raw_request(port, "GET", "/api/v1/speedtest?bytes=100000000", token) for _ in range(2)]
+    for c in slow:
+        check(status_of(c) == 200, "a slow download starts (200)")
+    status, body = request(base, "GET", "/api/v1/speedtest?bytes=1000", token=token)
+    check(status == 503 and b"busy" in body,
+          f"a third download while two are being sent -> 503 busy ({status})")
+    slow[0].close()
+    deadline = time.time() + 10
+    while True:
+        status, body = request(base, "GET", "/api/v1/speedtest?bytes=1000", token=token)
+        if status == 200 or time.time() > deadline:
+            break
+        time.sleep(0.1)
+    check(status == 200 and len(body) == 1000, "a closed download frees its slot (200 again)")
+    slow[1].close()
+
+
 def main():
     collector_bin, agent_bin, fixtures = sys.argv[1], sys.argv[2], sys.argv[3]
     tmp = tempfile.mkdtemp(prefix="ww-net-e2e-")
@@ -86,6 +161,7 @@ def main():
               f"POST of 3000000 bytes answers the count ({body[:60]!r})")
         check(request(base, "POST", "/api/v1/speedtest", b"u" * 10)[0] == 401,
               "speedtest POST without a machine token -> 401")
+        check_speedtest_bounds(proc.pid, port, token)
 
         # The agent: first run enrols and reports; the second runs the 20 MB speed test.
         state = os.path.join(tmp, "agent-state")

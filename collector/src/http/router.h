@@ -4,6 +4,7 @@
 
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -40,6 +41,7 @@ struct RequestContext {
   std::string machine_id;  // the authenticated machine, for kMachineToken routes
   std::chrono::steady_clock::time_point header_received;
   std::chrono::steady_clock::time_point body_received;
+  std::uint64_t discarded_bytes = 0;  // the body's size, for routes with discard_body
 };
 
 // Completes the request; callable from any thread, exactly once.
@@ -58,6 +60,12 @@ struct Route {
   HeaderCheck check_header;
   RefusalHook on_refused;
   std::size_t max_body = 0;  // 0: the server's --max-body-bytes
+  // Count the body's bytes into ctx.discarded_bytes instead of keeping them (the speed test's
+  // upload): the request then holds no body in memory, whatever max_body allows.
+  bool discard_body = false;
+  // How long reading the body and writing the answer may each take; 0: the server's
+  // --body-timeout. Routes that move large bodies on purpose (the speed test) set more.
+  std::chrono::seconds transfer_timeout{0};
 };
 
 class Router {

@@ -34,6 +34,32 @@ namespace {
 constexpr std::size_t kLingerBytes = 256 * 1024;
 constexpr std::chrono::seconds kLingerTime{2};
 
+// A request body that is counted, not kept (Route::discard_body).
+struct DiscardBody {
+  using value_type = std::uint64_t;
+
+  class reader {
+   public:
+    template <bool isRequest, class Fields>
+    reader(bhttp::header<isRequest, Fields>&, value_type& count) : count_(count) {}
+    void init(const boost::optional<std::uint64_t>&, beast::error_code& ec) {
+      count_ = 0;
+      ec = {};
+    }
+    template <class ConstBufferSequence>
+    std::size_t put(const ConstBufferSequence& buffers, beast::error_code& ec) {
+      const std::size_t n = net::buffer_size(buffers);
+      count_ += n;
+      ec = {};
+      return n;
+    }
+    void finish(beast::error_code& ec) { ec = {}; }
+
+   private:
+    value_type& count_;
+  };
+};
+
 Response Unauthorized(std::string_view message) {
   auto res = JsonError(bhttp::status::unauthorized, message);
   res.set(bhttp::field::www_authenticate, "Bearer");
@@ -199,15 +225,21 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
                               "request body of " + std::to_string(*length) + " bytes exceeds " +
                                   std::to_string(limit_) + " bytes"));
     }
-    body_parser_.emplace(std::move(*header_parser_));
+    const auto expect = header.find(bhttp::field::expect);
+    const bool invite = expect != header.end() && beast::iequals(expect->value(), "100-continue");
+    if (route_->discard_body) {
+      discard_parser_.emplace(std::move(*header_parser_));
+      discard_parser_->body_limit(limit_);
+    } else {
+      body_parser_.emplace(std::move(*header_parser_));
+      body_parser_->body_limit(limit_);
+    }
     header_parser_.reset();
-    body_parser_->body_limit(limit_);
-    const auto expect = body_parser_->get().find(bhttp::field::expect);
-    if (expect != body_parser_->get().end() && beast::iequals(expect->value(), "100-continue")) {
+    if (invite) {
       // Authenticated: now invite the body (curl waits for this before sending it).
       continue_ =
           std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, version_);
-      lowest().expires_after(opts().body_timeout);
+      lowest().expires_after(TransferTimeout());
       bhttp::async_write(stream_, *continue_,
                          [self = shared_from_this()](beast::error_code wec, std::size_t) {
                            if (wec) return self->Close();
@@ -218,10 +250,21 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     ReadBody();
   }
 
+  // The route's transfer timeout, or the server's body timeout.
+  std::chrono::seconds TransferTimeout() const {
+    return route_ != nullptr && route_->transfer_timeout.count() > 0 ? route_->transfer_timeout
+                                                                     : opts().body_timeout;
+  }
+
   void ReadBody() {
-    lowest().expires_after(opts().body_timeout);
-    bhttp::async_read(stream_, buffer_, *body_parser_,
-                      beast::bind_front_handler(&Session::OnBody, shared_from_this()));
+    lowest().expires_after(TransferTimeout());
+    if (discard_parser_) {
+      bhttp::async_read(stream_, buffer_, *discard_parser_,
+                        beast::bind_front_handler(&Session::OnBody, shared_from_this()));
+    } else {
+      bhttp::async_read(stream_, buffer_, *body_parser_,
+                        beast::bind_front_handler(&Session::OnBody, shared_from_this()));
+    }
   }
 
   void OnBody(beast::error_code ec, std::size_t) {
@@ -231,7 +274,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     }
     if (ec == beast::error::timeout) {
       LogWarn("http: " + Peer() + " body not received within " +
-              std::to_string(opts().body_timeout.count()) + " s; connection closed");
+              std::to_string(TransferTimeout().count()) + " s; connection closed");
       return Close();
     }
     if (ec) {
@@ -242,8 +285,15 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       return Close();
     }
     lowest().expires_never();  // the handler may wait for the store; the write sets a new timer
-    ctx_.message = body_parser_->release();
-    body_parser_.reset();
+    if (discard_parser_) {
+      auto counted = discard_parser_->release();
+      ctx_.message.base() = std::move(counted.base());
+      ctx_.discarded_bytes = counted.body();
+      discard_parser_.reset();
+    } else {
+      ctx_.message = body_parser_->release();
+      body_parser_.reset();
+    }
     ctx_.params = std::move(params_);
     ctx_.machine_id = machine_id_;
     ctx_.header_received = header_received_;
@@ -275,7 +325,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     res.set(bhttp::field::server, "wardwatch-collector");
     res.prepare_payload();
     response_ = std::make_shared<Response>(std::move(res));
-    lowest().expires_after(opts().body_timeout);
+    lowest().expires_after(TransferTimeout());
     bhttp::async_write(stream_, *response_,
                        [self = shared_from_this()](beast::error_code ec, std::size_t) {
                          if (ec) return self->Close();
@@ -317,6 +367,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::empty_body>> header_parser_;
   std::optional<bhttp::request_parser<bhttp::string_body>> body_parser_;
+  std::optional<bhttp::request_parser<DiscardBody>> discard_parser_;
   std::shared_ptr<bhttp::response<bhttp::empty_body>> continue_;
   std::shared_ptr<Response> response_;
   const Route* route_ = nullptr;

@@ -162,3 +162,27 @@ TEST_CASE("smart collector: a disk in standby keeps its last good reading") {
   CHECK(second.hardware->disks[0].power_on_hours == 42);
   CHECK(second.hardware->disks[0].smart_unavailable.empty());
 }
+
+TEST_CASE("smart collector: a failed read is not repeated before the interval is over") {
+  // smartctl timing out on a dying disk (30 s each time) must not run at every report.
+  Script script;
+  script.answers.emplace("sda", MakeError("smartctl: timed out after 30 s"));
+  auto c = NewSmartCollectorWith(ReaderOf(script));
+  AgentOptions o;
+  o.smart_interval_seconds = 3600;
+  CollectContext ctx{o.paths, &o};
+  for (int i = 0; i < 3; ++i) {
+    Report r = WithDisks({"sda"});
+    const Status s = c->Collect(ctx, r);
+    CHECK_FALSE(s.ok());  // still said every report, from the kept error
+    CHECK(r.hardware->disks[0].smart_unavailable == "smartctl: timed out after 30 s");
+  }
+  CHECK(script.reads["sda"] == 1);
+  o.smart_interval_seconds = 0;  // the interval is over: read again, and it works now
+  script.answers.at("sda") = Healthy(77);
+  Report r = WithDisks({"sda"});
+  REQUIRE(c->Collect(ctx, r).ok());
+  CHECK(script.reads["sda"] == 2);
+  CHECK(r.hardware->disks[0].power_on_hours == 77);
+  CHECK(r.hardware->disks[0].smart_unavailable.empty());
+}

@@ -39,27 +39,36 @@ class SmartCollector : public Collector {
     for (schema::Disk& disk : hw.disks) {
       Cached& c = cache_[disk.name];
       const auto now = std::chrono::steady_clock::now();
+      const bool asleep = c.error.empty() && c.result.standby;
       const bool fresh =
-          c.valid && now - c.at < (c.result.standby ? std::min<std::chrono::steady_clock::duration>(
-                                                          interval, kStandbyRetry)
-                                                    : interval);
+          c.tried && now - c.at < (asleep ? std::min<std::chrono::steady_clock::duration>(
+                                                interval, kStandbyRetry)
+                                          : interval);
       if (!fresh) {
         auto r = read_(o, disk.name);
-        if (!r) {
-          // A failed read is this collector's failure, but other disks still count.
-          if (first_error.empty()) first_error = r.error();
-          disk.smart_unavailable = r.error();
-          continue;
-        }
-        // Asleep: keep the last good reading, if any, and ask again later.
-        if (!(r->standby && c.valid && c.result.unavailable.empty())) {
-          c.result = std::move(*r);
-          c.collected_at_ms = NowMs();
-        } else {
-          c.result.standby = true;
-        }
+        // A failed read waits for the next interval too: smartctl timing out on a dying disk
+        // must not run again every report.
         c.at = now;
-        c.valid = true;
+        c.tried = true;
+        if (!r) {
+          c.error = r.error();
+        } else {
+          c.error.clear();
+          // Asleep: keep the last good reading, if any, and ask again later.
+          if (!(r->standby && c.valid && c.result.unavailable.empty())) {
+            c.result = std::move(*r);
+            c.collected_at_ms = NowMs();
+          } else {
+            c.result.standby = true;
+          }
+          c.valid = true;
+        }
+      }
+      if (!c.error.empty()) {
+        // A failed read is this collector's failure, but other disks still count.
+        if (first_error.empty()) first_error = c.error;
+        disk.smart_unavailable = c.error;
+        continue;
       }
       MergeSmart(c.result, c.collected_at_ms, disk);
       if (disk.smart_unavailable.empty()) any_data = true;
@@ -73,7 +82,9 @@ class SmartCollector : public Collector {
 
  private:
   struct Cached {
-    bool valid = false;
+    bool tried = false;  // read at least once; `at` is the last read
+    bool valid = false;  // `result` holds a reading
+    std::string error;   // the last read failed (kept until the next read)
     std::chrono::steady_clock::time_point at;
     std::uint64_t collected_at_ms = 0;
     SmartResult result;

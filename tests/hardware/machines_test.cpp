@@ -183,6 +183,34 @@ TEST_CASE("fixture: minimal VM has almost nothing, and says so without failing")
   CHECK(hw.needs_privilege.empty());
 }
 
+TEST_CASE("dmi: a machine without DMI says so; root-only serials are read as root") {
+  // The foundation's dmi collector carries the machine's identity and BIOS date (age).
+  auto dmi = [](const std::string& sysfs) {
+    Paths p;
+    p.sysfs = sysfs;
+    AgentOptions o;
+    CollectContext ctx{p, &o};
+    Report r;
+    for (const CollectorEntry& e : AllCollectors()) {
+      if (std::string(e.name) == "dmi") CHECK(e.make()->Collect(ctx, r).ok());
+    }
+    return r;
+  };
+  char tmpl[] = "/tmp/wardwatch-nodmi-XXXXXX";
+  const fs::path empty = ::mkdtemp(tmpl);
+  Report none = dmi(empty.string());
+  fs::remove_all(empty);
+  CHECK(none.system.dmi.empty());
+  REQUIRE(none.hardware);
+  CHECK(Has(none.hardware->absent, "dmi"));
+  Report old = dmi(std::string(WARDWATCH_FIXTURES) + "/machines/old-desktop-hdd/sys");
+  CHECK(old.system.dmi["bios_date"] == "05/22/2018");
+  const schema::HardwareSection no_lists;
+  const auto& hw = old.hardware ? *old.hardware : no_lists;
+  CHECK_FALSE(Has(hw.absent, "dmi"));
+  if (::geteuid() == 0) CHECK_FALSE(Has(hw.needs_privilege, "dmi_serial"));
+}
+
 TEST_CASE("live machine: reports what exists, marks the rest absent, nothing fails") {
   AgentOptions o;  // the real smartctl, if installed
   Run run = RunHardware(Paths{}, o);

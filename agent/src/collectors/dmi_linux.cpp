@@ -1,6 +1,7 @@
 // dmi collector for Linux: /sys/class/dmi/id/*. A machine without DMI (some VMs, ARM boards)
-// reports an empty section; that is not an error. The serial numbers and UUID are root-only
-// (mode 0400): without root they are listed once as "dmi_serial" in needs_privilege.
+// reports an empty section and "dmi" in hardware.absent; that is not an error. The serial numbers
+// and UUID are root-only (mode 0400): without root they are listed once as "dmi_serial" in
+// needs_privilege.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -33,6 +34,10 @@ class DmiCollector : public Collector {
  public:
   Status Collect(const CollectContext& ctx, Report& report) override {
     const std::string dir = ctx.paths.Sys("class/dmi/id/");
+    if (!Exists(dir)) {
+      MarkAbsent(report, "dmi");  // no firmware tables (some VMs, ARM boards)
+      return Status::Ok();
+    }
     for (std::string_view name : kDmiFiles) {
       const std::string path = dir + std::string(name);
       auto v = ReadTrimmed(path);

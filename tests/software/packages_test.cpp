@@ -187,6 +187,22 @@ TEST_CASE("PickOsInstallTime: the oldest plausible candidate") {
   CHECK(PickOsInstallTime({315532800}, now) == std::nullopt);  // 1980: not plausible
 }
 
+TEST_CASE("OldestPackageInstallTime: the fallback when no installer log or birth time is known") {
+  const std::uint64_t now = 1795996800;
+  auto pkg = [](std::optional<std::uint64_t> t) {
+    wardwatch::schema::Package p;
+    p.name = "p";
+    p.install_time = t;
+    return p;
+  };
+  CHECK(OldestPackageInstallTime({}, now) == std::nullopt);
+  CHECK(OldestPackageInstallTime({pkg(std::nullopt)}, now) == std::nullopt);  // flatpak, snap
+  CHECK(OldestPackageInstallTime({pkg(1750775866), pkg(1747699200), pkg(std::nullopt)}, now) ==
+        1747699200u);
+  CHECK(OldestPackageInstallTime({pkg(0), pkg(1750000000)}, now) == 1750000000u);  // epoch
+  CHECK(OldestPackageInstallTime({pkg(now + 30 * 86400), pkg(1750000000)}, now) == 1750000000u);
+}
+
 namespace {
 
 struct TempRoot {

@@ -261,6 +261,15 @@ std::optional<std::uint64_t> PickOsInstallTime(const std::vector<std::uint64_t>&
   return best;
 }
 
+std::optional<std::uint64_t> OldestPackageInstallTime(const std::vector<schema::Package>& packages,
+                                                      std::uint64_t now) {
+  std::vector<std::uint64_t> times;
+  for (const auto& p : packages) {
+    if (p.install_time) times.push_back(*p.install_time);
+  }
+  return PickOsInstallTime(times, now);
+}
+
 void InventoryTracker::Emit(std::vector<schema::Package> all, const AgentOptions* o,
                             schema::SoftwareSection& out, std::string& errors) {
   auto note = [&](const std::string& e) { errors += (errors.empty() ? "" : "; ") + e; };

@@ -54,6 +54,11 @@ Result<std::vector<schema::Package>> DecodeInventoryState(std::string_view text)
 // of the root directory (filesystem creation).
 std::optional<std::uint64_t> PickOsInstallTime(const std::vector<std::uint64_t>& candidates,
                                                std::uint64_t now);
+// When none of those is known (a cloud or cloned image: no installer log, birth times not kept
+// or zeroed): the oldest plausible package install date, from a package never upgraded since
+// the system was put on the disk (for a cloned image, the image's build day).
+std::optional<std::uint64_t> OldestPackageInstallTime(const std::vector<schema::Package>& packages,
+                                                      std::uint64_t now);
 
 // What the packages collector sends of the installed list, on every platform: counts and the
 // hash always; the whole list and the changes only when the hash moved since the last report

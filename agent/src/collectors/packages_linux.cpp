@@ -176,11 +176,14 @@ class PackagesCollector : public Collector {
     SortPackages(all);
     if (!report.software) report.software.emplace();
     auto& out = *report.software;
-    inventory_.Emit(std::move(all), ctx.options, out, errors);
     if (!os_install_checked_) {
       os_install_checked_ = true;
       os_install_time_ = OsInstallTime(ctx.paths, static_cast<std::uint64_t>(now));
+      if (!os_install_time_) {
+        os_install_time_ = OldestPackageInstallTime(all, static_cast<std::uint64_t>(now));
+      }
     }
+    inventory_.Emit(std::move(all), ctx.options, out, errors);
     out.os_install_time = os_install_time_;
     if (!errors.empty()) return MakeError(errors);
     return Status::Ok();

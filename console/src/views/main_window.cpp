@@ -1,6 +1,7 @@
 // The console window: view tabs, language, connection state, fleet totals, current view.
 #include <imgui.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "model/format.h"
@@ -29,9 +30,11 @@ void DrawHeader(const ConsoleModel& model, ViewState& state, UiActions& actions)
   ViewTab(model, View::kSoftware, Str::kViewSoftware, actions);
   ViewTab(model, View::kReports, Str::kViewReports, actions);
 
-  // Right side: language and connection.
+  // Right side: connection state, then language and refresh. The state is right-aligned
+  // against the buttons by its measured width: "Collector unreachable - showing data from
+  // 41 s ago" (longer still in Vietnamese) ran into the VI / EN buttons at a fixed offset.
   const float right = ImGui::GetWindowContentRegionMax().x;
-  ImGui::SameLine(right - 470);
+  const float tabs_end = ImGui::GetCursorPosX();
   const ConnectionInfo& c = model.connection;
   char status[256];
   ImU32 colour = widgets::kYellow;
@@ -53,13 +56,17 @@ void DrawHeader(const ConsoleModel& model, ViewState& state, UiActions& actions)
       }
       break;
   }
+  const float buttons_w = 130;
+  const float status_w = ImGui::CalcTextSize("\xE2\x97\x8F").x + 4 + ImGui::CalcTextSize(status).x;
+  ImGui::SameLine(std::max(tabs_end + 16, right - buttons_w - 16 - status_w));
   widgets::ColouredText(colour, "\xE2\x97\x8F");
   ImGui::SameLine(0, 4);
   ImGui::TextUnformatted(status);
   if (ImGui::IsItemHovered() && !c.error.empty()) {
     ImGui::SetTooltip("%s\n(%s)", c.error.c_str(), Tr(lang, Str::kRetrying));
   }
-  ImGui::SameLine(right - 120);
+  const float status_end = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x;
+  ImGui::SameLine(std::max(status_end + 16, right - buttons_w + 10));
   if (ImGui::SmallButton("VI")) actions.language = Lang::kVi;
   ImGui::SameLine();
   if (ImGui::SmallButton("EN")) actions.language = Lang::kEn;
@@ -84,10 +91,12 @@ void DrawHeader(const ConsoleModel& model, ViewState& state, UiActions& actions)
   ImGui::SameLine(0, 24);
   const double u = model.UtilisationNow();
   std::snprintf(buf, sizeof buf, "%s: %s", Tr(lang, Str::kUplinkNow), FormatPercent(u).c_str());
-  widgets::ColouredText(std::isnan(u) ? widgets::kGrey
-                        : u >= 0.8    ? widgets::kRed
-                        : u >= 0.6    ? widgets::kOrange
-                                      : widgets::kGreen,
+  // While the collector is away the figure is the last one received, not "now": greyed.
+  const bool stale = c.state == ConnectionInfo::State::kOffline;
+  widgets::ColouredText(std::isnan(u) || stale ? widgets::kGrey
+                        : u >= 0.8             ? widgets::kRed
+                        : u >= 0.6             ? widgets::kOrange
+                                               : widgets::kGreen,
                         buf);
   if (!std::isnan(u)) {
     ImGui::SameLine();
@@ -112,6 +121,9 @@ void DrawMainWindow(const ConsoleModel& model, ViewState& state, UiActions& acti
                                       ImGuiWindowFlags_NoBringToFrontOnFocus;
   ImGui::Begin("##wardwatch", nullptr, kFlags);
   DrawHeader(model, state, actions);
+  // Tables keep their column widths per ID; under an ID per language, switching language
+  // sizes them afresh for the new headers ("Khuyến nghị" → "Recommenda..." otherwise).
+  ImGui::PushID(LanguageName(model.lang));
   switch (model.view) {
     case View::kFleet:
       DrawFleet(model, state, actions);
@@ -129,6 +141,7 @@ void DrawMainWindow(const ConsoleModel& model, ViewState& state, UiActions& acti
       DrawReports(model, state, actions);
       break;
   }
+  ImGui::PopID();
   ImGui::End();
 }
 

@@ -104,3 +104,28 @@ TEST_CASE("inventory entries: labels, units, hidden identity and boot disk") {
   CHECK(label == "something_new");
   CHECK(shown == "42");
 }
+
+TEST_CASE("hard page faults an hour: grouped, with a unit the officer reads, not per_hour") {
+  // The evidence table showed "95799 per_hour", cut off by its column.
+  CHECK(FormatMeasure(Lang::kEn, 95799.4, "per_hour") == "95,799/h");
+  CHECK(FormatMeasure(Lang::kVi, 95799.4, "per_hour") == "95.799/giờ");
+  CHECK(FormatMeasure(Lang::kEn, 18000, "per_hour") == "18,000/h");
+  CHECK(FormatMeasure(Lang::kEn, 250, "per_hour") == "250/h");
+  CHECK(FormatMeasure(Lang::kEn, 18000, "events") == "18,000 events");
+  CHECK(FormatMeasure(Lang::kVi, 18000, "events") == "18.000 lần");
+  CHECK(FormatMeasure(Lang::kEn, 9999, "events") == "9999 events");
+  CHECK(GroupedInteger(Lang::kVi, -1234567) == "-1.234.567");
+}
+
+TEST_CASE("the BIOS date is shown as YYYY-MM-DD, not SMBIOS's month-first form") {
+  // "02/08/2018" is 8 February 2018; a Vietnamese reader takes it for 2 August.
+  std::string label, shown;
+  REQUIRE(InventoryEntry(Lang::kVi, "bios_date", "02/08/2018", &label, &shown));
+  CHECK(label == "Ngày BIOS");
+  CHECK(shown == "2018-02-08");
+  REQUIRE(InventoryEntry(Lang::kEn, "bios_date", "12/31/2009", &label, &shown));
+  CHECK(shown == "2009-12-31");
+  CHECK(IsoDateFromSmbios("2018-02-08") == "2018-02-08");
+  CHECK(IsoDateFromSmbios("13/01/2018") == "13/01/2018");  // not month-first: as it is
+  CHECK(IsoDateFromSmbios("") == "");
+}

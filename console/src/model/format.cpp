@@ -81,16 +81,21 @@ std::string FormatUsageSeconds(Lang lang, double seconds) {
   return FormatSeconds(lang, seconds);
 }
 
-std::string FormatVnd(Lang lang, double vnd) {
-  if (std::isnan(vnd)) return kDash;
-  const long long v = std::llround(vnd);
+std::string GroupedInteger(Lang lang, double value) {
+  if (std::isnan(value)) return kDash;
+  const long long v = std::llround(value);
   std::string digits = std::to_string(v < 0 ? -v : v);
   std::string out;
   for (std::size_t i = 0; i < digits.size(); ++i) {
     if (i > 0 && (digits.size() - i) % 3 == 0) out += lang == Lang::kVi ? '.' : ',';
     out += digits[i];
   }
-  return (v < 0 ? "-" : "") + out + " \xE2\x82\xAB";  // ₫
+  return (v < 0 ? "-" : "") + out;
+}
+
+std::string FormatVnd(Lang lang, double vnd) {
+  if (std::isnan(vnd)) return kDash;
+  return GroupedInteger(lang, vnd) + " \xE2\x82\xAB";  // ₫
 }
 
 std::string FormatMbps(Lang lang, double mbps) {
@@ -153,11 +158,17 @@ std::string FormatMeasure(Lang lang, double value, const std::string& unit) {
   if (unit == "years") return FormatYears(lang, value);
   char buf[64];
   const char* u = unit.c_str();
+  if (unit == "per_hour") {
+    // Hard page faults an hour (Windows): "95,799/h" / "95.799/giờ", not "95799 per_hour".
+    return GroupedInteger(lang, value) + (vi ? "/giờ" : "/h");
+  }
   if (unit == "days") u = vi ? "ngày" : "days";
   if (unit == "dbm") u = "dBm";
   if (unit == "sectors") u = "sector";
   if (unit == "errors") u = vi ? "lỗi" : "errors";
   if (unit == "events" || unit == "timeouts") u = vi ? "lần" : unit.c_str();
+  // Large counts grouped as the language writes them: "18,000 events" / "18.000 lần".
+  if (std::fabs(value) >= 10000) return GroupedInteger(lang, value) + " " + u;
   std::snprintf(buf, sizeof buf,
                 std::fabs(value) >= 100 || value == std::floor(value) ? "%.0f %s" : "%.2g %s",
                 value, u);
@@ -206,6 +217,19 @@ const char* ChassisName(Lang lang, int type) {
 
 }  // namespace
 
+std::string IsoDateFromSmbios(const std::string& date) {
+  int month = 0, day = 0, year = 0;
+  char tail = 0;
+  if (date.size() == 10 &&
+      std::sscanf(date.c_str(), "%2d/%2d/%4d%c", &month, &day, &year, &tail) == 3 && month >= 1 &&
+      month <= 12 && day >= 1 && day <= 31 && year >= 1980) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
+    return buf;
+  }
+  return date;
+}
+
 bool InventoryEntry(Lang lang, const std::string& key, const std::string& value, std::string* label,
                     std::string* shown) {
   // Shown in the header, the summary rows or the disk table instead.
@@ -224,7 +248,10 @@ bool InventoryEntry(Lang lang, const std::string& key, const std::string& value,
   if (key == "cpu_model") *label = Tr(lang, Str::kColCpu);
   if (key == "cpu_threads") *label = Tr(lang, Str::kInv_cpu_threads);
   if (key == "os_pretty") *label = Tr(lang, Str::kOs);
-  if (key == "bios_date") *label = Tr(lang, Str::kInv_bios_date);
+  if (key == "bios_date") {
+    *label = Tr(lang, Str::kInv_bios_date);
+    *shown = IsoDateFromSmbios(value);
+  }
   if (key == "vendor" || key == "sys_vendor") *label = Tr(lang, Str::kInv_vendor);
   if (key == "product" || key == "product_name") *label = Tr(lang, Str::kInv_product);
   if (key == "nic_name") *label = Tr(lang, Str::kInv_nic);

@@ -18,6 +18,8 @@ std::string FormatPercent(double ratio);               // 0.834 → "83%"
 std::string FormatSeconds(Lang lang, double seconds);  // "2 h 05 min", "1.5 s", "850 ms"
 // A usage total (running or foreground time): "—" when there is none (0, negative or NaN).
 std::string FormatUsageSeconds(Lang lang, double seconds);
+// A whole number with thousands grouped as the language writes them: "95,799" / "95.799".
+std::string GroupedInteger(Lang lang, double value);
 std::string FormatVnd(Lang lang, double vnd);    // "12,500,000 ₫" / "12.500.000 ₫"
 std::string FormatMbps(Lang lang, double mbps);  // "100 Mb/s", "2.5 Mb/s" / "2,5 Mb/s"
 // CPU model without trademarks, "CPU" and clock: "Intel(R) Core(TM) i5-8500 CPU @ 3.00GHz" →
@@ -29,8 +31,13 @@ std::string FormatAgo(Lang lang, std::int64_t then_ms, std::int64_t now_ms);
 std::string FormatTime(std::int64_t ms);
 // An evidence value in its unit, as the officer reads it: "ratio" 0.19 → "19%", "bytes" →
 // "3.8 GiB", "bytes_per_second" → "100 Mb/s", "bool" → "yes"/"có", "years" → "8.8 y",
-// "days" → "410 days"; other units as "12 sectors".
+// "days" → "410 days", "per_hour" → "95,799/h" / "95.799/giờ"; other units as "12 sector";
+// counts from 10,000 up grouped ("18,000 events").
 std::string FormatMeasure(Lang lang, double value, const std::string& unit);
+// The BIOS date as SMBIOS writes it, month first ("02/08/2018" is 8 February 2018, which a
+// Vietnamese reader takes for 2 August), as YYYY-MM-DD, the form the evidence sentences use;
+// anything else unchanged.
+std::string IsoDateFromSmbios(const std::string& date);
 // One inventory entry (the collector's key, its value as text) as a label and a value for
 // the machine view; false for entries the view shows elsewhere (identity, the boot disk,
 // which has its own table) and hides here.

@@ -33,6 +33,7 @@ namespace {
 
 constexpr std::size_t kLingerBytes = 256 * 1024;
 constexpr std::chrono::seconds kLingerTime{2};
+constexpr std::size_t kLargeBodyRead = 64 * 1024;  // Beast reads at most 64 KiB at a time
 
 // A request body that is counted, not kept (Route::discard_body).
 struct DiscardBody {
@@ -230,6 +231,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (route_->discard_body) {
       discard_parser_.emplace(std::move(*header_parser_));
       discard_parser_->body_limit(limit_);
+      // Beast reads at most the buffer's free capacity (a few KiB after the header): a large
+      // body would take one read, one timer and one epoll round per 8 KiB. Given back in OnBody.
+      buffer_.reserve(kLargeBodyRead);
     } else {
       body_parser_.emplace(std::move(*header_parser_));
       body_parser_->body_limit(limit_);
@@ -290,6 +294,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       ctx_.message.base() = std::move(counted.base());
       ctx_.discarded_bytes = counted.body();
       discard_parser_.reset();
+      buffer_.shrink_to_fit();
     } else {
       ctx_.message = body_parser_->release();
       body_parser_.reset();

@@ -251,3 +251,52 @@ TEST_CASE("installed-software search without sending on the pause: only Enter se
   CHECK(dump["answer"]["packages"][0]["name"] == "Zalo");
   CHECK(dump["answer"]["packages"][0]["machines"] == 3);
 }
+
+TEST_CASE("uplink now: the collector's null means unknown, not today's last bucket") {
+  // On a Sunday morning the collector answered utilisation_now_ratio: null (no PC reported in
+  // the last 15 minutes); the header showed a green "uplink now: 0%" from today's series.
+  auto doc = nlohmann::json::parse(ReadSample("collector_network.json"))["bottlenecks"];
+  ConsoleModel m = WithFleet();
+  Updates u;
+  u.network = *ParseBottlenecks(doc.dump());
+  m.Apply(std::move(u));
+  CHECK(m.UtilisationNow() == doctest::Approx(0.83));
+  doc["utilisation_now_ratio"] = nullptr;
+  Updates unknown;
+  unknown.network = *ParseBottlenecks(doc.dump());
+  m.Apply(std::move(unknown));
+  CHECK(std::isnan(m.UtilisationNow()));
+  // A collector that does not publish "now" at all: today's latest bucket stands in for it.
+  doc.erase("utilisation_now_ratio");
+  Updates older;
+  older.network = *ParseBottlenecks(doc.dump());
+  m.Apply(std::move(older));
+  CHECK(m.UtilisationNow() == doctest::Approx(0.83));
+}
+
+TEST_CASE("a report saved into a folder makes it the default folder (remembered)") {
+  ConsoleModel m = WithFleet();
+  RecordingSink sink;
+  m.report_dir = "";
+  UiActions rep;
+  rep.generate_report = ReportRequest{"pdf", "vi", "28d", "/srv/bao-cao/2026/upgrade.pdf"};
+  m.Apply(rep, sink);
+  Updates failed;
+  failed.report = ReportResult{false, "/srv/bao-cao/2026/upgrade.pdf", 0, "HTTP 503"};
+  m.Apply(std::move(failed));
+  CHECK(m.report_dir.empty());  // nothing was saved there
+  m.Apply(rep, sink);
+  Updates done;
+  done.report = ReportResult{true, "/srv/bao-cao/2026/upgrade.pdf", 1000, ""};
+  m.Apply(std::move(done));
+  CHECK(m.report_dir == "/srv/bao-cao/2026");
+  CHECK(m.DefaultReportPath("csv", 0).rfind("/srv/bao-cao/2026/wardwatch-upgrade-", 0) == 0);
+}
+
+TEST_CASE("the bandwidth verdict names the PCs held back by their own network card") {
+  auto doc = nlohmann::json::parse(ReadSample("collector_network.json"))["bottlenecks"];
+  doc["verdict"]["lan_side_machines"] = {"PC-DIACHINH-02", 7, "PC-VHXH-01"};
+  auto n = ParseBottlenecks(doc.dump());
+  REQUIRE(n.ok());
+  CHECK(n->verdict.lan_side_machines == std::vector<std::string>{"PC-DIACHINH-02", "PC-VHXH-01"});
+}

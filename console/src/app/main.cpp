@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cfloat>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -26,6 +27,12 @@ namespace wardwatch::console {
 namespace {
 
 constexpr const char* kDefaultCollector = "http://127.0.0.1:9477";
+
+// Set by SIGINT / SIGTERM (Ctrl-C in the terminal, scripts/demo stopping what it started):
+// the frame loop ends as if the window were closed, so the settings are still written. The
+// loop wakes at least twice a second, so it notices within half a second.
+volatile std::sig_atomic_t g_stop_requested = 0;
+void RequestStop(int) { g_stop_requested = 1; }
 
 struct GlfwSession {
   bool ok = false;
@@ -279,7 +286,11 @@ int Run(int argc, char** argv) {
   }
   int exit_code = 0;
 
-  while (!glfwWindowShouldClose(window.get())) {
+  if (interactive) {
+    std::signal(SIGINT, RequestStop);
+    std::signal(SIGTERM, RequestStop);
+  }
+  while (!glfwWindowShouldClose(window.get()) && g_stop_requested == 0) {
     if (interactive) {
       glfwWaitEventsTimeout(0.5);  // wakes on input, on new data (glfwPostEmptyEvent), or 2×/s
     } else {
@@ -418,6 +429,7 @@ int Run(int argc, char** argv) {
     settings.history_hours = model.history_hours;
     settings.sort_column = SortName(model.fleet.sort().column);
     settings.sort_descending = model.fleet.sort().descending;
+    settings.report_dir = model.report_dir;
     Status st = SaveSettings(settings_path, settings);
     if (!st.ok()) std::cerr << "wardwatch-console: " << st.error() << "\n";
   }

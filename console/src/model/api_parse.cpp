@@ -822,6 +822,11 @@ Result<MachineDetail> ParseMachineDetail(std::string_view body, ParseWarnings* w
   }
 
   out.history = ReadSeriesSet(r, *doc, "", {"history", "series"});
+  out.platform = r.String(*doc, "", {"platform"});
+  if (out.platform.empty() && inv_obj != nullptr) {
+    out.platform = r.String(*inv_obj, "inventory", {"platform"});
+  }
+  out.last_report_ms = r.Time(*doc, "", "latest_collected_at");
 
   auto read_disk = [&r](const Json& d, const std::string& p, Disk& disk) {
     disk.name = r.String(d, p, {"name", "device"});
@@ -984,6 +989,8 @@ Result<NetworkStatus> ParseBottlenecks(std::string_view body, ParseWarnings* war
   }
   out.utilisation_now = r.Number(
       *doc, "", {"utilisation_now_ratio", "utilisation_now", "uplink_utilisation_now_ratio"});
+  out.utilisation_now_reported =
+      doc->contains("utilisation_now_ratio") || doc->contains("uplink_utilisation_now_ratio");
   if (std::isnan(out.utilisation_now)) {
     out.utilisation_now = r.Number(up, "uplink", {"utilisation_now_ratio", "utilisation_now"});
   }
@@ -1035,6 +1042,13 @@ Result<NetworkStatus> ParseBottlenecks(std::string_view body, ParseWarnings* war
           r.Number(*v, "verdict", {"recommended_plan_mbps", "next_plan_mbps", "plan_mbps"});
       out.verdict.text = r.Text(*v, "verdict", {"text", "sentence", "message"});
       out.verdict.peak_demand_mbps = r.Number(*v, "verdict", {"peak_demand_mbps"});
+      if (const Json* lan = r.Find(*v, {"lan_side_machines"}); lan && lan->is_array()) {
+        for (const Json& name : *lan) {
+          if (name.is_string() && out.verdict.lan_side_machines.size() < 64) {
+            out.verdict.lan_side_machines.push_back(name.get<std::string>());
+          }
+        }
+      }
       if (const Json* plan = r.Find(*v, {"plan"}); plan && plan->is_object()) {
         out.verdict.plan_name = r.String(*plan, "verdict.plan", {"name"});
         if (std::isnan(out.verdict.recommended_plan_mbps)) {

@@ -84,6 +84,11 @@ void ConsoleModel::Apply(Updates&& u) {
   }
   if (u.report) {
     report_status.busy = false;
+    // The folder the officer saved into becomes the default (remembered in the settings).
+    if (u.report->ok) {
+      const auto slash = u.report->path.find_last_of('/');
+      if (slash != std::string::npos && slash > 0) report_dir = u.report->path.substr(0, slash);
+    }
     report_status.last = std::move(u.report);
   }
 }
@@ -155,6 +160,9 @@ bool ConsoleModel::HasDataFor(View v) const {
 
 double ConsoleModel::UtilisationNow() const {
   if (network && !std::isnan(network->utilisation_now)) return network->utilisation_now;
+  // The collector said it does not know (no recent bucket): "—", not today's last bucket,
+  // which may be hours old (the header showed a green "uplink now: 0%" on a Sunday).
+  if (network && network->utilisation_now_reported) return kNaN;
   if (network && !network->today.empty()) {
     for (auto it = network->today.rbegin(); it != network->today.rend(); ++it) {
       if (!std::isnan(it->v)) return it->v;

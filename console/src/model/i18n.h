@@ -10,7 +10,9 @@ namespace wardwatch::console {
 
 enum class Lang { kVi, kEn };
 
-// X(id, English, Vietnamese)
+// X(id, English, Vietnamese). Kept out of clang-format: version 14 measures the UTF-8 lines
+// wrongly and moves every backslash of the table past the column limit.
+// clang-format off
 #define WARDWATCH_CONSOLE_STRINGS(X)                                                               \
   X(kAppTitle, "WardWatch console", "WardWatch - bảng điều khiển")                                 \
   X(kViewFleet, "Fleet", "Máy tính")                                                               \
@@ -69,6 +71,8 @@ enum class Lang { kVi, kEn };
   X(kRange24h, "24 hours", "24 giờ")                                                               \
   X(kRange7d, "7 days", "7 ngày")                                                                  \
   X(kRange28d, "28 days", "28 ngày")                                                               \
+  X(kRange90d, "90 days", "90 ngày")                                                               \
+  X(kRange365d, "365 days", "365 ngày")                                                            \
   X(kDisks, "Disks and SMART", "Ổ đĩa và SMART")                                                   \
   X(kTopApps, "Top applications", "Ứng dụng dùng nhiều")                                           \
   X(kProbes, "Probes", "Kiểm tra kết nối")                                                         \
@@ -100,7 +104,12 @@ enum class Lang { kVi, kEn };
   X(kUsageRanking, "Usage ranking across the fleet", "Xếp hạng sử dụng toàn cơ quan")              \
   X(kApplication, "Application", "Ứng dụng")                                                       \
   X(kOfficeHours, "Office hours", "Giờ hành chính")                                                \
-  X(kForeground, "Foreground", "Đang dùng")                                                        \
+  X(kForeground, "In use", "Đang dùng")                                                            \
+  X(kRankingNote,                                                                                  \
+    "Ranked by time in use (the program's window in front) during office hours; "                  \
+    "\"Office hours\" is the time it ran then.",                                                   \
+    "Xếp theo thời gian đang dùng (cửa sổ ở trên cùng) trong giờ hành chính; "                     \
+    "\"Giờ hành chính\" là thời gian chương trình chạy trong giờ đó.")                             \
   X(kMachinesCol, "Machines", "Số máy")                                                            \
   X(kInstalled, "Installed software", "Phần mềm đã cài")                                           \
   X(kSearch, "Search", "Tìm")                                                                      \
@@ -201,7 +210,22 @@ enum class Lang { kVi, kEn };
   X(kActionAddRam, "add RAM", "nâng RAM")                                                          \
   X(kActionBattery, "replace the battery", "thay pin")                                             \
   X(kActionNic, "fit a gigabit network card", "lắp card mạng gigabit")                             \
-  X(kActionOsUpgrade, "upgrade the operating system", "nâng cấp hệ điều hành")
+  X(kActionOsUpgrade, "upgrade the operating system", "nâng cấp hệ điều hành")                     \
+  X(kHistoryHourly, "Hourly values", "Giá trị theo giờ")                                           \
+  X(kHistoryGaps, "hours without reports, such as nights and weekends, are left out",              \
+    "bỏ qua các giờ không có báo cáo, như ban đêm và cuối tuần")                                   \
+  X(kNoReportsIn, "No reports in the last", "Không có báo cáo trong")                              \
+  X(kLastReported, "the PC last reported at", "lần báo cáo cuối của máy lúc")                      \
+  X(kNotMeasuredWindows,                                                                           \
+    "not measured on Windows (it has no pressure counters; a memory shortage shows as hard page "  \
+    "faults in the evidence)",                                                                     \
+    "Windows không đo chỉ số này (không có bộ đếm áp lực; thiếu bộ nhớ thể hiện "                  \
+    "qua lỗi trang cứng trong phần bằng chứng)")                                                   \
+  X(kNotMeasuredWindowsShort, "not measured on Windows", "Windows không đo chỉ số này")            \
+  X(kPerHour, "/h", "/giờ")                                                                        \
+  X(kLanSideMachines, "PCs held back by their own network card or Wi-Fi",                          \
+    "Máy bị giới hạn bởi card mạng/Wi-Fi của chính nó")
+// clang-format on
 
 enum class Str {
 #define WARDWATCH_X(id, en, vi) id,

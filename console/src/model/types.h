@@ -132,6 +132,8 @@ struct MachineDetail {
   std::vector<AppUsage> top_apps;
   std::vector<Probe> probes;
   MachineMeta meta;
+  std::string platform;             // "windows", "linux", ... ("" when not given)
+  std::int64_t last_report_ms = 0;  // when the PC collected its latest report; 0: not given
 };
 
 // GET /api/v1/network/heatmap: p95 uplink utilisation by weekday (0 = Monday) × hour.
@@ -175,6 +177,8 @@ struct Verdict {
   double peak_demand_mbps = kNaN;
   std::string plan_name;
   Bilingual text;
+  // PCs held back by their own network card or Wi-Fi (the verdict counts them; these are they).
+  std::vector<std::string> lan_side_machines;
 };
 
 // GET /api/v1/network/bottlenecks.
@@ -182,7 +186,10 @@ struct NetworkStatus {
   double capacity_down_mbps = kNaN;
   double capacity_up_mbps = kNaN;
   double utilisation_now = kNaN;  // 0..1
-  std::vector<Point> today;       // utilisation 0..1 over today
+  // The collector answered what "now" is, possibly null (no PC reported in the last 15
+  // minutes): then "now" is unknown, not the last bucket of `today`.
+  bool utilisation_now_reported = false;
+  std::vector<Point> today;  // utilisation 0..1 over today
   std::vector<BottleneckHour> bottlenecks;
   double portal_latency_seconds = kNaN;
   double portal_baseline_seconds = kNaN;

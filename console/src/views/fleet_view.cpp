@@ -24,15 +24,20 @@ void FlagFilterBar(const ConsoleModel& model, UiActions& actions) {
     const bool on = (mask & f) != 0;
     char label[128];
     std::snprintf(label, sizeof label, "%s %s", widgets::FlagGlyph(f), FlagLabel(model.lang, f));
-    ImGui::PushStyleColor(ImGuiCol_Text, widgets::FlagColour(f));
+    // A filter that is on is filled with its colour, dark text on it: a faint tint was hard
+    // to tell from off (the blue "slow NIC" on the blue buttons hardly changed at all).
     if (on) {
       ImVec4 c = widgets::ToVec4(widgets::FlagColour(f));
-      c.w = 0.30f;
+      c.w = 0.90f;
+      ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(20, 20, 24, 255));
       ImGui::PushStyleColor(ImGuiCol_Button, c);
+      c.w = 1.0f;
+      ImGui::PushStyleColor(ImGuiCol_ButtonHovered, c);
+    } else {
+      ImGui::PushStyleColor(ImGuiCol_Text, widgets::FlagColour(f));
     }
     if (ImGui::Button(label)) actions.flag_filter = mask ^ f;
-    if (on) ImGui::PopStyleColor();
-    ImGui::PopStyleColor();
+    ImGui::PopStyleColor(on ? 3 : 1);
     ImGui::SameLine();
   }
   ImGui::NewLine();

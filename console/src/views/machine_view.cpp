@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "model/format.h"
+#include "model/history.h"
 #include "views/views.h"
 #include "views/widgets.h"
 
@@ -33,11 +34,10 @@ void RebuildPlots(const MachineDetail& d, const ConsoleModel& model, ViewState& 
   for (const Series& s : d.history) {
     std::int64_t last = 0;
     for (const Point& p : s.points) last = std::max(last, p.t_ms);
-    const std::int64_t from = last - static_cast<std::int64_t>(model.history_hours) * 3600000;
     std::vector<float> v;
     v.reserve(s.points.size());
     for (const Point& p : s.points) {
-      if (p.t_ms >= from || p.t_ms < 1000000) {
+      if (InChartRange(p, last, model.history_hours)) {
         v.push_back(std::isnan(p.v) ? 0.0f : static_cast<float>(p.v));
       }
     }
@@ -60,18 +60,40 @@ void DrawHistory(const MachineDetail& d, const ConsoleModel& model, ViewState& s
       actions.history_hours = hours;
     }
   }
-  if (state.plots_generation != model.data_generation || state.plots_hours != model.history_hours) {
+  if (state.plots_generation != model.data_generation || state.plots_hours != model.history_hours ||
+      state.plots_lang != static_cast<int>(lang)) {
     RebuildPlots(d, model, state);
+    state.history_span = HistorySpanText(lang, d.history, model.history_hours);
+    state.plots_lang = static_cast<int>(lang);
   }
-  if (d.history.empty()) {
-    ImGui::TextDisabled("%s", Tr(lang, Str::kNoDataYet));
+  if (d.history.empty() || state.history_span.empty()) {
+    // A PC that was off (a weekend, a holiday) has no hours in a short range: say so, and
+    // when it last reported, rather than "no data yet".
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled("%s", NoHistoryText(lang, model.history_hours, d.last_report_ms).c_str());
+    ImGui::PopTextWrapPos();
     return;
   }
+  // Which hours the charts cover: they have no time axis, and nights are left out.
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextDisabled("%s", state.history_span.c_str());
+  ImGui::PopTextWrapPos();
   const float w = ImGui::GetContentRegionAvail().x;
   for (std::size_t i = 0; i < d.history.size() && i < state.plot_values.size(); ++i) {
     const Series& s = d.history[i];
     const auto& v = state.plot_values[i];
     if (v.empty()) continue;
+    if (!SeriesMeasured(d.platform, s.name)) {
+      // Windows has no pressure counters: a flat 0% would read as "no pressure".
+      ImGui::TextUnformatted(SeriesLabel(lang, s.name));
+      ImGui::PushTextWrapPos(0);
+      // The whole reason once, under memory; I/O pressure just says it is not measured.
+      const bool memory = s.name.find("memory") != std::string::npos;
+      ImGui::TextDisabled(
+          "%s", Tr(lang, memory ? Str::kNotMeasuredWindows : Str::kNotMeasuredWindowsShort));
+      ImGui::PopTextWrapPos();
+      continue;
+    }
     float lo = *std::min_element(v.begin(), v.end());
     float hi = *std::max_element(v.begin(), v.end());
     const float vmax = hi;  // the overlay quotes the data, not the chart's 0..100 % range
@@ -87,8 +109,11 @@ void DrawHistory(const MachineDetail& d, const ConsoleModel& model, ViewState& s
       std::snprintf(overlay, sizeof overlay, "%s %.0f%%  %s %.0f%%", max_word, vmax * 100,
                     last_word, v.back() * 100);
     } else if (s.name.find("bytes") != std::string::npos) {
-      std::snprintf(overlay, sizeof overlay, "%s %s  %s %s", max_word,
-                    FormatBytes(lang, hi).c_str(), last_word, FormatBytes(lang, v.back()).c_str());
+      // Bytes in each hour ("16.9 GiB" alone read like a total).
+      const char* per_hour = Tr(lang, Str::kPerHour);
+      std::snprintf(overlay, sizeof overlay, "%s %s%s  %s %s%s", max_word,
+                    FormatBytes(lang, hi).c_str(), per_hour, last_word,
+                    FormatBytes(lang, v.back()).c_str(), per_hour);
     } else if (s.name.find("seconds") != std::string::npos) {
       std::snprintf(overlay, sizeof overlay, "%s %s  %s %s", max_word,
                     FormatSeconds(lang, hi).c_str(), last_word,

@@ -209,6 +209,15 @@ void DrawNetwork(const ConsoleModel& model, ViewState& state, UiActions& /*actio
     ImGui::PushStyleColor(ImGuiCol_Text, c);
     ImGui::TextWrapped("%s", text.empty() ? v.kind.c_str() : text.c_str());
     ImGui::PopStyleColor();
+    if (!v.lan_side_machines.empty()) {
+      // The verdict says "1 PC is held back by its own network card"; name it, so the
+      // officer knows which one to look at.
+      std::string names;
+      for (const std::string& n : v.lan_side_machines) names += (names.empty() ? "" : ", ") + n;
+      ImGui::PushTextWrapPos(0);
+      ImGui::TextDisabled("%s: %s", Tr(lang, Str::kLanSideMachines), names.c_str());
+      ImGui::PopTextWrapPos();
+    }
     double current = v.current_mbps;
     if (std::isnan(current)) current = model.network->capacity_down_mbps;
     if (std::isnan(current) && model.heatmap) current = model.heatmap->capacity_down_mbps;

@@ -16,19 +16,32 @@ void DrawReports(const ConsoleModel& model, ViewState& state, UiActions& actions
   ImGui::PopTextWrapPos();
   ImGui::Spacing();
   if (state.report_lang.empty()) state.report_lang = LanguageName(lang);
-  auto choice = [](const char* label, std::string& value, std::initializer_list<const char*> opts) {
+  // Each option: the value sent to the collector and the words shown ("28 ngày", not "28d").
+  struct Option {
+    const char* value;
+    const char* shown;
+  };
+  auto choice = [](const char* label, std::string& value, std::initializer_list<Option> opts) {
     ImGui::AlignTextToFramePadding();
     ImGui::TextDisabled("%s", label);
-    for (const char* o : opts) {
+    ImGui::PushID(label);
+    for (const Option& o : opts) {
       ImGui::SameLine();
-      ImGui::PushID(label);
-      if (ImGui::RadioButton(o, value == o)) value = o;
+      ImGui::PushID(o.value);
+      if (ImGui::RadioButton(o.shown, value == o.value)) value = o.value;
       ImGui::PopID();
     }
+    ImGui::PopID();
   };
-  choice(Tr(lang, Str::kFormat), state.report_format, {"html", "pdf", "csv"});
-  choice(Tr(lang, Str::kLanguage), state.report_lang, {"vi", "en"});
-  choice(Tr(lang, Str::kPeriod), state.report_period, {"7d", "28d", "90d", "365d"});
+  choice(Tr(lang, Str::kFormat), state.report_format,
+         {{"html", "HTML"}, {"pdf", "PDF"}, {"csv", "CSV"}});
+  choice(Tr(lang, Str::kLanguage), state.report_lang,
+         {{"vi", "Ti\xE1\xBA\xBFng Vi\xE1\xBB\x87t"}, {"en", "English"}});
+  choice(Tr(lang, Str::kPeriod), state.report_period,
+         {{"7d", Tr(lang, Str::kRange7d)},
+          {"28d", Tr(lang, Str::kRange28d)},
+          {"90d", Tr(lang, Str::kRange90d)},
+          {"365d", Tr(lang, Str::kRange365d)}});
   const std::string suggested = model.DefaultReportPath(state.report_format, state.now_ms);
   ImGui::AlignTextToFramePadding();
   ImGui::TextDisabled("%s", Tr(lang, Str::kSaveTo));

@@ -150,28 +150,33 @@ void DrawSoftware(const ConsoleModel& model, ViewState& state, UiActions& action
     ImGui::TableNextRow();
     ImGui::TableSetColumnIndex(0);
     widgets::Heading(Tr(lang, Str::kUsageRanking));
+    // What the order means: the collector ranks by time in use, not by time running (Zalo,
+    // running all day on every PC, came third with the longest bar beside it).
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled("%s", Tr(lang, Str::kRankingNote));
+    ImGui::PopTextWrapPos();
     if (ImGui::BeginTable(
             "ranking", 5,
             ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV,
             ImVec2(0, half))) {
       ImGui::TableSetupColumn(Tr(lang, Str::kApplication), ImGuiTableColumnFlags_WidthStretch);
-      // Office hours: the time as text, then a bar (its share of the longest) beside it, not
-      // under it.
+      // Time in use, the ranking's measure: the time as text, then a bar (its share of the
+      // longest) beside it, not under it.
       const float time_w = ImGui::CalcTextSize("8888 h 88 min").x;
       const float bar_w = 56;
       const float pad = ImGui::GetStyle().ItemSpacing.x;
+      ImGui::TableSetupColumn(Tr(lang, Str::kOfficeHours), ImGuiTableColumnFlags_WidthFixed,
+                              std::max(time_w, ImGui::CalcTextSize(Tr(lang, Str::kOfficeHours)).x));
       ImGui::TableSetupColumn(
-          Tr(lang, Str::kOfficeHours), ImGuiTableColumnFlags_WidthFixed,
-          std::max(time_w + pad + bar_w, ImGui::CalcTextSize(Tr(lang, Str::kOfficeHours)).x));
-      ImGui::TableSetupColumn(Tr(lang, Str::kForeground), ImGuiTableColumnFlags_WidthFixed,
-                              std::max(time_w, ImGui::CalcTextSize(Tr(lang, Str::kForeground)).x));
+          Tr(lang, Str::kForeground), ImGuiTableColumnFlags_WidthFixed,
+          std::max(time_w + pad + bar_w, ImGui::CalcTextSize(Tr(lang, Str::kForeground)).x));
       ImGui::TableSetupColumn(Tr(lang, Str::kMachinesCol), ImGuiTableColumnFlags_WidthFixed, 60);
       ImGui::TableSetupColumn("WAN", ImGuiTableColumnFlags_WidthFixed, 80);
       ImGui::TableSetupScrollFreeze(0, 1);
       ImGui::TableHeadersRow();
       double top = 0;
       for (const AppUsage& a : s.ranking) {
-        if (!std::isnan(a.office_hours_seconds)) top = std::max(top, a.office_hours_seconds);
+        if (!std::isnan(a.foreground_seconds)) top = std::max(top, a.foreground_seconds);
       }
       ImGuiListClipper clip;
       clip.Begin(static_cast<int>(s.ranking.size()));
@@ -182,21 +187,20 @@ void DrawSoftware(const ConsoleModel& model, ViewState& state, UiActions& action
           ImGui::TableSetColumnIndex(0);
           ImGui::Text("%d. %s", i + 1, AppLabel(lang, a.name).c_str());
           ImGui::TableSetColumnIndex(1);
-          const ImVec2 p = ImGui::GetCursorScreenPos();
           ImGui::TextUnformatted(FormatUsageSeconds(lang, a.office_hours_seconds).c_str());
-          if (top > 0 && a.office_hours_seconds > 0) {
+          ImGui::TableSetColumnIndex(2);
+          const ImVec2 p = ImGui::GetCursorScreenPos();
+          ImGui::TextUnformatted(FormatUsageSeconds(lang, a.foreground_seconds).c_str());
+          if (top > 0 && a.foreground_seconds > 0) {
             const float h = ImGui::GetTextLineHeight();
             const float x = p.x + time_w + pad;
-            const float w =
-                std::max(1.0f, bar_w * static_cast<float>(a.office_hours_seconds / top));
+            const float w = std::max(1.0f, bar_w * static_cast<float>(a.foreground_seconds / top));
             ImDrawList* dl = ImGui::GetWindowDrawList();
             dl->AddRectFilled(ImVec2(x, p.y + h * 0.2f), ImVec2(x + bar_w, p.y + h * 0.8f),
                               IM_COL32(80, 90, 110, 120));
             dl->AddRectFilled(ImVec2(x, p.y + h * 0.2f), ImVec2(x + w, p.y + h * 0.8f),
                               IM_COL32(80, 150, 230, 220));
           }
-          ImGui::TableSetColumnIndex(2);
-          ImGui::TextUnformatted(FormatUsageSeconds(lang, a.foreground_seconds).c_str());
           ImGui::TableSetColumnIndex(3);
           if (a.machines > 0) ImGui::Text("%d", a.machines);
           ImGui::TableSetColumnIndex(4);

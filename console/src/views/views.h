@@ -30,6 +30,8 @@ struct ViewState {
   std::uint64_t plots_generation = ~0ull;
   int plots_hours = -1;
   std::vector<std::vector<float>> plot_values;
+  std::string history_span;  // HistorySpanText for the cached plots, in plots_lang
+  int plots_lang = -1;
   std::vector<float> today_values;
   std::vector<float> portal_values;
   std::uint64_t network_generation = ~0ull;

@@ -71,6 +71,18 @@ TEST_CASE("AppNameFor: known office applications and fallbacks") {
       {"", "ibus-engine-uni", "UniKey"},
       {"", "ibus-engine-bam", "Bamboo"},
       {"", "opt", "opt"},  // folder patterns ("/opt/zoom/") do not match a bare name
+      // Native Windows (the Windows agent drops ".exe" and turns '\\' into '/').
+      {"C:/Program Files/Microsoft Office/root/Office16/WINWORD", "WINWORD", "Microsoft Word"},
+      {"C:/Program Files/Microsoft Office/root/Office16/EXCEL", "EXCEL", "Microsoft Excel"},
+      {"C:/Program Files/Microsoft Office/root/Office16/POWERPNT", "POWERPNT",
+       "Microsoft PowerPoint"},
+      {"", "OUTLOOK", "Microsoft Outlook"},  // another user's process: name only
+      {"C:/Program Files (x86)/Adobe/Acrobat Reader DC/Reader/AcroRd32", "AcroRd32",
+       "Adobe Acrobat Reader"},
+      {"C:/Program Files/WindowsApps/MSTeams_24215.1007.3082.1590_x64__8wekyb3d8bbwe/ms-teams",
+       "ms-teams", "Microsoft Teams"},
+      {"C:/Program Files/Google/Chrome/Application/chrome", "chrome", "Google Chrome"},
+      {"C:/Program Files/CocCoc/Browser/Application/browser", "browser", "Cốc Cốc"},
       // Process-name rows need a missing link: with one, the executable decides.
       {"/usr/local/bin/et", "et", "et"},
       {"/usr/bin/gnome-shell", "Web Content", "gnome-shell"},

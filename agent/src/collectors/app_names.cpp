@@ -56,6 +56,11 @@ const KnownApp kKnownApps[] = {
     {M::kWineComm, "excel", "Microsoft Excel"},
     {M::kWineComm, "powerpnt", "Microsoft PowerPoint"},
     {M::kWineComm, "outlook", "Microsoft Outlook"},
+    // The same programs on Windows itself (the agent's names drop ".exe").
+    {M::kExeBasename, "winword", "Microsoft Word"},
+    {M::kExeBasename, "excel", "Microsoft Excel"},
+    {M::kExeBasename, "powerpnt", "Microsoft PowerPoint"},
+    {M::kExeBasename, "outlook", "Microsoft Outlook"},
     // PDF readers.
     {M::kPathContains, "/foxitsoftware/", "Foxit PDF Reader"},
     {M::kExeBasename, "foxitreader", "Foxit PDF Reader"},
@@ -65,6 +70,8 @@ const KnownApp kKnownApps[] = {
     {M::kExeBasename, "okular", "Okular"},
     {M::kWineComm, "acrord32", "Adobe Acrobat Reader"},
     {M::kWineComm, "acrobat", "Adobe Acrobat Reader"},
+    {M::kExeBasename, "acrord32", "Adobe Acrobat Reader"},  // Windows
+    {M::kExeBasename, "acrobat", "Adobe Acrobat Reader"},
     // Chat and meetings.
     {M::kPathContains, "/zalo", "Zalo"},
     {M::kExeBasename, "zalo", "Zalo"},
@@ -75,6 +82,7 @@ const KnownApp kKnownApps[] = {
     {M::kExeBasename, "teams-for-linux", "Microsoft Teams"},
     {M::kPathContains, "/teams/", "Microsoft Teams"},
     {M::kExeBasename, "teams", "Microsoft Teams"},
+    {M::kExeBasename, "ms-teams", "Microsoft Teams"},  // new Teams on Windows
     {M::kWineComm, "teams", "Microsoft Teams"},
     {M::kPathContains, "/skypeforlinux/", "Skype"},
     {M::kExeBasename, "skypeforlinux", "Skype"},

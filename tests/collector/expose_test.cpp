@@ -108,7 +108,7 @@ TEST_CASE("exposition of one machine's report") {
       R"(node_network_info{address="00:11:22:33:44:55",device="eth0",duplex="",instance="pc-01",operstate="up"} 1)",
       R"(node_boot_time_seconds{instance="pc-01"} 1789990000)",
       R"(node_uname_info{instance="pc-01",machine="x86_64",nodename="pc-01",release="6.1.0-18-amd64",sysname="Linux",version="#1 SMP"} 1)",
-      R"~(node_os_info{id="debian",id_like="",instance="pc-01",name="Debian GNU/Linux",pretty_name="Debian GNU/Linux 12 (bookworm)",version="12 (bookworm)",version_codename="bookworm",version_id="12"} 1)~",
+      R"~(node_os_info{build_id="",id="debian",id_like="",image_id="",image_version="",instance="pc-01",name="Debian GNU/Linux",pretty_name="Debian GNU/Linux 12 (bookworm)",variant="",variant_id="",version="12 (bookworm)",version_codename="bookworm",version_id="12"} 1)~",
       R"(node_os_version{id="debian",id_like="",instance="pc-01",name="Debian GNU/Linux"} 12)",
       R"(node_scrape_collector_success{collector="cpu",instance="pc-01"} 1)",
       R"(node_scrape_collector_success{collector="dmi",instance="pc-01"} 0)",

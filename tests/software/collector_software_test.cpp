@@ -160,6 +160,37 @@ TEST_CASE("exposition of the software section") {
   }
 }
 
+TEST_CASE("the OS _info series carries the build and edition (node_exporter's labels)") {
+  // Which PCs run an OS that no longer gets updates: on Windows the build says it.
+  Report r;
+  r.machine_id = "m1";
+  r.hostname = "pc-01";
+  schema::OsInfo os;
+  os.sysname = "Windows_NT";
+  os.release = "10.0.19045.3693";
+  os.machine = "x86_64";
+  os.nodename = "pc-01";
+  os.os_release = {{"NAME", "Windows"},
+                   {"ID", "windows"},
+                   {"VERSION_ID", "10"},
+                   {"VERSION", "22H2"},
+                   {"BUILD_ID", "19045.3693"},
+                   {"VARIANT_ID", "professional"},
+                   {"PRETTY_NAME", "Windows 10 Pro 22H2 (build 19045.3693)"}};
+  r.system.os = os;
+  MachineState m;
+  m.row.id = "m1";
+  m.row.hostname = "pc-01";
+  m.latest = std::make_shared<const Report>(r);
+  const auto lines = Lines(expose::Serialize(expose::CollectFleet({m}, "")));
+  CHECK(
+      Has(lines,
+          R"~(node_os_info{build_id="19045.3693",id="windows",id_like="",image_id="",)~"
+          R"~(image_version="",instance="pc-01",name="Windows",)~"
+          R"~(pretty_name="Windows 10 Pro 22H2 (build 19045.3693)",variant="",)~"
+          R"~(variant_id="professional",version="22H2",version_codename="",version_id="10"} 1)~"));
+}
+
 namespace {
 
 using PackageList = std::shared_ptr<const std::vector<schema::Package>>;

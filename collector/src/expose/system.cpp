@@ -138,10 +138,17 @@ void ExposeOs(const MachineContext& m, FamilySet& out) {
           "A metric with a constant '1' value labeled by build_id, id, id_like, image_id, "
           "image_version, name, pretty_name, variant, variant_id, version, version_codename, "
           "version_id.",
-          {{"id", get("ID")},
+          // node_exporter's full label set: BUILD_ID carries the Windows build (19045.3693)
+          // and rolling distributions' builds, VARIANT_ID the Windows edition.
+          {{"build_id", get("BUILD_ID")},
+           {"id", get("ID")},
            {"id_like", get("ID_LIKE")},
+           {"image_id", get("IMAGE_ID")},
+           {"image_version", get("IMAGE_VERSION")},
            {"name", get("NAME")},
            {"pretty_name", get("PRETTY_NAME")},
+           {"variant", get("VARIANT")},
+           {"variant_id", get("VARIANT_ID")},
            {"version", get("VERSION")},
            {"version_codename", get("VERSION_CODENAME")},
            {"version_id", get("VERSION_ID")}},

@@ -2,9 +2,13 @@
 # Agent footprint beside its peers, same machine, same window (issue 11):
 #   wardwatch-agent (Release, every collector but packet capture, a report every 15 s to a
 #   collector on 127.0.0.1) and prometheus-node-exporter (on 127.0.0.1, scraped every 15 s),
-#   plus collectd when installed. Samples every second: RSS and PSS (smaps_rollup), and the
-#   CPU time used over the window (utime+stime of the process and its reaped children, so the
-#   agent's smartctl runs count). The collector is not measured.
+#   plus, when installed, collectd (the same families, sent to 127.0.0.1 with its network
+#   plugin) and the classic zabbix_agentd and zabbix_agent2 (passive checks on 127.0.0.1, asked
+#   for 40 items of the "Linux by Zabbix agent" template every 15 s, one connection per item as
+#   a Zabbix server does). Samples every second: RSS and PSS (smaps_rollup) summed over each
+#   peer's process tree (zabbix_agentd runs a collector and three listeners), and the CPU time
+#   used over the window (utime+stime of the tree and of its reaped children, so the agent's
+#   smartctl runs count). The collector is not measured. scripts/bootstrap installs the peers.
 # Usage: bench/footprint/run.sh [BUILD_DIR]   env: SECONDS_RUN (default 300); AGENT_ARGS, more
 #   agent options (e.g. "--disable-collector apps" to see what the /proc sweep costs)
 set -eu
@@ -49,34 +53,127 @@ if command -v collectd >/dev/null 2>&1; then
 Interval 15
 LoadPlugin cpu
 LoadPlugin memory
+LoadPlugin swap
 LoadPlugin df
 LoadPlugin interface
 LoadPlugin disk
 LoadPlugin load
+LoadPlugin processes
+LoadPlugin thermal
+LoadPlugin uptime
+LoadPlugin network
+<Plugin network>
+  Server "127.0.0.1" "$(port)"
+</Plugin>
 EOF
   collectd -f -C "$work/collectd.conf" >/dev/null 2>&1 &
   collectd_pid=$!
   pids="$pids $collectd_pid"
 fi
 
+# Zabbix's passive-check protocol: "ZBXD\1", a little-endian 64-bit length, the item key.
+cat >"$work/zabbix_poll.py" <<'EOF'
+import os, socket, struct, sys, time
+port = int(sys.argv[1])
+nic = next((n for n in sorted(os.listdir("/sys/class/net")) if n != "lo"), "lo")
+keys = ["system.cpu.util[,%s]" % m for m in ("user", "system", "idle", "iowait", "steal")]
+keys += ["system.cpu.load[all,%s]" % a for a in ("avg1", "avg5", "avg15")]
+keys += ["system.cpu.num", "system.cpu.switches", "system.cpu.intr", "system.uptime",
+         "system.boottime", "system.hostname", "system.uname", "system.users.num",
+         "vm.memory.size[total]", "vm.memory.size[available]", "vm.memory.size[pavailable]",
+         "system.swap.size[,free]", "system.swap.size[,pfree]", "proc.num[]", "proc.num[,,run]",
+         "kernel.maxfiles", "kernel.maxproc", "vfs.fs.size[/,total]", "vfs.fs.size[/,used]",
+         "vfs.fs.size[/,pused]", "vfs.fs.inode[/,pfree]", "vfs.dev.read[,operations]",
+         "vfs.dev.write[,operations]", "vfs.dev.read[,sectors]", "vfs.dev.write[,sectors]",
+         "agent.version"]
+keys += ["net.if.%s[%s%s]" % (d, n, e) for n in ("lo", nic) for d in ("in", "out")
+         for e in ("", ",errors")]
+while True:
+    for key in keys:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+                k = key.encode()
+                s.sendall(b"ZBXD\x01" + struct.pack("<Q", len(k)) + k)
+                while s.recv(65536):
+                    pass
+        except OSError:
+            pass
+    time.sleep(15)
+EOF
+zport() { python3 -c 'import socket
+for p in range(30000, 32767):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p)); print(p); break
+    except OSError:
+        pass'; }  # Zabbix refuses ListenPort above 32767
+zabbix1_pid=""
+if command -v zabbix_agentd >/dev/null 2>&1; then
+  z1=$(zport)
+  printf 'LogType=console\nPidFile=%s\nServer=127.0.0.1\nListenIP=127.0.0.1\nListenPort=%s\nStartAgents=3\nHostname=bench\nServerActive=\nAllowRoot=1\n' \
+    "$work/zabbix_agentd.pid" "$z1" >"$work/zabbix_agentd.conf"
+  zabbix_agentd -f -c "$work/zabbix_agentd.conf" >"$work/zabbix_agentd.log" 2>&1 &
+  zabbix1_pid=$!
+  pids="$pids $zabbix1_pid"
+  sleep 1
+  python3 "$work/zabbix_poll.py" "$z1" &
+  pids="$pids $!"
+fi
+zabbix2_pid=""
+if command -v zabbix_agent2 >/dev/null 2>&1; then
+  z2=$(zport)
+  printf 'LogType=file\nLogFile=%s\nServer=127.0.0.1\nListenIP=127.0.0.1\nListenPort=%s\nHostname=bench\nServerActive=\nControlSocket=%s\nPluginSocket=%s\n' \
+    "$work/zabbix_agent2.log" "$z2" "$work/agent2.sock" "$work/agent2-plugins.sock" >"$work/zabbix_agent2.conf"
+  zabbix_agent2 -c "$work/zabbix_agent2.conf" >/dev/null 2>&1 &
+  zabbix2_pid=$!
+  pids="$pids $zabbix2_pid"
+  sleep 1
+  python3 "$work/zabbix_poll.py" "$z2" &
+  pids="$pids $!"
+fi
+
 sleep 20  # start-up and the first report are not the steady state
 echo "measuring for ${SECONDS_RUN} s" >&2
-python3 - "$SECONDS_RUN" "agent=$agent" "node_exporter=$node" ${collectd_pid:+"collectd=$collectd_pid"} <<'EOF'
+python3 - "$SECONDS_RUN" "agent=$agent" "node_exporter=$node" ${collectd_pid:+"collectd=$collectd_pid"} \
+    ${zabbix1_pid:+"zabbix_agentd=$zabbix1_pid"} ${zabbix2_pid:+"zabbix_agent2=$zabbix2_pid"} <<'EOF'
 import os, sys, time
 seconds = float(sys.argv[1])
 procs = dict(a.split("=") for a in sys.argv[2:])
 hz = os.sysconf("SC_CLK_TCK")
 
+def tree(pid):
+    """The process and its live descendants."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for task in os.listdir("/proc/%s/task" % p):
+                todo += open("/proc/%s/task/%s/children" % (p, task)).read().split()
+        except OSError:
+            pass
+    return out
+
 def cpu_ticks(pid):
-    f = open("/proc/%s/stat" % pid).read().rsplit(")", 1)[1].split()
-    # utime stime cutime cstime: fields 14-17, here offset by the two before ")".
-    return sum(int(x) for x in f[11:15])
+    total = 0
+    for p in tree(pid):
+        try:
+            f = open("/proc/%s/stat" % p).read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # utime stime cutime cstime: fields 14-17, here offset by the two before ")".
+        total += sum(int(x) for x in f[11:15])
+    return total
 
 def mem_kib(pid):
     rss = pss = 0
-    for line in open("/proc/%s/smaps_rollup" % pid):
-        if line.startswith("Rss:"): rss = int(line.split()[1])
-        if line.startswith("Pss:"): pss = int(line.split()[1])
+    for p in tree(pid):
+        try:
+            for line in open("/proc/%s/smaps_rollup" % p):
+                if line.startswith("Rss:"): rss += int(line.split()[1])
+                if line.startswith("Pss:"): pss += int(line.split()[1])
+        except OSError:
+            pass
     return rss, pss
 
 start = {n: cpu_ticks(p) for n, p in procs.items()}
@@ -108,6 +205,9 @@ if light_cpu <= 0:
     sys.exit("a peer used no CPU in the window: was it scraped? (see the scraper loop)")
 print("agent / lightest peer: RSS %.2f, PSS %.2f, CPU %.2f  (goal: below 1.00 on both memory and CPU)"
       % (a[0] / light_rss, a[1] / light_pss, a[3] / light_cpu))
+for n in peers:
+    print("agent / %-13s RSS %.2f, PSS %.2f, CPU %.2f" % (n + ":", a[0] / res[n][0], a[1] / res[n][1],
+                                                          a[3] / res[n][3] if res[n][3] > 0 else float("inf")))
 print("window %.0f s, %d samples" % (elapsed, samples))
 EOF
 echo "agent log tail:" >&2; tail -3 "$work/agent.log" >&2

@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <utime.h>
 
 #include <filesystem>
@@ -309,4 +310,32 @@ TEST_CASE("packages collector: a machine without dpkg reports no packages, not a
   CHECK(r.software->package_counts.empty());
   REQUIRE(r.software->packages);
   CHECK(r.software->packages->empty());
+}
+
+TEST_CASE("packages collector on this machine: package tools that are not installed are no error") {
+  // The rpm-less machine for real: the fixture roots above never run tools at all.
+  AgentOptions o;
+  o.print = true;
+  auto c = NewPackagesCollector();
+  auto r = CollectOnce(*c, o);  // fails the test if the collector reports an error
+  const auto& counts = r.software->package_counts;
+  for (const char* tool : {"rpm", "flatpak", "snap"}) {
+    bool installed = false;
+    for (const char* dir : {"/usr/bin/", "/bin/", "/usr/sbin/", "/sbin/", "/usr/local/bin/"}) {
+      installed = installed || ::access((std::string(dir) + tool).c_str(), X_OK) == 0;
+    }
+    CAPTURE(tool);
+    if (!installed) CHECK_FALSE(counts.count(tool));
+    const std::string seen = std::string(tool) + (installed ? " installed" : " not installed");
+    MESSAGE(seen);
+  }
+  if (fs::exists("/var/lib/dpkg/status")) {
+    REQUIRE(counts.count("dpkg"));
+    CHECK(counts.at("dpkg") > 0);
+    REQUIRE(r.software->packages);
+    CHECK(r.software->packages->size() == counts.at("dpkg") +
+                                              (counts.count("rpm") ? counts.at("rpm") : 0) +
+                                              (counts.count("flatpak") ? counts.at("flatpak") : 0) +
+                                              (counts.count("snap") ? counts.at("snap") : 0));
+  }
 }

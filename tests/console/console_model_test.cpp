@@ -300,3 +300,24 @@ TEST_CASE("the bandwidth verdict names the PCs held back by their own network ca
   REQUIRE(n.ok());
   CHECK(n->verdict.lan_side_machines == std::vector<std::string>{"PC-DIACHINH-02", "PC-VHXH-01"});
 }
+
+TEST_CASE("the header says when the line is usually full, from the bottleneck hours") {
+  // The ten-second test: "at which hours usually" needed the Network view.
+  NetworkStatus n;
+  CHECK(BusyHoursText(Lang::kEn, n).empty());
+  for (int day : {0, 1, 2, 4}) {
+    for (int hour : {9, 10}) {
+      BottleneckHour b;
+      b.weekday = day;
+      b.hour = hour;
+      n.bottlenecks.push_back(b);
+    }
+  }
+  BottleneckHour afternoon;
+  afternoon.weekday = 1;
+  afternoon.hour = 14;
+  n.bottlenecks.push_back(afternoon);
+  CHECK(BusyHoursText(Lang::kEn, n) ==
+        "usually full 09:00-11:00, 14:00-15:00 (Mon, Tue, Wed, Fri)");
+  CHECK(BusyHoursText(Lang::kVi, n) == "thường nghẽn 09:00-11:00, 14:00-15:00 (T2, T3, T4, T6)");
+}

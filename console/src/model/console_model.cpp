@@ -1,6 +1,7 @@
 // Applies fetched data and UI actions to the console's state.
 #include "model/console_model.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <nlohmann/json.hpp>
@@ -190,6 +191,38 @@ std::string ConsoleModel::DefaultReportPath(const std::string& format, std::int6
   std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M", &tm);
   const std::string ext = format == "pdf" ? "pdf" : (format == "csv" ? "csv" : "html");
   return dir + "/wardwatch-upgrade-" + stamp + "." + ext;
+}
+
+std::string BusyHoursText(Lang lang, const NetworkStatus& network) {
+  static constexpr Str kDays[] = {Str::kDay0, Str::kDay1, Str::kDay2, Str::kDay3,
+                                  Str::kDay4, Str::kDay5, Str::kDay6};
+  bool hours[24] = {}, days[7] = {};
+  bool any = false;
+  for (const BottleneckHour& b : network.bottlenecks) {
+    if (b.hour < 0 || b.hour > 23) continue;
+    hours[b.hour] = true;
+    if (b.weekday >= 0 && b.weekday < 7) days[b.weekday] = true;
+    any = true;
+  }
+  if (!any) return {};
+  std::string out = Tr(lang, Str::kUsuallyFull);
+  char range[32];
+  bool first = true;
+  for (int h = 0; h < 24; ++h) {
+    if (!hours[h]) continue;
+    int end = h;
+    while (end + 1 < 24 && hours[end + 1]) ++end;
+    std::snprintf(range, sizeof range, "%s%02d:00-%02d:00", first ? " " : ", ", h, end + 1);
+    out += range;
+    first = false;
+    h = end;
+  }
+  std::string day_list;
+  for (int d = 0; d < 7; ++d) {
+    if (days[d]) day_list += (day_list.empty() ? "" : ", ") + std::string(Tr(lang, kDays[d]));
+  }
+  if (!day_list.empty()) out += " (" + day_list + ")";
+  return out;
 }
 
 std::string DumpFleetJson(const ConsoleModel& model) {

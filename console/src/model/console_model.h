@@ -126,6 +126,11 @@ class ConsoleModel {
   double fleet_utilisation_ = kNaN;
 };
 
+// When the line is usually saturated, for the header (the ten-second answer without opening
+// the Network view): the bottleneck hours merged into ranges, with their weekdays:
+// "usually full 09:00-11:00 (Mon, Tue, Wed, Fri)"; "" when there is no bottleneck hour.
+std::string BusyHoursText(Lang lang, const NetworkStatus& network);
+
 // The fleet rows as shown (filtered, sorted) plus totals, as JSON: for tests and scripts.
 std::string DumpFleetJson(const ConsoleModel& model);
 // The installed-software search as typed, as sent and as answered (names, versions, machine

@@ -224,7 +224,8 @@ enum class Lang { kVi, kEn };
   X(kNotMeasuredWindowsShort, "not measured on Windows", "Windows không đo chỉ số này")            \
   X(kPerHour, "/h", "/giờ")                                                                        \
   X(kLanSideMachines, "PCs held back by their own network card or Wi-Fi",                          \
-    "Máy bị giới hạn bởi card mạng/Wi-Fi của chính nó")
+    "Máy bị giới hạn bởi card mạng/Wi-Fi của chính nó")                                            \
+  X(kUsuallyFull, "usually full", "thường nghẽn")
 // clang-format on
 
 enum class Str {

@@ -109,6 +109,15 @@ void DrawHeader(const ConsoleModel& model, ViewState& state, UiActions& actions)
                       widgets::HeatColour(u), 2);
     ImGui::Dummy(ImVec2(w, ImGui::GetTextLineHeight()));
   }
+  // When it usually is: the ten-second answer should not need the Network view.
+  if (model.network) {
+    const std::string busy = BusyHoursText(lang, *model.network);
+    if (!busy.empty()) {
+      ImGui::SameLine(0, 24);
+      widgets::ColouredText(widgets::kOrange, busy.c_str());
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", Tr(lang, Str::kBottlenecks));
+    }
+  }
   ImGui::Separator();
 }
 

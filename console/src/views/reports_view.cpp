@@ -2,6 +2,8 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include <algorithm>
+
 #include "model/format.h"
 #include "views/views.h"
 #include "views/widgets.h"
@@ -46,7 +48,11 @@ void DrawReports(const ConsoleModel& model, ViewState& state, UiActions& actions
   ImGui::AlignTextToFramePadding();
   ImGui::TextDisabled("%s", Tr(lang, Str::kSaveTo));
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(520);
+  // Wide enough for the whole default path (at 520 px the date and extension were cut).
+  const float path_w = std::max(ImGui::CalcTextSize(suggested.c_str()).x,
+                                ImGui::CalcTextSize(state.report_path.c_str()).x);
+  ImGui::SetNextItemWidth(
+      std::min(ImGui::GetContentRegionAvail().x, std::max(520.0f, path_w + 24)));
   ImGui::InputTextWithHint("##path", suggested.c_str(), &state.report_path);
   ImGui::Spacing();
   ImGui::BeginDisabled(model.report_status.busy);

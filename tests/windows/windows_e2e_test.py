@@ -28,9 +28,9 @@ def winpath(p):
     return "Z:" + os.path.abspath(p).replace("/", "\\")
 
 
-def run_agent(collector_url, token, state_dir, expect_rc=0):
+def run_agent(collector_url, token, state_dir, expect_rc=0, extra=()):
     args = [WINE, AGENT, "--collector", collector_url, "--enroll-token", token,
-            "--state-dir", winpath(state_dir), "--once", "--interval", "60"]
+            "--state-dir", winpath(state_dir), "--once", "--interval", "60"] + list(extra)
     r = subprocess.run(args, capture_output=True, text=True, timeout=240,
                        env=dict(os.environ, WINEDEBUG="-all"))
     check(r.returncode == expect_rc,
@@ -102,6 +102,19 @@ def main():
         print("windows agent %s: MemTotal %d, %d CPUs, C: %d bytes, Tcp_InSegs %d" %
               (instance, mem[0], len(cpu), fs[0], segs[0]))
 
+        # The LAN speed test through WinHTTP: 20 MB each way, checked by the collector's count.
+        run_agent(c.url, c.enroll_token, state, extra=[
+            "--enable-collector", "speedtest", "--peak-hours", "", "--speedtest-bytes", "20000000"])
+        text = c.metrics()
+        down = samples(text, "wardwatch_speedtest_download_bytes_per_second", instance=instance)
+        up = samples(text, "wardwatch_speedtest_upload_bytes_per_second", instance=instance)
+        check(down and down[0] > 1e6, "speed test download rate over WinHTTP: %s B/s" % down)
+        check(up and up[0] > 1e6, "speed test upload rate over WinHTTP: %s B/s" % up)
+        check(os.path.exists(os.path.join(state, "speedtest-runs")), "the run is kept in speedtest-runs")
+        if down and up:
+            print("windows speed test on loopback: download %.0f MB/s, upload %.0f MB/s" %
+                  (down[0] / 1e6, up[0] / 1e6))
+
         # Collector away: the report is spooled (exit 1 says it is kept) and sent next time.
         port_url = c.url
         c.stop()
@@ -109,8 +122,9 @@ def main():
         c.start()
         run_agent(c.url, c.enroll_token, state)
         stored = samples(c.metrics(), "wardwatch_collector_reports_stored_total")
-        # The counter counts since the collector started (2) or over its data (3).
-        check(stored and stored[0] in (2.0, 3.0),
+        # The counter counts since the collector started (2) or over its data (4: the first
+        # run, the speed test run, the spooled one and the new one).
+        check(stored and stored[0] in (2.0, 4.0),
               "spooled and new report both stored after restart: %s" % stored)
         if os.environ.get("WARDWATCH_WINE_SERVICE_TEST") == "1":
             test_service(c, state)

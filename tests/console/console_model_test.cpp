@@ -19,7 +19,9 @@ struct RecordingSink : RequestSink {
   }
   void SaveMeta(std::string id, MachineMeta m) override {
     calls.push_back("save " + id + " " + m.asset_tag);
+    last_meta = m;
   }
+  MachineMeta last_meta;
   void GenerateReport(ReportRequest r) override {
     calls.push_back("report " + r.format + " " + r.lang + " " + r.output_path);
   }
@@ -320,4 +322,52 @@ TEST_CASE("the header says when the line is usually full, from the bottleneck ho
   CHECK(BusyHoursText(Lang::kEn, n) ==
         "usually full 09:00-11:00, 14:00-15:00 (Mon, Tue, Wed, Fri)");
   CHECK(BusyHoursText(Lang::kVi, n) == "thường nghẽn 09:00-11:00, 14:00-15:00 (T2, T3, T4, T6)");
+}
+
+TEST_CASE(
+    "metadata: a day-first date is sent as YYYY-MM-DD; a refusal is in the officer's language") {
+  ConsoleModel m = WithFleet();
+  m.lang = Lang::kVi;
+  RecordingSink sink;
+  UiActions open;
+  open.open_machine = "m-001";
+  m.Apply(open, sink);
+  UiActions save;
+  MachineMeta meta;
+  meta.purchase_date = " 15/03/2018";  // as people in Vietnam write it
+  save.save_meta = meta;
+  m.Apply(save, sink);
+  CHECK(sink.calls.back() == "save m-001 ");
+  CHECK(sink.last_meta.purchase_date == "2018-03-15");
+  CHECK(m.meta_status.state == MetaEditStatus::State::kSaving);
+  // Not a date: refused at once, in Vietnamese, and nothing is sent.
+  const auto n = sink.calls.size();
+  meta.purchase_date = "mùa xuân 2018";
+  save.save_meta = meta;
+  m.Apply(save, sink);
+  CHECK(sink.calls.size() == n);
+  CHECK(m.meta_status.state == MetaEditStatus::State::kFailed);
+  CHECK(m.meta_status.error.rfind("Ngày mua: hãy viết theo dạng YYYY-MM-DD", 0) == 0);
+  meta.purchase_date = "";
+  meta.asset_tag = std::string(200, 'x');
+  save.save_meta = meta;
+  m.lang = Lang::kEn;
+  m.Apply(save, sink);
+  CHECK(m.meta_status.error == "Asset tag: too long (at most 128 bytes)");
+}
+
+TEST_CASE("NormaliseMeta: day-first dates only, whole and valid") {
+  auto date = [](std::string d) {
+    MachineMeta m;
+    m.purchase_date = std::move(d);
+    return NormaliseMeta(m).purchase_date;
+  };
+  CHECK(date("15/03/2018") == "2018-03-15");
+  CHECK(date("5-3-2018") == "2018-03-05");
+  CHECK(date("05.03.2018 ") == "2018-03-05");
+  CHECK(date("2018-03-15") == "2018-03-15");
+  CHECK(date("15/13/2018") == "15/13/2018");  // no 13th month: left for ValidateMeta
+  CHECK(date("15/03-2018") == "15/03-2018");
+  CHECK(date("15/03/2018x") == "15/03/2018x");
+  CHECK(date("") == "");
 }

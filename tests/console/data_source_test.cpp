@@ -165,14 +165,14 @@ TEST_CASE("selecting a machine fetches its detail; metadata edits are PUT and co
   CHECK(model.meta_status.error.find("400") != std::string::npos);
   CHECK(model.meta_status.error.find("asset_tag") != std::string::npos);
 
-  // Invalid input never leaves the console.
+  // Invalid input never leaves the console; the refusal names the field as the view does.
   const auto puts_before = server.seen().size();
   edited.purchase_date = "tomorrow";
   save.save_meta = edited;
   model.Apply(save, sink);
   REQUIRE(PumpUntil(source, model, [&] {
     return model.meta_status.state == MetaEditStatus::State::kFailed &&
-           model.meta_status.error.find("purchase_date") != std::string::npos;
+           model.meta_status.error.find("Purchase date") != std::string::npos;
   }));
   std::size_t puts_after = 0;
   for (const auto& r : server.seen()) puts_after += r.method == "PUT";

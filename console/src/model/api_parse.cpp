@@ -1190,4 +1190,46 @@ Status ValidateMeta(const MachineMeta& m) {
   return Status::Ok();
 }
 
+MachineMeta NormaliseMeta(MachineMeta m) {
+  std::string& date = m.purchase_date;
+  while (!date.empty() && (date.front() == ' ' || date.front() == '\t')) date.erase(0, 1);
+  while (!date.empty() && (date.back() == ' ' || date.back() == '\t')) date.pop_back();
+  int day = 0, month = 0, year = 0, used = 0;
+  char sep1 = 0, sep2 = 0;
+  if (std::sscanf(date.c_str(), "%2d%c%2d%c%4d%n", &day, &sep1, &month, &sep2, &year, &used) == 5 &&
+      used == static_cast<int>(date.size()) && sep1 == sep2 &&
+      (sep1 == '/' || sep1 == '-' || sep1 == '.') && year >= 1000 && month >= 1 && month <= 12 &&
+      day >= 1 && day <= 31) {
+    char iso[16];
+    std::snprintf(iso, sizeof iso, "%04d-%02d-%02d", year, month, day);
+    date = iso;
+  }
+  return m;
+}
+
+std::string MetaProblem(Lang lang, const MachineMeta& m) {
+  const Status st = ValidateMeta(m);
+  if (st.ok()) return {};
+  const bool vi = lang == Lang::kVi;
+  const std::string& e = st.error();
+  if (e.rfind("purchase_date", 0) == 0) {
+    return std::string(vi ? "Ngày mua: hãy viết theo dạng YYYY-MM-DD hoặc DD/MM/YYYY (đã nhập \""
+                          : "Purchase date: write it as YYYY-MM-DD or DD/MM/YYYY (typed \"") +
+           m.purchase_date + "\")";
+  }
+  const std::pair<const char*, Str> fields[] = {{"asset_tag", Str::kAssetTag},
+                                                {"department", Str::kDepartment},
+                                                {"room", Str::kRoom},
+                                                {"primary_user", Str::kUser},
+                                                {"notes", Str::kNotes}};
+  for (const auto& [name, label] : fields) {
+    if (e.rfind(name, 0) == 0) {
+      const char* limit = std::string_view(name) == "notes" ? "2000" : "128";
+      return std::string(Tr(lang, label)) + (vi ? ": quá dài (tối đa " : ": too long (at most ") +
+             limit + (vi ? " byte)" : " bytes)");
+    }
+  }
+  return e;
+}
+
 }  // namespace wardwatch::console

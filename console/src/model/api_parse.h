@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/i18n.h"
 #include "model/types.h"
 #include "wardwatch/result.h"
 
@@ -36,6 +37,12 @@ std::string EncodeMeta(const MachineMeta& meta);
 // Validates what the officer typed before it is sent: purchase date YYYY-MM-DD (or empty),
 // lengths bounded. The message names the field.
 Status ValidateMeta(const MachineMeta& meta);
+// What the officer typed, made ready to send: a purchase date written day first as people in
+// Vietnam do ("15/03/2018", "15-3-2018", "15.03.2018") becomes 2018-03-15; surrounding spaces
+// go. Anything else is left for ValidateMeta to refuse.
+MachineMeta NormaliseMeta(MachineMeta meta);
+// ValidateMeta's refusal in the officer's language ("" when the metadata is fine).
+std::string MetaProblem(Lang lang, const MachineMeta& meta);
 
 // Wire names of flags and recommendations ("failing_disk", "replace", ...).
 std::uint32_t FlagFromName(std::string_view name);

@@ -114,10 +114,18 @@ void ConsoleModel::Apply(const UiActions& a, RequestSink& sink, std::int64_t now
   }
   if (a.go_to) view = *a.go_to;
   if (a.save_meta && !fleet.selected().empty()) {
-    meta_status.state = MetaEditStatus::State::kSaving;
+    // Refused here, in the officer's language, before anything is sent ("15/03/2018" is
+    // accepted and sent as 2018-03-15; the English "purchase_date: expected YYYY-MM-DD" came
+    // back from the fetch thread in the Vietnamese view).
+    const MachineMeta meta = NormaliseMeta(*a.save_meta);
     meta_status.machine_id = fleet.selected();
-    meta_status.error.clear();
-    sink.SaveMeta(fleet.selected(), *a.save_meta);
+    meta_status.error = MetaProblem(lang, meta);
+    if (!meta_status.error.empty()) {
+      meta_status.state = MetaEditStatus::State::kFailed;
+    } else {
+      meta_status.state = MetaEditStatus::State::kSaving;
+      sink.SaveMeta(fleet.selected(), meta);
+    }
   }
   if (a.generate_report && !report_status.busy) {
     ReportRequest r = *a.generate_report;

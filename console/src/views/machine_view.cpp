@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "model/api_parse.h"
 #include "model/format.h"
 #include "model/history.h"
 #include "views/views.h"
@@ -141,6 +142,13 @@ void DrawMeta(const MachineDetail& d, const ConsoleModel& model, ViewState& stat
     state.meta_for = d.summary.id;
   }
   MachineMeta& m = state.meta_draft;
+  // Once saved, the draft shows what the collector keeps ("15/03/2018" was sent as
+  // 2018-03-15), so the Save button is off again.
+  if (model.meta_status.state == MetaEditStatus::State::kSaved &&
+      model.meta_status.machine_id == d.summary.id && !(m == d.meta) &&
+      NormaliseMeta(m) == d.meta) {
+    m = d.meta;
+  }
   ImGui::PushItemWidth(-1);
   auto field = [](const char* label, std::string* value) {
     ImGui::TextDisabled("%s", label);

@@ -109,6 +109,30 @@ TEST_CASE("volumes: fixed and removable drives with a filesystem") {
   CHECK(FilesystemFromVolume(rows[1].v).device == "E:\\");
 }
 
+TEST_CASE("Wi-Fi levels from the Native Wifi API") {
+  struct Case {
+    std::uint32_t quality;
+    std::optional<std::int32_t> rssi;
+    double link_quality, signal_dbm;
+  };
+  const Case cases[] = {
+      {80, -56, 80, -56},             // the driver's RSSI wins over the mapped quality
+      {80, std::nullopt, 80, -60},    // no RSSI: 80 % maps to -60 dBm
+      {0, std::nullopt, 0, -100},     // the bottom of Microsoft's mapping
+      {100, std::nullopt, 100, -50},  // and its top
+      {250, std::nullopt, 100, -50},  // a quality over 100 is capped
+      {60, 0, 60, -70},               // an RSSI of 0 means "none": the mapping is used
+      {60, -130, 60, -70},            // below any real receiver: the mapping is used
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.quality);
+    const auto w = WirelessFromWlan(c.quality, c.rssi);
+    CHECK(w.link_quality == doctest::Approx(c.link_quality));
+    CHECK(w.signal_dbm == doctest::Approx(c.signal_dbm));
+    CHECK_FALSE(w.noise_dbm.has_value());
+  }
+}
+
 TEST_CASE("interfaces from GetIfTable2 rows") {
   IfRow eth;
   eth.alias = "Ethernet";

@@ -173,6 +173,15 @@ std::uint32_t ArphrdFromIfType(std::uint32_t if_type) {
   }
 }
 
+schema::Wireless WirelessFromWlan(std::uint32_t quality, std::optional<std::int32_t> rssi_dbm) {
+  schema::Wireless w;
+  const std::uint32_t q = std::min<std::uint32_t>(quality, 100);
+  w.link_quality = q;
+  // An RSSI of 0 or above is not a received Wi-Fi level (drivers answer 0 when they have none).
+  w.signal_dbm = rssi_dbm && *rssi_dbm < 0 && *rssi_dbm >= -120 ? *rssi_dbm : q / 2.0 - 100;
+  return w;
+}
+
 schema::NetInterface InterfaceFromRow(const IfRow& r) {
   schema::NetInterface i;
   i.name = r.alias.empty() ? r.description : r.alias;

@@ -111,7 +111,14 @@ struct IfRow {
 // beside every adapter (they repeat its counters).
 bool KeepInterface(const IfRow& r);
 schema::NetInterface InterfaceFromRow(const IfRow& r);
-std::string OperState(std::uint32_t oper_status);       // node_exporter's words: up, down, ...
+std::string OperState(std::uint32_t oper_status);  // node_exporter's words: up, down, ...
+
+// --- wireless: the Native Wifi API's view of a connected interface. `quality` is
+// WLAN_ASSOCIATION_ATTRIBUTES.wlanSignalQuality (0..100); `rssi_dbm` is what
+// WlanQueryInterface(wlan_intf_opcode_rssi) answered, when it did. Without an RSSI the signal
+// is Microsoft's documented mapping of quality (0 = -100 dBm, 100 = -50 dBm, linear).
+// link_quality is the 0..100 quality (Linux drivers report 0..70); no noise on Windows.
+schema::Wireless WirelessFromWlan(std::uint32_t quality, std::optional<std::int32_t> rssi_dbm);
 std::uint32_t ArphrdFromIfType(std::uint32_t if_type);  // so the collector treats them alike
 
 // --- dmi: values of HKLM\HARDWARE\DESCRIPTION\System\BIOS (strings; the two release numbers

@@ -245,17 +245,18 @@ void DrawDisks(const MachineDetail& d, Lang lang) {
       widgets::LabelValue(Tr(lang, Str::kHealth), DiskHealthLabel(lang, disk.health));
     }
     if (!std::isnan(disk.power_on_hours)) {
-      char b[32];
-      std::snprintf(b, sizeof b, "%.0f h", disk.power_on_hours);
-      widgets::LabelValue(Tr(lang, Str::kPowerOn), b);
+      widgets::LabelValue(Tr(lang, Str::kPowerOn),
+                          GroupedInteger(lang, disk.power_on_hours) + " h");
     }
     for (const SmartAttribute& a : disk.smart) {
       // "5 reallocated sectors" from the model; the name after the id in the chosen language.
       const std::string id = a.name.substr(0, a.name.find(' '));
       const char* local = SmartAttributeName(lang, id);
       char b[160];
-      std::snprintf(b, sizeof b, "%s: %.0f",
-                    local != nullptr ? (id + " " + local).c_str() : a.name.c_str(), a.value);
+      // Grouped as the language writes numbers: "9 power-on hours: 22,465" / "22.465".
+      std::snprintf(b, sizeof b, "%s: %s",
+                    local != nullptr ? (id + " " + local).c_str() : a.name.c_str(),
+                    GroupedInteger(lang, a.value).c_str());
       if (a.warning || (a.value > 0 && (a.name.find("realloc") != std::string::npos ||
                                         a.name.find("pending") != std::string::npos ||
                                         a.name.find("uncorrect") != std::string::npos ||

@@ -371,3 +371,20 @@ TEST_CASE("NormaliseMeta: day-first dates only, whole and valid") {
   CHECK(date("15/03/2018x") == "15/03/2018x");
   CHECK(date("") == "");
 }
+
+TEST_CASE("the heatmap says how many of its weeks hold data, not only its window") {
+  // 7 days of reports under a 4-week window: the title said "(4 weeks)".
+  auto doc = nlohmann::json::parse(ReadSample("collector_network.json"))["heatmap"];
+  doc["weeks"] = 4;
+  doc["cells"][0]["samples"] = 12;
+  auto h = ParseHeatmap(doc.dump());
+  REQUIRE(h.ok());
+  CHECK(h->max_cell_samples == 12);
+  CHECK(HeatmapWeeksWithData(*h) == 1);
+  doc["cells"][0]["samples"] = 13;  // a second week begun
+  CHECK(HeatmapWeeksWithData(*ParseHeatmap(doc.dump())) == 2);
+  doc["cells"][0]["samples"] = 48 * 3;  // more than the window: the window
+  CHECK(HeatmapWeeksWithData(*ParseHeatmap(doc.dump())) == 4);
+  doc["cells"][0].erase("samples");  // cells that do not say
+  CHECK(HeatmapWeeksWithData(*ParseHeatmap(doc.dump())) == 4);
+}

@@ -963,6 +963,8 @@ Result<Heatmap> ParseHeatmap(std::string_view body, ParseWarnings* warnings) {
       r.Warn(wj::IndexPath("cells", i), "weekday", "expected weekday 0..6 and hour 0..23", c);
       continue;
     }
+    out.max_cell_samples = std::max(
+        out.max_cell_samples, static_cast<int>(r.Int(c, wj::IndexPath("cells", i), {"samples"})));
     out.cells[day][hour] =
         r.Number(c, wj::IndexPath("cells", i),
                  {"p95_utilisation_down", "p95_utilisation_ratio", "p95_utilisation",

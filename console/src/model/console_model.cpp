@@ -1,6 +1,7 @@
 // Applies fetched data and UI actions to the console's state.
 #include "model/console_model.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -231,6 +232,11 @@ std::string BusyHoursText(Lang lang, const NetworkStatus& network) {
   }
   if (!day_list.empty()) out += " (" + day_list + ")";
   return out;
+}
+
+int HeatmapWeeksWithData(const Heatmap& h) {
+  if (h.max_cell_samples <= 0 || h.weeks <= 0) return h.weeks;
+  return std::min(h.weeks, (h.max_cell_samples + 11) / 12);
 }
 
 std::string DumpFleetJson(const ConsoleModel& model) {

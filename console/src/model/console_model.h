@@ -131,6 +131,11 @@ class ConsoleModel {
 // "usually full 09:00-11:00 (Mon, Tue, Wed, Fri)"; "" when there is no bottleneck hour.
 std::string BusyHoursText(Lang lang, const NetworkStatus& network);
 
+// How many of the heatmap's weeks hold data (a cell gets twelve 5-minute buckets a week):
+// a collector with 7 days of reports says "4 weeks", its window, not what it has seen.
+// `weeks` when the cells do not say.
+int HeatmapWeeksWithData(const Heatmap& heatmap);
+
 // The fleet rows as shown (filtered, sorted) plus totals, as JSON: for tests and scripts.
 std::string DumpFleetJson(const ConsoleModel& model);
 // The installed-software search as typed, as sent and as answered (names, versions, machine

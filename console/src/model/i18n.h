@@ -225,7 +225,8 @@ enum class Lang { kVi, kEn };
   X(kPerHour, "/h", "/giờ")                                                                        \
   X(kLanSideMachines, "PCs held back by their own network card or Wi-Fi",                          \
     "Máy bị giới hạn bởi card mạng/Wi-Fi của chính nó")                                            \
-  X(kUsuallyFull, "usually full", "thường nghẽn")
+  X(kUsuallyFull, "usually full", "thường nghẽn")                                                  \
+  X(kDataFor, "data for", "có dữ liệu")
 // clang-format on
 
 enum class Str {

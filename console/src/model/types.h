@@ -145,6 +145,7 @@ struct Heatmap {
   double capacity_up_mbps = kNaN;
   double baseline_latency_seconds = kNaN;
   double peak_demand_down_mbps = kNaN;
+  int max_cell_samples = 0;  // 5-minute buckets in the fullest cell: 12 per week of data
   Heatmap() {
     for (auto& row : cells) row.fill(kNaN);
   }

@@ -242,13 +242,19 @@ void DrawNetwork(const ConsoleModel& model, ViewState& state, UiActions& /*actio
     ImGui::TableSetupColumn("b", ImGuiTableColumnFlags_WidthStretch, 1.0f);
     ImGui::TableNextRow();
     ImGui::TableSetColumnIndex(0);
-    char title[160];
-    std::snprintf(
-        title, sizeof title, "%s%s", Tr(lang, Str::kHeatmap),
-        model.heatmap && model.heatmap->weeks > 0
-            ? (" (" + std::to_string(model.heatmap->weeks) + " " + Tr(lang, Str::kWeeks) + ")")
-                  .c_str()
-            : "");
+    char title[200];
+    const int weeks = model.heatmap ? model.heatmap->weeks : 0;
+    const int seen = model.heatmap ? HeatmapWeeksWithData(*model.heatmap) : 0;
+    if (weeks > 0 && seen > 0 && seen < weeks) {
+      // Say what the colours rest on: "(data for 1 of the last 4 weeks)".
+      std::snprintf(title, sizeof title, "%s (%s %d / %d %s)", Tr(lang, Str::kHeatmap),
+                    Tr(lang, Str::kDataFor), seen, weeks, Tr(lang, Str::kWeeks));
+    } else if (weeks > 0) {
+      std::snprintf(title, sizeof title, "%s (%d %s)", Tr(lang, Str::kHeatmap), weeks,
+                    Tr(lang, Str::kWeeks));
+    } else {
+      std::snprintf(title, sizeof title, "%s", Tr(lang, Str::kHeatmap));
+    }
     widgets::Heading(title);
     if (model.heatmap) {
       DrawHeatmap(*model.heatmap, lang);

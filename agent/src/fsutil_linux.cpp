@@ -9,24 +9,11 @@
 #include <cstring>
 #include <memory>
 
+#include "fd_linux.h"
 #include "fsutil.h"
 
 namespace wardwatch::agent {
 namespace {
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 Error ErrnoError(const std::string& what, const std::string& path, int err) {
   return MakeError("cannot " + what + " " + path + ": " + std::strerror(err));
@@ -39,7 +26,7 @@ Error SysError(const std::string& what, const std::string& path) {
 }  // namespace
 
 Result<std::string> ReadFile(const std::string& path, std::size_t max_bytes) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) return ErrnoError("read", path, errno);
   std::string out;
   char buf[8192];

@@ -15,6 +15,7 @@
 #include <cstring>
 
 #include "collectors/probes.h"
+#include "fd_linux.h"
 #include "options.h"
 
 namespace wardwatch::agent {
@@ -25,20 +26,6 @@ using Clock = std::chrono::steady_clock;
 double SecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
-
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 struct AddrInfoFree {
   void operator()(addrinfo* a) const { ::freeaddrinfo(a); }
@@ -74,7 +61,8 @@ ProbeSample TcpProbe(const ProbeSpec& spec, const ProbeRunOptions& o) {
   }
   const double dns = SecondsSince(start);
   const addrinfo* a = ai->get();
-  Fd fd(::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol));
+  UniqueFd fd(
+      ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol));
   const std::string where = "connect to " + spec.host + ":" + std::to_string(spec.port);
   if (fd.get() < 0) {
     s.error = where + ": socket: " + std::strerror(errno);
@@ -152,7 +140,7 @@ ProbeSample DnsServerProbe(const ProbeSpec& spec, const ProbeRunOptions& o) {
     return s;
   }
   const addrinfo* a = ai->get();
-  Fd fd(::socket(a->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  UniqueFd fd(::socket(a->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0));
   if (fd.get() < 0 || ::connect(fd.get(), a->ai_addr, a->ai_addrlen) != 0) {
     s.error = where + ": " + std::strerror(errno);
     return s;

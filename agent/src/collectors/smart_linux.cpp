@@ -16,6 +16,7 @@
 
 #include "collectors/hardware_common.h"
 #include "collectors/smart.h"
+#include "fd_linux.h"
 #include "fsutil.h"
 #include "options.h"
 
@@ -26,22 +27,6 @@ namespace {
 
 constexpr std::size_t kMaxOutputBytes = 1 << 20;
 constexpr int kTimeoutMs = 30000;
-
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  ~Fd() { Reset(); }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  void Reset() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_;
-};
 
 // A spawned child that is always reaped: killed first if still running.
 class Child {
@@ -78,7 +63,7 @@ Result<RunOutput> Run(const std::vector<std::string>& argv) {
   if (::pipe2(fds, O_CLOEXEC) != 0) {
     return MakeError(std::string("cannot create pipe: ") + std::strerror(errno));
   }
-  Fd read_end(fds[0]), write_end(fds[1]);
+  UniqueFd read_end(fds[0]), write_end(fds[1]);
   posix_spawn_file_actions_t actions;
   ::posix_spawn_file_actions_init(&actions);
   ::posix_spawn_file_actions_adddup2(&actions, write_end.get(), STDOUT_FILENO);

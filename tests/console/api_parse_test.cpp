@@ -413,3 +413,20 @@ TEST_CASE("collector shapes: heatmap, bottlenecks, software, findings") {
   REQUIRE(f->size() == 1);
   CHECK((*f)[0].severity == "replace");
 }
+
+TEST_CASE("the fleet list's actions say what to upgrade, per row") {
+  // "Upgrade" with score 5 and no flag (a worn battery) did not say what to do.
+  auto doc = nlohmann::json::parse(ReadSample("collector_machines.json"));
+  doc["machines"][1]["recommendation"] = "upgrade";
+  doc["machines"][1]["actions"] = {"ssd", 3, "add_ram"};
+  auto f = ParseMachines(doc.dump());
+  REQUIRE(f.ok());
+  REQUIRE(f->machines.size() == 2);
+  CHECK(f->machines[1].recommendation_detail == "ssd, add_ram");
+  CHECK(ActionsLabel(Lang::kVi, f->machines[1].recommendation_detail) == "thay ổ SSD, nâng RAM");
+  // A word each for the row; the sentence in the tooltip.
+  CHECK(ShortActionsLabel(Lang::kVi, "ssd, add_ram, os_upgrade") == "SSD, RAM, HĐH");
+  CHECK(ShortActionsLabel(Lang::kEn, "battery,nic") == "battery, network card");
+  CHECK(ShortActionsLabel(Lang::kEn, "something_new") == "something_new");
+  CHECK(f->machines[0].recommendation_detail.empty());  // no actions given
+}

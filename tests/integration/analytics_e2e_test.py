@@ -165,6 +165,11 @@ def check(truth, findings, machines, detail, heat, software, metrics):
     listed = {m["machine_id"]: m for m in machines["machines"]}
     if len(listed) != len(truth["machines"]) or any("score" not in m for m in listed.values()):
         failures.append("GET /api/v1/machines lacks machines or their scores")
+    # What to do, per row of the console's fleet: the findings' actions.
+    wrong_actions = [m["machine_id"] for m in findings["machines"]
+                     if listed.get(m["machine_id"], {}).get("actions") != m["actions"]]
+    if wrong_actions:
+        failures.append(f"GET /api/v1/machines: actions differ from findings for {wrong_actions[:3]}")
     for key in ("inventory", "aging", "meta", "history"):
         if key not in detail:
             failures.append(f"GET /api/v1/machines/{{id}} lacks {key}")

@@ -148,6 +148,7 @@ void AnnotateMachines(App& app, nlohmann::json& machines) {
       m["recommendation"] = a["recommendation"];
       m["flags"] = a["flags"];
       m["cost_vnd"] = a["cost_vnd"];
+      m["actions"] = a["actions"];  // what to do ("ssd", "add_ram"): the fleet says it per row
       m["age_years"] = a["age_years"];
     }
     if (auto it = snap->meta.find(id); it != snap->meta.end()) {

@@ -447,6 +447,15 @@ void ReadSummary(Reader& r, const Json& m, const std::string& path, MachineSumma
   ReadRecommendation(r, m, path, out);
   if (std::isnan(out.cost_vnd))
     out.cost_vnd = r.Number(m, path, {"estimated_cost_vnd", "cost_vnd"});
+  // The fleet list's "actions" (["ssd", "add_ram"]): what to do, shown in the fleet's row.
+  if (const Json* acts = r.Find(m, {"actions"});
+      acts != nullptr && acts->is_array() && out.recommendation_detail.empty()) {
+    for (const Json& x : *acts) {
+      if (!x.is_string()) continue;
+      if (!out.recommendation_detail.empty()) out.recommendation_detail += ", ";
+      out.recommendation_detail += x.get<std::string>();
+    }
+  }
 
   const Json* hw = r.Find(m, {"hardware", "inventory"});
   const Json& h = (hw != nullptr && hw->is_object()) ? *hw : m;

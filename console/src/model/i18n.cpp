@@ -80,6 +80,26 @@ std::string AgeSourceLabel(Lang lang, std::string_view code) {
                  {"unknown", Str::kAgeUnknown}});
 }
 
+std::string ShortActionsLabel(Lang lang, std::string_view codes) {
+  std::string out;
+  while (!codes.empty()) {
+    const auto comma = codes.find(',');
+    std::string_view item = codes.substr(0, comma);
+    codes.remove_prefix(comma == std::string_view::npos ? codes.size() : comma + 1);
+    while (item.starts_with(' ')) item.remove_prefix(1);
+    if (item.empty()) continue;
+    if (!out.empty()) out += ", ";
+    out += Lookup(lang, item,
+                  {{"replace_pc", Str::kShortReplacePc},
+                   {"ssd", Str::kShortSsd},
+                   {"add_ram", Str::kShortRam},
+                   {"battery", Str::kShortBattery},
+                   {"nic", Str::kShortNic},
+                   {"os_upgrade", Str::kShortOs}});
+  }
+  return out;
+}
+
 std::string ActionsLabel(Lang lang, std::string_view codes) {
   std::string out;
   while (!codes.empty()) {

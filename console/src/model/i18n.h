@@ -226,7 +226,13 @@ enum class Lang { kVi, kEn };
   X(kLanSideMachines, "PCs held back by their own network card or Wi-Fi",                          \
     "Máy bị giới hạn bởi card mạng/Wi-Fi của chính nó")                                            \
   X(kUsuallyFull, "usually full", "thường nghẽn")                                                  \
-  X(kDataFor, "data for", "có dữ liệu")
+  X(kDataFor, "data for", "có dữ liệu")                                                            \
+  X(kShortReplacePc, "new PC", "máy mới")                                                          \
+  X(kShortSsd, "SSD", "SSD")                                                                       \
+  X(kShortRam, "RAM", "RAM")                                                                       \
+  X(kShortBattery, "battery", "pin")                                                               \
+  X(kShortNic, "network card", "card mạng")                                                        \
+  X(kShortOs, "OS", "HĐH")
 // clang-format on
 
 enum class Str {
@@ -254,6 +260,8 @@ const char* RecommendationLabel(Lang lang, Recommendation r);
 // bucket "other". Unknown codes are returned as they are.
 std::string AgeSourceLabel(Lang lang, std::string_view code);
 std::string ActionsLabel(Lang lang, std::string_view codes);
+// The same in a word each, for the fleet's row: "SSD, RAM, OS" / "SSD, RAM, HĐH".
+std::string ShortActionsLabel(Lang lang, std::string_view codes);
 std::string AppLabel(Lang lang, std::string_view name);
 // The sentence in the chosen language, the other one when it is missing.
 const std::string& Pick(Lang lang, const Bilingual& text);

@@ -88,8 +88,13 @@ void DrawFleet(const ConsoleModel& model, ViewState& state, UiActions& actions) 
   col(Str::kColDepartment, Column::kDepartment, 0, 150);
   col(Str::kColAge, Column::kAge, ImGuiTableColumnFlags_PreferSortDescending, 60);
   col(Str::kColScore, Column::kScore, ImGuiTableColumnFlags_PreferSortDescending, 120);
+  // Wide enough for "Upgrade: SSD, RAM, OS" / "Nâng cấp: SSD, RAM, HĐH" (the words in the
+  // tooltip), and no wider: the flags column after it needs room for seven glyphs.
   col(Str::kColRecommendation, Column::kRecommendation, ImGuiTableColumnFlags_PreferSortDescending,
-      120);
+      std::max(ImGui::CalcTextSize(Tr(lang, Str::kRecUpgrade)).x +
+                   ImGui::CalcTextSize(": SSD, RAM, ").x +
+                   ImGui::CalcTextSize(Tr(lang, Str::kShortOs)).x,
+               120.0f));
   col(Str::kColCpu, Column::kCpu, 0, 220);
   col(Str::kColRam, Column::kRam, 0, 70);
   col(Str::kColBootDisk, Column::kBootDisk, 0, 110);
@@ -143,11 +148,23 @@ void DrawFleet(const ConsoleModel& model, ViewState& state, UiActions& actions) 
       ImGui::TableSetColumnIndex(3);
       widgets::ScoreBar(m.score, 0, ImGui::GetTextLineHeight());
       ImGui::TableSetColumnIndex(4);
-      widgets::ColouredText(widgets::RecommendationColour(m.recommendation),
-                            RecommendationLabel(lang, m.recommendation));
+      // What to upgrade, in the row: "Upgrade" alone did not say (a worn battery, score 5).
+      const bool say_actions =
+          m.recommendation == Recommendation::kUpgrade && !m.recommendation_detail.empty();
+      if (say_actions) {
+        std::snprintf(buf, sizeof buf, "%s: %s", RecommendationLabel(lang, m.recommendation),
+                      ShortActionsLabel(lang, m.recommendation_detail).c_str());
+      } else {
+        std::snprintf(buf, sizeof buf, "%s", RecommendationLabel(lang, m.recommendation));
+      }
+      widgets::ColouredText(widgets::RecommendationColour(m.recommendation), buf);
       if (ImGui::IsItemHovered() && (!m.recommendation_detail.empty() || !std::isnan(m.cost_vnd))) {
-        ImGui::SetTooltip("%s\n%s: %s", ActionsLabel(lang, m.recommendation_detail).c_str(),
-                          Tr(lang, Str::kCost), FormatVnd(lang, m.cost_vnd).c_str());
+        if (m.recommendation_detail.empty()) {
+          ImGui::SetTooltip("%s: %s", Tr(lang, Str::kCost), FormatVnd(lang, m.cost_vnd).c_str());
+        } else {
+          ImGui::SetTooltip("%s\n%s: %s", ActionsLabel(lang, m.recommendation_detail).c_str(),
+                            Tr(lang, Str::kCost), FormatVnd(lang, m.cost_vnd).c_str());
+        }
       }
       ImGui::TableSetColumnIndex(5);
       const std::string& cpu = m.cpu_short.empty() ? m.cpu_model : m.cpu_short;

@@ -2,18 +2,32 @@
 """Makes a K-times larger fleet from a data folder a real backfill filled, for timing the
 findings and the report at fleet sizes whose backfill would take hours (issue 7: 10,000
 machines x 28 days). Every machine is copied K times under new ids ("<id>~<k>"): its enrolment,
-its latest report (raw reports older than that are not copied: the report reads only the
-latest), its package list, its hourly rollups and its metadata; the site's 5-minute WAN
+its latest report with the id and hostname inside renamed (older raw reports are not copied:
+the report reads only the latest), its package list, its hourly rollups and its metadata; the site's 5-minute WAN
 buckets are multiplied by K, as K copies of the fleet would send. SQLite only, no collector.
 
 Usage: scale_fleet.py SRC_DATA_DIR DST_DATA_DIR K
-Then:  /usr/bin/time -v wardwatch-collector report --data-dir DST --format csv --out F
+Then:  /usr/bin/time -v wardwatch-collector report --data-dir DST --format csv --lang en -o F
 """
+import gzip
+import json
 import os
 import shutil
 import sqlite3
 import sys
 import time
+
+
+def rename(body, suffix):
+    """The stored report with machine.id and machine.hostname suffixed, stored the same way."""
+    gz = isinstance(body, bytes) and body[:2] == b"\x1f\x8b"
+    report = json.loads(gzip.decompress(body) if gz else body)
+    machine = report.setdefault("machine", {})
+    for key in ("id", "hostname"):
+        if key in machine:
+            machine[key] = str(machine[key]) + suffix
+    text = json.dumps(report, separators=(",", ":")).encode()
+    return gzip.compress(text, 6) if gz else text.decode()
 
 
 def main():
@@ -48,11 +62,17 @@ def main():
         main_db.execute(
             "INSERT INTO machines SELECT id || ?1, hostname || ?1, token_hash || ?1, enrolled_at_ms,"
             " revoked, last_seen_ms FROM src.machines", (suffix,))
-        main_db.execute(
-            "INSERT INTO reports SELECT r.machine_id || ?1, r.sequence, r.collected_at_ms,"
-            " r.received_at_ms, r.body FROM src.reports r"
+        # The report names a machine by the id and hostname inside its latest report (gzip'd
+        # JSON as the collector stores it), so those are renamed too.
+        rows = main_db.execute(
+            "SELECT r.machine_id, r.sequence, r.collected_at_ms, r.received_at_ms, r.body"
+            " FROM src.reports r"
             " JOIN (SELECT machine_id, MAX(sequence) AS s FROM src.reports GROUP BY machine_id) l"
-            " ON l.machine_id = r.machine_id AND l.s = r.sequence", (suffix,))
+            " ON l.machine_id = r.machine_id AND l.s = r.sequence").fetchall()
+        for machine_id, sequence, collected, received, body in rows:
+            main_db.execute("INSERT INTO reports VALUES (?, ?, ?, ?, ?)",
+                            (machine_id + suffix, sequence, collected, received,
+                             rename(body, suffix)))
         main_db.execute(
             "INSERT INTO machine_packages SELECT machine_id || ?1, sequence, inventory_hash,"
             " received_at_ms, packages FROM src.machine_packages", (suffix,))

@@ -342,6 +342,34 @@ Status AnalyticsEngine::PutMeta(const std::string& id, const an::MachineMeta& me
   return Status::Ok();
 }
 
+Result<std::size_t> LoadFleetHours(sqlite3* db, std::int64_t from, std::int64_t to,
+                                   an::FleetHours& fleet) {
+  auto st = Prepare(db,
+                    "SELECT data FROM machine_hours WHERE machine_id = ? AND hour_start >= ? AND "
+                    "hour_start < ? ORDER BY hour_start");
+  if (!st) return MakeError(st.error());
+  std::size_t undecodable = 0;
+  for (const auto& [id, hostname] : fleet.hostnames) {
+    sqlite3_reset(st->get());
+    BindText(st->get(), 1, id);
+    sqlite3_bind_int64(st->get(), 2, from);
+    sqlite3_bind_int64(st->get(), 3, to);
+    std::vector<an::MachineHour>* hours = nullptr;
+    while (sqlite3_step(st->get()) == SQLITE_ROW) {
+      const auto* data = static_cast<const char*>(sqlite3_column_blob(st->get(), 0));
+      const auto size = static_cast<std::size_t>(sqlite3_column_bytes(st->get(), 0));
+      auto h = an::DecodeMachineHour(std::string_view(data == nullptr ? "" : data, size));
+      if (!h) {
+        ++undecodable;
+        continue;
+      }
+      if (hours == nullptr) hours = &fleet.hours[id];
+      hours->push_back(std::move(*h));
+    }
+  }
+  return undecodable;
+}
+
 Result<std::vector<an::MachineHour>> AnalyticsEngine::History(const std::string& id,
                                                               std::int64_t from, std::int64_t to) {
   if (auto s = Flush(); !s) return MakeError(s.error());
@@ -410,19 +438,7 @@ std::shared_ptr<const AnalyticsSnapshot> AnalyticsEngine::Compute() {
   const std::int64_t span_days = std::max<std::int64_t>(
       o_.site.usage_window_days, static_cast<std::int64_t>(o_.site.heatmap_weeks) * 7);
   const std::int64_t from = as_of - span_days * 86400;
-  if (auto st = Prepare(db_.get(),
-                        "SELECT machine_id, data FROM machine_hours WHERE hour_start >= ? AND "
-                        "hour_start < ? ORDER BY machine_id, hour_start");
-      st) {
-    sqlite3_bind_int64(st->get(), 1, from - 3600);
-    sqlite3_bind_int64(st->get(), 2, as_of);
-    while (sqlite3_step(st->get()) == SQLITE_ROW) {
-      const std::string id = ColText(st->get(), 0);
-      if (!in.hours.hostnames.count(id)) continue;
-      auto h = an::DecodeMachineHour(ColText(st->get(), 1));
-      if (h) in.hours.hours[id].push_back(std::move(*h));
-    }
-  }
+  (void)LoadFleetHours(db_.get(), from - 3600, as_of, in.hours);
   if (auto st = Prepare(db_.get(),
                         "SELECT start, wan_rx, wan_tx, latency_sum, latency_count, machines FROM "
                         "site_buckets WHERE start >= ? AND start < ?");

@@ -116,4 +116,12 @@ class AnalyticsEngine {
 // Loads DATA_DIR/site.json (or `path` when given); defaults when absent.
 Result<analytics::SiteConfig> LoadSiteConfig(const std::string& data_dir, const std::string& path);
 
+// Reads the hourly rollups with hour_start in [from, to) of every machine in
+// `fleet.hostnames` into `fleet.hours`, each machine's in time order: one primary-key range per
+// machine, so SQLite neither sorts (one ordered query over the time index spilled a temporary
+// B-tree to disk) nor reads hours outside the window, however long the retention. Rows that
+// do not decode are skipped and counted in the result.
+Result<std::size_t> LoadFleetHours(sqlite3* db, std::int64_t from, std::int64_t to,
+                                   analytics::FleetHours& fleet);
+
 }  // namespace wardwatch::collector

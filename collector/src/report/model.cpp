@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <set>
 
+#include "analytics/engine.h"
 #include "report/report.h"
 #include "sqlite.h"
 #include "store.h"
@@ -158,19 +159,8 @@ Result<Model> LoadModel(const std::string& data_dir, const an::SiteConfig& site_
   auto adbh = sqlite::Db::Open(adb, true);
   if (!adbh) return MakeError(adbh.error());
   (void)adbh->Exec("PRAGMA busy_timeout = 5000");
-  {
-    auto st = adbh->Prepare(
-        "SELECT machine_id, data FROM machine_hours WHERE hour_start >= ? AND hour_start < ? "
-        "ORDER BY machine_id, hour_start");
-    if (!st) return MakeError(adb + ": " + st.error());
-    st->Bind(1, m.from - 3600);
-    st->Bind(2, m.to);
-    while (st->Step() == SQLITE_ROW) {
-      const std::string id = st->Text(0);
-      if (!in.hours.hostnames.count(id)) continue;
-      auto h = an::DecodeMachineHour(st->Text(1));
-      if (h) in.hours.hours[id].push_back(std::move(*h));
-    }
+  if (auto loaded = LoadFleetHours(adbh->get(), m.from - 3600, m.to, in.hours); !loaded) {
+    return MakeError(adb + ": " + loaded.error());
   }
   {
     // Doubles need the raw statement: sqlite::Stmt exposes only Int/Text.

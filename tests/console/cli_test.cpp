@@ -114,3 +114,11 @@ TEST_CASE("the collector's codes in words: age source, actions, the 'other' appl
   CHECK(AppLabel(Lang::kVi, "other") == "khác");
   CHECK(AppLabel(Lang::kVi, "Zalo") == "Zalo");
 }
+
+TEST_CASE("well-known probe labels in words; an office's own label as it is") {
+  // The Vietnamese Machine view listed "portal (...)" and "gateway (...)".
+  CHECK(ProbeLabel(Lang::kVi, "portal") == "cổng dịch vụ công");
+  CHECK(ProbeLabel(Lang::kEn, "gateway") == "gateway (router)");
+  CHECK(ProbeLabel(Lang::kVi, "collector") == "máy chủ thu thập");
+  CHECK(ProbeLabel(Lang::kVi, "htkk-server") == "htkk-server");
+}

@@ -120,6 +120,13 @@ std::string ActionsLabel(Lang lang, std::string_view codes) {
   return out;
 }
 
+std::string ProbeLabel(Lang lang, std::string_view name) {
+  return Lookup(lang, name,
+                {{"portal", Str::kProbePortal},
+                 {"gateway", Str::kProbeGateway},
+                 {"collector", Str::kProbeCollector}});
+}
+
 std::string AppLabel(Lang lang, std::string_view name) {
   return Lookup(lang, name, {{"other", Str::kAppOther}});
 }

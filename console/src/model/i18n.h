@@ -232,7 +232,10 @@ enum class Lang { kVi, kEn };
   X(kShortRam, "RAM", "RAM")                                                                       \
   X(kShortBattery, "battery", "pin")                                                               \
   X(kShortNic, "network card", "card mạng")                                                        \
-  X(kShortOs, "OS", "HĐH")
+  X(kShortOs, "OS", "HĐH")                                                                         \
+  X(kProbePortal, "public-service portal", "cổng dịch vụ công")                                    \
+  X(kProbeGateway, "gateway (router)", "gateway (bộ định tuyến)")                                  \
+  X(kProbeCollector, "collector", "máy chủ thu thập")
 // clang-format on
 
 enum class Str {
@@ -263,6 +266,9 @@ std::string ActionsLabel(Lang lang, std::string_view codes);
 // The same in a word each, for the fleet's row: "SSD, RAM, OS" / "SSD, RAM, HĐH".
 std::string ShortActionsLabel(Lang lang, std::string_view codes);
 std::string AppLabel(Lang lang, std::string_view name);
+// The well-known probe labels in words ("portal" → "cổng dịch vụ công"); others as they are
+// (a label the office chose with --probe NAME=URL).
+std::string ProbeLabel(Lang lang, std::string_view name);
 // The sentence in the chosen language, the other one when it is missing.
 const std::string& Pick(Lang lang, const Bilingual& text);
 

@@ -306,14 +306,16 @@ void DrawProbes(const MachineDetail& d, Lang lang) {
         portal && !std::isnan(p.baseline_seconds) && p.latency_seconds > 2 * p.baseline_seconds;
     char b[320];
     if (portal) {
-      std::snprintf(b, sizeof b, "%s (%s): %s %s, %s %s, %s %s", p.name.c_str(), p.target.c_str(),
-                    Tr(lang, Str::kLatency), FormatSeconds(lang, p.latency_seconds).c_str(),
-                    Tr(lang, Str::kBaseline), FormatSeconds(lang, p.baseline_seconds).c_str(),
-                    Tr(lang, Str::kFailures), FormatPercent(p.failure_ratio).c_str());
+      std::snprintf(b, sizeof b, "%s (%s): %s %s, %s %s, %s %s", ProbeLabel(lang, p.name).c_str(),
+                    p.target.c_str(), Tr(lang, Str::kLatency),
+                    FormatSeconds(lang, p.latency_seconds).c_str(), Tr(lang, Str::kBaseline),
+                    FormatSeconds(lang, p.baseline_seconds).c_str(), Tr(lang, Str::kFailures),
+                    FormatPercent(p.failure_ratio).c_str());
     } else {
-      std::snprintf(b, sizeof b, "%s (%s): %s %s, %s %s", p.name.c_str(), p.target.c_str(),
-                    Tr(lang, Str::kLatency), FormatSeconds(lang, p.latency_seconds).c_str(),
-                    Tr(lang, Str::kFailures), FormatPercent(p.failure_ratio).c_str());
+      std::snprintf(b, sizeof b, "%s (%s): %s %s, %s %s", ProbeLabel(lang, p.name).c_str(),
+                    p.target.c_str(), Tr(lang, Str::kLatency),
+                    FormatSeconds(lang, p.latency_seconds).c_str(), Tr(lang, Str::kFailures),
+                    FormatPercent(p.failure_ratio).c_str());
     }
     if (slow) {
       widgets::ColouredText(widgets::kOrange, b);

@@ -129,3 +129,11 @@ TEST_CASE("the BIOS date is shown as YYYY-MM-DD, not SMBIOS's month-first form")
   CHECK(IsoDateFromSmbios("13/01/2018") == "13/01/2018");  // not month-first: as it is
   CHECK(IsoDateFromSmbios("") == "");
 }
+
+TEST_CASE("durations in the language's words") {
+  // The Vietnamese top applications read "40 h 00 min".
+  CHECK(FormatSeconds(Lang::kVi, 7500) == "2 giờ 05 phút");
+  CHECK(FormatSeconds(Lang::kVi, 600) == "10 phút");
+  CHECK(FormatSeconds(Lang::kEn, 600) == "10 min");
+  CHECK(FormatUsageSeconds(Lang::kVi, 144000) == "40 giờ 00 phút");
+}

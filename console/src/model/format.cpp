@@ -67,11 +67,13 @@ std::string FormatSeconds(Lang lang, double s) {
   } else if (s < 60.0) {
     std::snprintf(buf, sizeof buf, "%.1f s", s);
   } else if (s < 3600.0) {
-    std::snprintf(buf, sizeof buf, "%.0f min", s / 60.0);
+    // Minutes and hours in the language's words ("min" was English in the Vietnamese view).
+    std::snprintf(buf, sizeof buf, lang == Lang::kVi ? "%.0f phút" : "%.0f min", s / 60.0);
   } else {
     const long h = static_cast<long>(s / 3600.0);
     const long m = static_cast<long>((s - static_cast<double>(h) * 3600.0) / 60.0);
-    std::snprintf(buf, sizeof buf, "%ld h %02ld min", h, m);
+    std::snprintf(buf, sizeof buf, lang == Lang::kVi ? "%ld giờ %02ld phút" : "%ld h %02ld min", h,
+                  m);
   }
   return LocalizeNumber(lang, buf);
 }

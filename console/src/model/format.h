@@ -15,7 +15,7 @@ std::string FormatNumber(Lang lang, const char* printf_format, double value);  /
 std::string FormatBytes(Lang lang, double bytes);      // "3.9 GiB" / "3,9 GiB"
 std::string FormatYears(Lang lang, double years);      // "8.4 y" / "8,4 năm"
 std::string FormatPercent(double ratio);               // 0.834 → "83%"
-std::string FormatSeconds(Lang lang, double seconds);  // "2 h 05 min", "1.5 s", "850 ms"
+std::string FormatSeconds(Lang lang, double seconds);  // "2 h 05 min" / "2 giờ 05 phút", "1.5 s"
 // A usage total (running or foreground time): "—" when there is none (0, negative or NaN).
 std::string FormatUsageSeconds(Lang lang, double seconds);
 // A whole number with thousands grouped as the language writes them: "95,799" / "95.799".

@@ -278,8 +278,12 @@ void DrawApps(const MachineDetail& d, Lang lang) {
   }
   if (ImGui::BeginTable("apps", 3, ImGuiTableFlags_RowBg)) {
     ImGui::TableSetupColumn(Tr(lang, Str::kApplication), ImGuiTableColumnFlags_WidthStretch);
-    ImGui::TableSetupColumn(Tr(lang, Str::kOfficeHours), ImGuiTableColumnFlags_WidthFixed, 100);
-    ImGui::TableSetupColumn(Tr(lang, Str::kForeground), ImGuiTableColumnFlags_WidthFixed, 100);
+    // As wide as the header or a long duration in the language ("888 giờ 58 phút").
+    const float time_w = ImGui::CalcTextSize(FormatSeconds(lang, 888 * 3600 + 58 * 60).c_str()).x;
+    ImGui::TableSetupColumn(Tr(lang, Str::kOfficeHours), ImGuiTableColumnFlags_WidthFixed,
+                            std::max(time_w, ImGui::CalcTextSize(Tr(lang, Str::kOfficeHours)).x));
+    ImGui::TableSetupColumn(Tr(lang, Str::kForeground), ImGuiTableColumnFlags_WidthFixed,
+                            std::max(time_w, ImGui::CalcTextSize(Tr(lang, Str::kForeground)).x));
     ImGui::TableHeadersRow();
     for (std::size_t i = 0; i < d.top_apps.size() && i < 15; ++i) {
       const AppUsage& a = d.top_apps[i];

@@ -162,7 +162,8 @@ void DrawSoftware(const ConsoleModel& model, ViewState& state, UiActions& action
       ImGui::TableSetupColumn(Tr(lang, Str::kApplication), ImGuiTableColumnFlags_WidthStretch);
       // Time in use, the ranking's measure: the time as text, then a bar (its share of the
       // longest) beside it, not under it.
-      const float time_w = ImGui::CalcTextSize("8888 h 88 min").x;
+      const float time_w =
+          ImGui::CalcTextSize(FormatSeconds(lang, 8888 * 3600 + 58 * 60).c_str()).x;
       const float bar_w = 56;
       const float pad = ImGui::GetStyle().ItemSpacing.x;
       ImGui::TableSetupColumn(Tr(lang, Str::kOfficeHours), ImGuiTableColumnFlags_WidthFixed,

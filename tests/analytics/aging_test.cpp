@@ -239,6 +239,57 @@ TEST_CASE("a laptop with a worn battery gets a battery, not a new laptop") {
   CHECK(a.cost_vnd == 1'200'000);
 }
 
+TEST_CASE("a slow LAN speed test is evidence and a flag, never a reason to replace the PC") {
+  struct Case {
+    std::optional<double> down, up;
+    bool flagged;
+  };
+  const Case cases[] = {
+      {3'000'000, 9'000'000, true},         // 24 Mb/s down: a bad cable or Wi-Fi
+      {11'500'000, 2'000'000, true},        // the slower direction decides
+      {10'000'000, 10'000'000, true},       // at the threshold
+      {11'500'000, 11'000'000, false},      // a healthy 100 Mb/s link
+      {110'000'000, 105'000'000, false},    // gigabit
+      {std::nullopt, std::nullopt, false},  // no test (or one that failed)
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.down.value_or(-1));
+    MachineInventory m = Healthy();
+    m.lan_download_bytes_per_second = c.down;
+    m.lan_upload_bytes_per_second = c.up;
+    const AgingResult a = ComputeAging(m, {}, {}, SiteConfig{}, kNow);
+    CHECK(SlowLan(m, SiteConfig{}.thresholds) == c.flagged);
+    CHECK((std::find(a.flags.begin(), a.flags.end(), "slow_lan") != a.flags.end()) == c.flagged);
+    CHECK((Find(a, "slow_lan") != nullptr) == c.flagged);
+    CHECK(a.score == (c.flagged ? 5 : 0));
+    CHECK(a.score_after_fixes == 0);  // cabling or Wi-Fi, not a new PC
+  }
+  MachineInventory m = Healthy();
+  m.lan_download_bytes_per_second = 3'000'000;
+  m.lan_upload_bytes_per_second = 9'000'000;
+  const AgingResult a = ComputeAging(m, {}, {}, SiteConfig{}, kNow);
+  REQUIRE(Find(a, "slow_lan") != nullptr);
+  CHECK(Find(a, "slow_lan")->value == 3'000'000);
+  CHECK(Find(a, "slow_lan")->text_en ==
+        "LAN speed test measured only 24 Mb/s down, 72 Mb/s up (cable, switch port or Wi-Fi)");
+  CHECK(Find(a, "slow_lan")->text_vi ==
+        "Đo tốc độ mạng nội bộ chỉ đạt 24 Mb/s tải xuống, 72 Mb/s tải lên (cáp, cổng switch hoặc "
+        "Wi-Fi)");
+}
+
+TEST_CASE("the inventory takes the last successful LAN speed test from the report") {
+  wardwatch::Report r;
+  r.network.speedtest.emplace();
+  r.network.speedtest->download_bytes_per_second = 5e6;
+  r.network.speedtest->upload_bytes_per_second = 4e6;
+  MachineInventory m = ExtractInventory(r);
+  CHECK(m.lan_download_bytes_per_second == 5e6);
+  CHECK(m.lan_upload_bytes_per_second == 4e6);
+  r.network.speedtest->error = "download from http://c/api/v1/speedtest: timed out";
+  m = ExtractInventory(r);
+  CHECK_FALSE(m.lan_download_bytes_per_second.has_value());
+}
+
 TEST_CASE("CPU saturation, I/O pressure and throttling in office hours") {
   MachineInventory m = Healthy();
   UsageSummary u;

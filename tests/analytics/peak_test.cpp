@@ -157,16 +157,24 @@ TEST_CASE("verdict: more bandwidth will not help when the PCs' own links are the
   MachineInventory fine;
   fine.machine_id = "m3";
   fine.hostname = "PC-OK";
-  fine.nic_speed_bytes = 12500000;  // slow NIC, but never busy: not the problem
+  fine.nic_speed_bytes = 12500000;                  // slow NIC, but never busy: not the problem
+  fine.lan_download_bytes_per_second = 11'500'000;  // and its speed test is what 100 Mb/s gives
+  fine.lan_upload_bytes_per_second = 11'200'000;
+  MachineInventory cable;
+  cable.machine_id = "m4";
+  cable.hostname = "PC-CABLE";
+  cable.nic_speed_bytes = 125'000'000;  // a gigabit card whose speed test says otherwise
+  cable.lan_download_bytes_per_second = 2'500'000;
+  cable.lan_upload_bytes_per_second = 2'400'000;
   std::map<std::string, UsageSummary> usage;
   usage["m1"].nic_busy_share = 0.3;
   usage["m3"].nic_busy_share = 0.0;
-  const BandwidthVerdict v = DecideBandwidth(h, bn, {slow, wifi, fine}, usage, c);
+  const BandwidthVerdict v = DecideBandwidth(h, bn, {slow, wifi, fine, cable}, usage, c);
   CHECK(v.kind == "lan_side");
-  CHECK(v.lan_side_machines == std::vector<std::string>{"PC-OLD", "PC-WIFI"});
+  CHECK(v.lan_side_machines == std::vector<std::string>{"PC-CABLE", "PC-OLD", "PC-WIFI"});
   CHECK(v.text_en ==
         "More bandwidth will not help: the line peaks at 30%; these PCs' network cards/Wi-Fi "
-        "are the problem: PC-OLD, PC-WIFI");
+        "are the problem: PC-CABLE, PC-OLD, PC-WIFI");
   const BandwidthVerdict none = DecideBandwidth(Heatmap{}, {}, {}, {}, c);
   CHECK(none.kind == "no_data");
 }

@@ -116,7 +116,19 @@ MachineInventory ExtractInventory(const Report& r) {
       m.wifi_signal_dbm = nic->wireless->signal_dbm;
     }
   }
+  if (const auto& st = r.network.speedtest; st && st->error.empty() &&
+                                            st->download_bytes_per_second > 0 &&
+                                            st->upload_bytes_per_second > 0) {
+    m.lan_download_bytes_per_second = st->download_bytes_per_second;
+    m.lan_upload_bytes_per_second = st->upload_bytes_per_second;
+  }
   return m;
+}
+
+bool SlowLan(const MachineInventory& m, const Thresholds& t) {
+  return m.lan_download_bytes_per_second && m.lan_upload_bytes_per_second &&
+         std::min(*m.lan_download_bytes_per_second, *m.lan_upload_bytes_per_second) <=
+             t.slow_lan_bytes_per_second;
 }
 
 nlohmann::json InventoryToJson(const MachineInventory& m) {
@@ -153,6 +165,8 @@ nlohmann::json InventoryToJson(const MachineInventory& m) {
           {"nic_speed_bytes", opt(m.nic_speed_bytes)},
           {"nic_wireless", m.nic_wireless},
           {"wifi_signal_dbm", opt(m.wifi_signal_dbm)},
+          {"lan_download_bytes_per_second", opt(m.lan_download_bytes_per_second)},
+          {"lan_upload_bytes_per_second", opt(m.lan_upload_bytes_per_second)},
           {"battery_wear_ratio", opt(m.battery_wear_ratio)}};
 }
 
@@ -476,6 +490,18 @@ AgingResult ComputeAging(const MachineInventory& inv, const UsageSummary& usage,
           "Sóng Wi-Fi yếu (" + Num(*inv.wifi_signal_dbm, 0, true) + " dBm)",
           "Weak Wi-Fi signal (" + Num(*inv.wifi_signal_dbm, 0, false) + " dBm)");
   }
+  if (SlowLan(inv, t)) {
+    a.flags.push_back("slow_lan");
+    const double down = *inv.lan_download_bytes_per_second * 8 / 1e6;
+    const double up = *inv.lan_upload_bytes_per_second * 8 / 1e6;
+    s.Add("slow_lan",
+          std::min(*inv.lan_download_bytes_per_second, *inv.lan_upload_bytes_per_second),
+          "bytes_per_second", t.slow_lan_bytes_per_second, 5, 5,
+          "Đo tốc độ mạng nội bộ chỉ đạt " + Num(down, 0, true) + " Mb/s tải xuống, " +
+              Num(up, 0, true) + " Mb/s tải lên (cáp, cổng switch hoặc Wi-Fi)",
+          "LAN speed test measured only " + Num(down, 0, false) + " Mb/s down, " +
+              Num(up, 0, false) + " Mb/s up (cable, switch port or Wi-Fi)");
+  }
   bool os_eol = false;
   if (auto os = LookupOsSupport(inv.os_id, inv.os_version)) {
     const std::int64_t days_left = os->end_day - today;
@@ -536,6 +562,7 @@ AgingResult ComputeAging(const MachineInventory& inv, const UsageSummary& usage,
     }
     if (has("add_ram") && (key == "low_ram" || key == "memory_pressure")) return true;
     if (has("battery") && key == "battery_wear") return true;
+    if (key == "slow_lan") return true;  // the cabling or the Wi-Fi, never a new PC
     return has("nic") && key == "slow_nic";
   };
   double remaining = 0;  // the evidence moved out of `s` above

@@ -199,14 +199,15 @@ BandwidthVerdict DecideBandwidth(const Heatmap& h, const std::vector<Bottleneck>
   v.current_mbps = c.uplink_down_mbps;
   std::uint32_t samples = 0;
   for (const HeatCell& cell : h.cells) samples += cell.samples;
-  // LAN-side suspects: slow wired NICs that run near their own link speed, weak Wi-Fi.
+  // LAN-side suspects: slow wired NICs that run near their own link speed, weak Wi-Fi, and a
+  // LAN speed test that measured less than a healthy 100 Mb/s link gives.
   for (const MachineInventory& m : inventories) {
     auto u = usage.find(m.machine_id);
     const bool busy_nic = u != usage.end() && u->second.nic_busy_share >= 0.05;
     const bool slow = m.nic_speed_bytes && !m.nic_wireless &&
                       static_cast<double>(*m.nic_speed_bytes) <= t.slow_nic_bytes_per_second;
     const bool weak = m.nic_wireless && m.wifi_signal_dbm && *m.wifi_signal_dbm <= t.weak_wifi_dbm;
-    if ((slow && busy_nic) || weak)
+    if ((slow && busy_nic) || weak || SlowLan(m, t))
       v.lan_side_machines.push_back(m.hostname.empty() ? m.machine_id : m.hostname);
   }
   std::sort(v.lan_side_machines.begin(), v.lan_side_machines.end());

@@ -173,29 +173,18 @@ Result<SiteConfig> ParseSiteConfig(std::string_view text) {
   if (r.ok() && j.contains("thresholds")) {
     const json& t = j["thresholds"];
     Thresholds& th = c.thresholds;
-    r.CheckKeys(t, "thresholds",
-                {"old_age_years",
-                 "middle_age_years",
-                 "low_ram_bytes",
-                 "memory_pressure_ratio",
-                 "swap_in_pages_per_hour",
-                 "hard_fault_reads_per_hour",
-                 "cpu_saturated_share",
-                 "cpu_saturated_busy",
-                 "io_pressure_ratio",
-                 "battery_wear_ratio",
-                 "nvme_used_percent",
-                 "slow_nic_bytes_per_second",
-                 "weak_wifi_dbm",
-                 "os_eol_warning_days",
-                 "replace_score",
-                 "replace_residual_score",
-                 "watch_score",
-                 "bottleneck_utilisation",
-                 "latency_factor",
-                 "target_utilisation",
-                 "offpeak_utilisation",
-                 "lan_nic_busy_ratio"});
+    r.CheckKeys(t, "thresholds", {"old_age_years",          "middle_age_years",
+                                  "low_ram_bytes",          "memory_pressure_ratio",
+                                  "swap_in_pages_per_hour", "hard_fault_reads_per_hour",
+                                  "cpu_saturated_share",    "cpu_saturated_busy",
+                                  "io_pressure_ratio",      "battery_wear_ratio",
+                                  "nvme_used_percent",      "slow_nic_bytes_per_second",
+                                  "weak_wifi_dbm",          "slow_lan_bytes_per_second",
+                                  "os_eol_warning_days",    "replace_score",
+                                  "replace_residual_score", "watch_score",
+                                  "bottleneck_utilisation", "latency_factor",
+                                  "target_utilisation",     "offpeak_utilisation",
+                                  "lan_nic_busy_ratio"});
     const char* k = "thresholds";
     r.Num(t, k, "old_age_years", th.old_age_years, 1, 50);
     r.Num(t, k, "middle_age_years", th.middle_age_years, 1, 50);
@@ -210,6 +199,7 @@ Result<SiteConfig> ParseSiteConfig(std::string_view text) {
     r.Num(t, k, "nvme_used_percent", th.nvme_used_percent, 0, 255);
     r.Num(t, k, "slow_nic_bytes_per_second", th.slow_nic_bytes_per_second, 0, 1e12);
     r.Num(t, k, "weak_wifi_dbm", th.weak_wifi_dbm, -120, 0);
+    r.Num(t, k, "slow_lan_bytes_per_second", th.slow_lan_bytes_per_second, 0, 1e12);
     r.Num(t, k, "os_eol_warning_days", th.os_eol_warning_days, 0, 3650);
     r.Num(t, k, "replace_score", th.replace_score, 1, 100);
     r.Num(t, k, "replace_residual_score", th.replace_residual_score, 0, 100);
@@ -279,6 +269,7 @@ nlohmann::json SiteConfigToJson(const SiteConfig& c) {
             {"nvme_used_percent", t.nvme_used_percent},
             {"slow_nic_bytes_per_second", t.slow_nic_bytes_per_second},
             {"weak_wifi_dbm", t.weak_wifi_dbm},
+            {"slow_lan_bytes_per_second", t.slow_lan_bytes_per_second},
             {"os_eol_warning_days", t.os_eol_warning_days},
             {"replace_score", t.replace_score},
             {"replace_residual_score", t.replace_residual_score},

@@ -40,10 +40,16 @@ struct MachineInventory {
   std::optional<std::uint64_t> nic_speed_bytes;
   bool nic_wireless = false;
   std::optional<double> wifi_signal_dbm;
+  // The last LAN speed test that succeeded (bytes per second each way).
+  std::optional<double> lan_download_bytes_per_second, lan_upload_bytes_per_second;
   std::optional<double> battery_wear_ratio;
 };
 
 MachineInventory ExtractInventory(const Report& r);
+// Whether the last LAN speed test's slower direction is at most
+// thresholds.slow_lan_bytes_per_second (no test: false). The score and the bandwidth verdict
+// both use it.
+bool SlowLan(const MachineInventory& m, const Thresholds& t);
 nlohmann::json InventoryToJson(const MachineInventory& m);
 
 // What the officer entered.

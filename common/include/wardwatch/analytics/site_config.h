@@ -60,6 +60,9 @@ struct Thresholds {
   double nvme_used_percent = 80;
   double slow_nic_bytes_per_second = 12'500'000;  // 100 Mb/s
   double weak_wifi_dbm = -70;
+  // The agent's LAN speed test (slower of download and upload): a healthy 100 Mb/s link gives
+  // about 11.5 MB/s, so less than this is the cable, the switch port or the Wi-Fi.
+  double slow_lan_bytes_per_second = 10'000'000;
   int os_eol_warning_days = 365;
   int replace_score = 60;
   // Replace only if the score left after the in-place fixes (SSD, RAM, battery, NIC) is at

@@ -361,7 +361,9 @@ void DrawMachine(const ConsoleModel& model, ViewState& state, UiActions& actions
                         FormatVnd(lang, sum.cost_vnd).c_str());
   }
   ImGui::SameLine(0, 12);
-  widgets::FlagGlyphs(lang, sum.flags);
+  // "Offline" is the fleet model's judgement (last seen by the collector's clock); the
+  // detail does not carry it, so the title showed an offline PC without its grey dot.
+  widgets::FlagGlyphs(lang, sum.flags | (s != nullptr ? s->flags & kFlagOffline : 0u));
 
   if (d == nullptr) {
     const std::string& err = model.EndpointError("/api/v1/machines/{id}");

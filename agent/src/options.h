@@ -26,6 +26,9 @@ struct AgentOptions {
   std::string office_hours = "Mon-Fri 07:30-11:30,13:00-17:00";
   std::string office_utc_offset = "+07:00";  // Asia/Ho_Chi_Minh: no DST
   unsigned apps_sample_seconds = 10;         // process sweeps between reports; 0: at report only
+  // Linux: where desktop sessions' wardwatch-session helpers write the focused pid and idle
+  // time, read when the agent has no X11 display of its own (docs/software.md); empty: none.
+  std::string session_dir = "/run/wardwatch-agent";
   double connect_timeout_seconds = 5;
   double request_timeout_seconds = 30;
   std::string ca_file;

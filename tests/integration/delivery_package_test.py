@@ -3,7 +3,8 @@
 
 Usage: delivery_package_test.py BUILD_DIR SOURCE_DIR
 Runs cpack (DEB generator, component install) in BUILD_DIR into a temporary folder, then
-checks each package with `dpkg-deb -c` (binary, unit, conffile, docs) and `dpkg-deb -I`
+checks each package with `dpkg-deb -c` (binary, unit, conffile, docs; for the agent also
+wardwatch-session and its XDG autostart entry) and `dpkg-deb -I`
 (name, dependencies, maintainer scripts), runs `systemd-analyze verify` on the units when
 available, and checks that postinst creates the user and enables nothing. Exit 77 (skipped)
 without cpack or dpkg-deb.
@@ -73,14 +74,31 @@ def main():
         commands = "\n".join(l for l in postinst.splitlines() if not l.lstrip().startswith("#"))
         check("systemctl enable" not in commands and "systemctl start" not in commands,
               f"{name} postinst enables and starts nothing")
-        check(open(os.path.join(extract, "conffiles")).read().strip() ==
-              f"/etc/wardwatch/{conf}", f"{name}: /etc/wardwatch/{conf} is a conffile")
+        conffiles = [f"/etc/wardwatch/{conf}"]
+        if comp == "agent":
+            conffiles.append("/etc/xdg/autostart/wardwatch-session.desktop")
+        check(open(os.path.join(extract, "conffiles")).read().split() == conffiles,
+              f"{name}: {', '.join(conffiles)} are conffiles")
         data = tempfile.mkdtemp(prefix=f"{name}-data-")
         run("dpkg-deb", "-x", path, data)
         unit = open(os.path.join(data, "usr/lib/systemd/system", f"{binary}.service")).read()
         for setting in (f"User={name}", "ProtectSystem=strict", f"StateDirectory={name}",
                         "NoNewPrivileges=yes", "PrivateTmp=yes", "CapabilityBoundingSet="):
             check(setting in unit, f"{binary}.service has {setting}")
+        if comp == "agent":
+            # Foreground time for the service: each desktop session starts wardwatch-session
+            # (XDG autostart), which writes to the unit's sticky, write-only-for-users folder.
+            for want in ("./usr/bin/wardwatch-session",
+                         "./etc/xdg/autostart/wardwatch-session.desktop"):
+                check(want in files, f"{name} installs {want}")
+            helper = [l for l in contents.splitlines() if l.endswith("./usr/bin/wardwatch-session")]
+            check(helper and helper[0].startswith("-rwxr-xr-x"), "wardwatch-session is executable")
+            desktop = open(os.path.join(data, "etc/xdg/autostart/wardwatch-session.desktop")).read()
+            for line in ("[Desktop Entry]", "Type=Application", "Exec=/usr/bin/wardwatch-session",
+                         "NoDisplay=true"):
+                check(line in desktop.splitlines(), f"the autostart entry has {line}")
+            for setting in ("RuntimeDirectory=wardwatch-agent", "RuntimeDirectoryMode=1733"):
+                check(setting in unit.splitlines(), f"{binary}.service has {setting}")
         if shutil.which("systemd-analyze"):
             v = run("systemd-analyze", "verify", "--man=no",
                     os.path.join(source, "packaging/systemd", f"{binary}.service"))

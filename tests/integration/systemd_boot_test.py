@@ -50,6 +50,12 @@ echo "agent_active=$(systemctl is-active wardwatch-agent)"
 echo "agent_user=$(ps -o user= -p "$(systemctl show -p MainPID --value wardwatch-agent)")"
 echo "collector_user=$(ps -o user= -p "$(systemctl show -p MainPID --value wardwatch-collector)")"
 echo "agent_state=$(stat -c '%U:%a' /var/lib/wardwatch-agent)"
+echo "agent_run=$(stat -c '%U:%a' /run/wardwatch-agent)"
+# A desktop user's helper (here nobody, without a display) may write its file but not list.
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
+as_nobody /usr/bin/wardwatch-session --once 2>/dev/null && echo "helper_write=ok" || echo "helper_write=fail"
+echo "helper_file=$(stat -c '%U:%a' /run/wardwatch-agent/65534 2>/dev/null)"
+as_nobody ls /run/wardwatch-agent >/dev/null 2>&1 && echo "helper_list=yes" || echo "helper_list=no"
 echo "collector_state=$(stat -c '%U:%a' /var/lib/wardwatch-collector)"
 echo "machines=$(q 'select count(*) from machines')"
 echo "reports=$(reports)"
@@ -224,6 +230,13 @@ def main():
               f"collector runs as wardwatch-collector ({first.get('collector_user')})")
         check(first.get("agent_state") == "wardwatch-agent:700",
               f"StateDirectory of the agent owned and 0700 ({first.get('agent_state')})")
+        check(first.get("agent_run") == "wardwatch-agent:1733",
+              f"RuntimeDirectory for the session helpers owned and 1733 "
+              f"({first.get('agent_run')})")
+        check(first.get("helper_write") == "ok" and first.get("helper_file") == "nobody:644",
+              f"a user's wardwatch-session writes its file there ({first.get('helper_write')}, "
+              f"{first.get('helper_file')})")
+        check(first.get("helper_list") == "no", "a user cannot list the helpers' folder")
         check(first.get("collector_state") == "wardwatch-collector:700",
               f"StateDirectory of the collector owned and 0700 ({first.get('collector_state')})")
         check(first.get("machines") == "1", "the agent enrolled once")

@@ -33,7 +33,7 @@ class AppsCollector : public Collector {
       procfs_ = std::move(setup->procfs);
       sweep_options_ = setup->options;
       meter_.emplace(std::move(config));
-      probe_ = NewForegroundProbe("");
+      probe_ = NewForegroundProbe("", ctx.options ? ctx.options->session_dir : "");
     }
     if (auto s = SampleLocked(); !s) return s;
     schema::SoftwareSection usage = meter_->TakeInterval();

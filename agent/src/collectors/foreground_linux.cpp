@@ -9,11 +9,13 @@
 // Xlib's "#define Status int" would rename wardwatch::Status in the headers below.
 #undef Status
 
+#include <chrono>
 #include <cstdlib>
 #include <optional>
 #include <type_traits>
 
 #include "collectors/foreground.h"
+#include "collectors/session_file.h"
 
 namespace wardwatch::agent {
 namespace {
@@ -164,10 +166,34 @@ class X11Probe : public ForegroundProbe {
   int (*ss_query_)(Display*, Drawable, XScreenSaverInfo*) = nullptr;  // Xlib Status
 };
 
+// The agent's own X11 connection first (a root agent with DISPLAY, or `--print` in a desktop
+// terminal); without one, the session helpers' files. Unavailable says why for both.
+class SessionOrX11Probe : public ForegroundProbe {
+ public:
+  SessionOrX11Probe(std::string display, std::string session_dir)
+      : x11_(std::move(display)), session_dir_(std::move(session_dir)) {}
+
+  ForegroundSample Sample() override {
+    ForegroundSample s = x11_.Sample();
+    if (s.available) return s;
+    const double now =
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    ForegroundSample helper = ReadSessionDir(session_dir_, now);
+    if (helper.available) return helper;
+    helper.unavailable_reason = s.unavailable_reason + "; " + helper.unavailable_reason;
+    return helper;
+  }
+
+ private:
+  X11Probe x11_;
+  std::string session_dir_;
+};
+
 }  // namespace
 
-std::unique_ptr<ForegroundProbe> NewForegroundProbe(std::string display) {
-  return std::make_unique<X11Probe>(std::move(display));
+std::unique_ptr<ForegroundProbe> NewForegroundProbe(std::string display, std::string session_dir) {
+  if (session_dir.empty()) return std::make_unique<X11Probe>(std::move(display));
+  return std::make_unique<SessionOrX11Probe>(std::move(display), std::move(session_dir));
 }
 
 }  // namespace wardwatch::agent

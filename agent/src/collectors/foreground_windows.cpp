@@ -50,7 +50,7 @@ class WindowsForegroundProbe : public ForegroundProbe {
 
 }  // namespace
 
-std::unique_ptr<ForegroundProbe> NewForegroundProbe(std::string) {
+std::unique_ptr<ForegroundProbe> NewForegroundProbe(std::string, std::string) {
   return std::make_unique<WindowsForegroundProbe>();
 }
 

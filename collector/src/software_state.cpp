@@ -24,6 +24,7 @@ void AccumulateSoftware(SoftwareState& state, const Report& report, bool count_u
         if (delta > 0 && delta < 1e12) total += delta;
       };
       add(t.cpu_seconds, a.cpu_seconds);
+      add(t.office_cpu_seconds, a.office_cpu_seconds);
       add(t.running_seconds, a.running_seconds);
       add(t.office_running_seconds, a.office_running_seconds);
       add(t.foreground_seconds, a.foreground_seconds);

@@ -20,6 +20,7 @@ namespace wardwatch::collector {
 
 struct AppTotals {
   double cpu_seconds = 0;
+  double office_cpu_seconds = 0;
   double running_seconds = 0;
   double office_running_seconds = 0;
   double foreground_seconds = 0;

@@ -541,6 +541,7 @@ bool MachineStream::Next(std::int64_t t, Report& r) {
       u.foreground_seconds = fg_total > 0 ? dt * 0.85 * a.fg_share / fg_total : 0;
       u.office_foreground_seconds = office ? u.foreground_seconds : 0;
       u.cpu_seconds = busy_cpu * a.cpu_share;
+      u.office_cpu_seconds = office ? u.cpu_seconds : 0;
       u.rss_peak_bytes = a.rss;
       u.rss_avg_bytes = a.rss * 4 / 5;
       sw.apps.push_back(u);

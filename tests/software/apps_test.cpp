@@ -173,6 +173,7 @@ TEST_CASE("UsageMeter: deltas between two sweeps") {
     CHECK(a->cpu_seconds == doctest::Approx(w.cpu));
     CHECK(a->running_seconds == doctest::Approx(w.running));
     CHECK(a->office_running_seconds == doctest::Approx(w.running));  // office all day
+    CHECK(a->office_cpu_seconds == doctest::Approx(w.cpu));
     CHECK(a->foreground_seconds == 0);
   }
   const AppUsage* weird = Find(s, "my (weird) app");
@@ -252,6 +253,7 @@ TEST_CASE("UsageMeter: office hours outside, long gaps, top-N and deny list") {
     total_cpu += a.cpu_seconds;
     CHECK(a.running_seconds == 0);
     CHECK(a.office_running_seconds == 0);
+    CHECK(a.office_cpu_seconds == 0);  // CPU used outside office hours
     CHECK(a.app != "Google Chrome");
   }
   // Nothing is lost by folding: 3 + 0.2 + 0.5 + 2 + 4 + 1 + 0 + 0.1
@@ -291,4 +293,66 @@ TEST_CASE("UsageMeter: a process renamed after exec is named again") {
   CHECK(word->instances == 1);
   CHECK(word->starts == 0);  // the same process, not a new start
   CHECK_FALSE(Find(s, "Wine: wine64-preloade"));
+}
+
+TEST_CASE("UsageMeter: CPU seconds across the end of office hours are split by alive time") {
+  AppsConfig c;  // the default: Mon-Fri 07:30-11:30,13:00-17:00 at UTC+7
+  c.top_n = 100;
+  UsageMeter m(c);
+  // Friday 2025-11-28, 11:29:00 local (04:29:00 UTC); the next sweep 150 s later, 11:31:30:
+  // 60 s of the gap (40 %) is in office hours.
+  const double t0 = 1764304140, t1 = t0 + 150;
+  auto proc = [](std::int64_t pid, const char* name, double start, double cpu) {
+    ProcessSample p;
+    p.pid = pid;
+    p.start_ticks = static_cast<std::uint64_t>(pid);
+    p.comm = name;
+    p.exe = std::string("/usr/bin/") + name;
+    p.start_time = start;
+    p.cpu_seconds = cpu;
+    return p;
+  };
+  ProcessSweep first;
+  first.time = t0;
+  first.processes = {proc(10, "alpha", t0 - 3600, 10)};
+  m.Observe(first, {});
+  (void)m.TakeInterval();
+  ProcessSweep second;
+  second.time = t1;
+  second.processes = {
+      proc(10, "alpha", t0 - 3600, 16),  // 6 s over the whole gap: 40 % in office hours
+      proc(11, "gamma", t0 + 30, 2),     // alive 11:29:30-11:31:30: 30 of 120 s in office
+      proc(12, "beta", t0 + 120, 3),     // started 11:31:00, after office hours
+  };
+  m.Observe(second, {});
+  auto s = m.TakeInterval();
+  struct Want {
+    const char* app;
+    double cpu, office_cpu, office_running;
+  };
+  const Want wants[] = {
+      {"alpha", 6, 2.4, 60},
+      {"gamma", 2, 0.5, 30},
+      {"beta", 3, 0, 0},
+  };
+  for (const auto& w : wants) {
+    CAPTURE(std::string(w.app));
+    const AppUsage* a = Find(s, w.app);
+    REQUIRE(a);
+    CHECK(a->cpu_seconds == doctest::Approx(w.cpu));
+    CHECK(a->office_cpu_seconds == doctest::Approx(w.office_cpu));
+    CHECK(a->office_running_seconds == doctest::Approx(w.office_running));
+  }
+
+  // Folded into "other" (top 1): office CPU seconds add up like CPU seconds.
+  c.top_n = 1;
+  UsageMeter folded(c);
+  folded.Observe(first, {});
+  (void)folded.TakeInterval();
+  folded.Observe(second, {});
+  auto f = folded.TakeInterval();
+  const AppUsage* other = Find(f, "other");
+  REQUIRE(other);
+  CHECK(other->cpu_seconds == doctest::Approx(5));
+  CHECK(other->office_cpu_seconds == doctest::Approx(0.5));
 }

@@ -7,11 +7,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "expose/expose.h"
 #include "fleet.h"
 #include "software_state.h"
+#include "wardwatch/report.h"
 
 using namespace wardwatch;
 using namespace wardwatch::collector;
@@ -30,6 +32,7 @@ Report SoftwareReport(std::uint64_t seq, double firefox_cpu, bool with_packages)
   ff.instances = 3;
   ff.starts = 1;
   ff.cpu_seconds = firefox_cpu;
+  ff.office_cpu_seconds = firefox_cpu / 2;
   ff.running_seconds = 60;
   ff.office_running_seconds = 30;
   ff.foreground_seconds = 40;
@@ -73,6 +76,8 @@ TEST_CASE("per-interval deltas become counters; the package list is kept") {
   AccumulateSoftware(st, SoftwareReport(2, 3.0, false), true);
   REQUIRE(st.apps.count("Firefox"));
   CHECK(st.apps["Firefox"].cpu_seconds == doctest::Approx(5.0));
+  CHECK(st.apps["Firefox"].office_cpu_seconds == doctest::Approx(2.5));
+  CHECK(st.apps["other"].office_cpu_seconds == 0);  // not sent: an older agent's report
   CHECK(st.apps["Firefox"].running_seconds == doctest::Approx(120));
   CHECK(st.apps["Firefox"].office_foreground_seconds == doctest::Approx(40));
   CHECK(st.apps["Firefox"].starts == 2);
@@ -97,6 +102,27 @@ TEST_CASE("per-interval deltas become counters; the package list is kept") {
   auto bad = SoftwareReport(4, -5.0, false);
   AccumulateSoftware(st, bad, true);
   CHECK(st.apps["Firefox"].cpu_seconds == doctest::Approx(7.0));
+  CHECK(st.apps["Firefox"].office_cpu_seconds == doctest::Approx(3.5));
+}
+
+TEST_CASE("office_cpu_seconds: decoded when sent, 0 in an older agent's report") {
+  auto r = SoftwareReport(1, 4.0, false);
+  auto decoded = DecodeReport(EncodeReport(r));
+  REQUIRE(decoded.ok());
+  CHECK(decoded->software->apps[0].office_cpu_seconds == doctest::Approx(2.0));
+  // An agent from before the field: the same report with the key taken out.
+  auto json = nlohmann::json::parse(EncodeReport(r));
+  for (auto& a : json["software"]["apps"]) {
+    REQUIRE(a.contains("office_cpu_seconds"));
+    a.erase("office_cpu_seconds");
+  }
+  auto old = DecodeReport(json.dump());
+  REQUIRE_MESSAGE(old.ok(), old.error());
+  CHECK(old->software->apps[0].office_cpu_seconds == 0);
+  CHECK(old->software->apps[0].cpu_seconds == doctest::Approx(4.0));
+  SoftwareState st;
+  AccumulateSoftware(st, *old, true);
+  CHECK(st.apps["Firefox"].office_cpu_seconds == 0);
 }
 
 TEST_CASE("app names per machine are bounded") {
@@ -124,6 +150,9 @@ TEST_CASE("exposition of the software section") {
   const char* expected[] = {
       "# TYPE wardwatch_app_cpu_seconds_total counter",
       R"(wardwatch_app_cpu_seconds_total{app="Firefox",instance="pc-01"} 5)",
+      "# TYPE wardwatch_app_office_cpu_seconds_total counter",
+      R"(wardwatch_app_office_cpu_seconds_total{app="Firefox",instance="pc-01"} 2.5)",
+      R"(wardwatch_app_office_cpu_seconds_total{app="other",instance="pc-01"} 0)",
       R"(wardwatch_app_running_seconds_total{app="Firefox",instance="pc-01"} 120)",
       R"(wardwatch_app_office_running_seconds_total{app="Firefox",instance="pc-01"} 60)",
       R"(wardwatch_app_foreground_seconds_total{app="Firefox",instance="pc-01"} 80)",

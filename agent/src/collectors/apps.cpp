@@ -200,6 +200,15 @@ void UsageMeter::Observe(const ProcessSweep& sweep, const ForegroundSample& fore
     }
     Acc& acc = acc_[app];
     acc.usage.cpu_seconds += cpu;
+    // The sweeps do not say when within the gap the CPU time was used: it is spread evenly
+    // over the part of the gap the process was alive (after a long gap, such as a suspend,
+    // this is an estimate); a process that started at this very sweep counts by `t` alone.
+    if (cpu > 0) {
+      const double since = std::clamp(p.start_time, t0, t);
+      const double office = since < t ? OfficeSeconds(config_.office, since, t) / (t - since)
+                                      : OfficeSeconds(config_.office, t, t + 1);
+      acc.usage.office_cpu_seconds += cpu * office;
+    }
     if (started_since) ++acc.usage.starts;
     if (foreground.pid && *foreground.pid == p.pid && !p.zombie) foreground_app = app;
     Now& n = now[app];
@@ -259,6 +268,7 @@ schema::SoftwareSection UsageMeter::TakeInterval() {
     other.instances += u.instances;
     other.starts += u.starts;
     other.cpu_seconds += u.cpu_seconds;
+    other.office_cpu_seconds += u.office_cpu_seconds;
     other.running_seconds = std::max(other.running_seconds, u.running_seconds);
     other.office_running_seconds = std::max(other.office_running_seconds, u.office_running_seconds);
     other.foreground_seconds += u.foreground_seconds;  // one focused window at a time

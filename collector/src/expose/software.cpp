@@ -13,6 +13,9 @@ void ExposeSoftware(const MachineContext& m, FamilySet& out) {
     const LabelList labels = {{"app", app}};
     m.Counter(out, "wardwatch_app_cpu_seconds_total",
               "CPU seconds used by the application's processes.", labels, t.cpu_seconds);
+    m.Counter(out, "wardwatch_app_office_cpu_seconds_total",
+              "CPU seconds that fell within the configured office hours.", labels,
+              t.office_cpu_seconds);
     m.Counter(out, "wardwatch_app_running_seconds_total",
               "Seconds with at least one process of the application running.", labels,
               t.running_seconds);

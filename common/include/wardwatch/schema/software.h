@@ -22,7 +22,8 @@ struct AppUsage {
   std::uint32_t instances = 0;  // processes seen at the last sample
   std::uint64_t starts = 0;     // processes started in the interval
   double cpu_seconds = 0;       // CPU time used in the interval
-  double running_seconds = 0;   // time with at least one process running
+  double office_cpu_seconds = 0;      // ... within office hours (absent from older agents: 0)
+  double running_seconds = 0;         // time with at least one process running
   double office_running_seconds = 0;  // ... within office hours
   double foreground_seconds = 0;      // time owning the focused window
   double office_foreground_seconds = 0;
@@ -62,6 +63,7 @@ void Visit(V& v, AppUsage& a) {
   v("instances", a.instances);
   v("starts", a.starts);
   v("cpu_seconds", a.cpu_seconds);
+  v("office_cpu_seconds", a.office_cpu_seconds);
   v("running_seconds", a.running_seconds);
   v("office_running_seconds", a.office_running_seconds);
   v("foreground_seconds", a.foreground_seconds);

@@ -38,6 +38,11 @@ TEST_CASE("machines list decodes summaries, flags and recommendations") {
   CHECK(fleet->machines[1].recommendation == Recommendation::kUpgrade);
   CHECK(fleet->machines[2].boot_disk_type == "nvme");
   CHECK(fleet->machines[2].flags == 0);
+  // The analytics' three network flags are one flag for the officer.
+  for (const char* name : {"slow_nic", "weak_wifi", "slow_lan"}) {
+    CAPTURE(name);
+    CHECK(FlagFromName(name) == kFlagSlowNic);
+  }
   // Wrong type: score skipped (NaN) and named in a warning; ISO timestamp read.
   const MachineSummary& d = fleet->machines[3];
   CHECK(std::isnan(d.score));

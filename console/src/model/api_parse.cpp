@@ -577,7 +577,9 @@ std::uint32_t FlagFromName(std::string_view n) {
       n == "os_eol" || n == "unsupported_os") {
     return kFlagOsUnsupported;
   }
-  if (n == "slow_nic" || n == "nic_100mbps" || n == "nic_slow" || n == "nic") {
+  // The network flags the analytics set: a 100 Mb/s card, weak Wi-Fi, a slow LAN speed test.
+  if (n == "slow_nic" || n == "nic_100mbps" || n == "nic_slow" || n == "nic" || n == "weak_wifi" ||
+      n == "slow_lan") {
     return kFlagSlowNic;
   }
   if (n == "offline" || n == "stale") return kFlagOffline;

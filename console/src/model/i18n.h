@@ -50,7 +50,7 @@ enum class Lang { kVi, kEn };
   X(kFlagHdd, "HDD boot disk", "ổ khởi động HDD")                                                  \
   X(kFlagLowRam, "low RAM", "thiếu RAM")                                                           \
   X(kFlagOsUnsupported, "OS out of support", "HĐH hết hỗ trợ")                                     \
-  X(kFlagSlowNic, "slow NIC (100 Mb/s)", "card mạng chậm (100 Mb/s)")                              \
+  X(kFlagSlowNic, "slow network (card/Wi-Fi/LAN)", "mạng chậm (card/Wi-Fi/LAN)")                   \
   X(kFlagOffline, "offline", "mất kết nối")                                                        \
   X(kRecReplace, "Replace", "Thay mới")                                                            \
   X(kRecUpgrade, "Upgrade", "Nâng cấp")                                                            \

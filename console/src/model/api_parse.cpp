@@ -1213,7 +1213,7 @@ MachineMeta NormaliseMeta(MachineMeta m) {
       used == static_cast<int>(date.size()) && sep1 == sep2 &&
       (sep1 == '/' || sep1 == '-' || sep1 == '.') && year >= 1000 && month >= 1 && month <= 12 &&
       day >= 1 && day <= 31) {
-    char iso[16];
+    char iso[40];  // room for any int, so GCC's -Wformat-truncation (Release) stays quiet
     std::snprintf(iso, sizeof iso, "%04d-%02d-%02d", year, month, day);
     date = iso;
   }

@@ -225,7 +225,7 @@ std::string IsoDateFromSmbios(const std::string& date) {
   if (date.size() == 10 &&
       std::sscanf(date.c_str(), "%2d/%2d/%4d%c", &month, &day, &year, &tail) == 3 && month >= 1 &&
       month <= 12 && day >= 1 && day <= 31 && year >= 1980) {
-    char buf[16];
+    char buf[40];  // room for any int, so GCC's -Wformat-truncation (Release) stays quiet
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
     return buf;
   }

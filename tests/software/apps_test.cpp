@@ -356,3 +356,45 @@ TEST_CASE("UsageMeter: CPU seconds across the end of office hours are split by a
   CHECK(other->cpu_seconds == doctest::Approx(5));
   CHECK(other->office_cpu_seconds == doctest::Approx(0.5));
 }
+
+TEST_CASE("UsageMeter: starts from the kernel's announcements and from sweeps, each counted once") {
+  UsageMeter m(AllDayOffice());
+  auto proc = [](std::int64_t pid, double started, const char* exe, const char* comm) {
+    ProcessSample p;
+    p.pid = pid;
+    p.start_ticks = static_cast<std::uint64_t>((started - kBoot) * 100);
+    p.start_time = started;
+    p.exe = exe;
+    p.comm = comm;
+    p.rss_bytes = 1 << 20;
+    return p;
+  };
+  auto sweep = [](double t, std::vector<ProcessSample> ps) {
+    ProcessSweep s;
+    s.time = t;
+    s.processes = std::move(ps);
+    return s;
+  };
+  const auto shell = proc(100, kT0 - 100, "/usr/bin/bash", "bash");
+  m.Observe(sweep(kT0, {shell}), {});
+  (void)m.TakeInterval();
+  // Between two sweeps: a 50 ms program no sweep sees, and one still running at the next sweep.
+  m.Exec(200, AppNameFor("/usr/bin/gpg", "gpg"));
+  m.Exec(300, AppNameFor("/opt/zalo/zalo", "zalo"));
+  const auto zalo = proc(300, kT0 + 4, "/opt/zalo/zalo", "zalo");
+  // Started just before this sweep, announced only after it: counted by the sweep.
+  const auto evince = proc(400, kT0 + 9.9, "/usr/bin/evince", "evince");
+  m.Observe(sweep(kT0 + 10, {shell, zalo, evince}), {});
+  m.Exec(400, AppNameFor("/usr/bin/evince", "evince"));  // drained before the next sweep
+  m.Observe(sweep(kT0 + 20, {shell, zalo, evince}), {});
+  const auto s = m.TakeInterval();
+  REQUIRE(Find(s, "gpg"));
+  CHECK(Find(s, "gpg")->starts == 1);  // invisible to the sweeps, counted all the same
+  CHECK(Find(s, "gpg")->instances == 0);
+  REQUIRE(Find(s, "Zalo"));
+  CHECK(Find(s, "Zalo")->starts == 1);  // announced and then seen: once
+  REQUIRE(Find(s, "Evince"));
+  CHECK(Find(s, "Evince")->starts == 1);  // seen and then announced: once
+  REQUIRE(Find(s, "bash"));
+  CHECK(Find(s, "bash")->starts == 0);
+}

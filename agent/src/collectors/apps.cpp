@@ -179,6 +179,7 @@ void UsageMeter::Observe(const ProcessSweep& sweep, const ForegroundSample& fore
   };
   std::map<std::string, Now> now;
   std::map<Key, Known> current;
+  std::set<std::int64_t> started_now;
   std::optional<std::string> foreground_app;
   for (const auto& p : sweep.processes) {
     const Key key{p.pid, p.start_ticks};
@@ -209,7 +210,11 @@ void UsageMeter::Observe(const ProcessSweep& sweep, const ForegroundSample& fore
                                       : OfficeSeconds(config_.office, t, t + 1);
       acc.usage.office_cpu_seconds += cpu * office;
     }
-    if (started_since) ++acc.usage.starts;
+    // Announced by the kernel already (Exec): counted there, with its name at exec time.
+    if (started_since && !exec_pids_.count(p.pid)) {
+      ++acc.usage.starts;
+      started_now.insert(p.pid);
+    }
     if (foreground.pid && *foreground.pid == p.pid && !p.zombie) foreground_app = app;
     Now& n = now[app];
     if (!p.zombie) {
@@ -247,6 +252,15 @@ void UsageMeter::Observe(const ProcessSweep& sweep, const ForegroundSample& fore
   previous_time_ = t;
   process_count_ = sweep.processes.size();
   last_foreground_ = foreground;
+  exec_pids_.clear();
+  sweep_started_ = std::move(started_now);
+}
+
+void UsageMeter::Exec(std::int64_t pid, const std::string& app) {
+  // Exec'd after the last sweep's /proc read began but before this drain: already counted.
+  if (sweep_started_.erase(pid) > 0) return;
+  ++acc_[app].usage.starts;
+  exec_pids_.insert(pid);
 }
 
 schema::SoftwareSection UsageMeter::TakeInterval() {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -87,6 +88,10 @@ class UsageMeter {
 
   // One sweep (and, when a desktop was asked, the foreground at the same time).
   void Observe(const ProcessSweep& sweep, const ForegroundSample& foreground);
+  // A program start the kernel announced (proc_events), under its application name. Counted
+  // once: not when the last sweep already counted that process as new, and the next sweep
+  // does not count it again. Call with the announcements drained just before a sweep.
+  void Exec(std::int64_t pid, const std::string& app);
   // Usage since the last TakeInterval, top-N plus "other"; starts a new interval.
   schema::SoftwareSection TakeInterval();
 
@@ -114,6 +119,8 @@ class UsageMeter {
   std::map<std::string, Acc> acc_;
   std::uint64_t process_count_ = 0;
   ForegroundSample last_foreground_;
+  std::set<std::int64_t> exec_pids_;      // announced since the last sweep
+  std::set<std::int64_t> sweep_started_;  // counted as new by the last sweep
 };
 
 // What a process sweep needs from the platform (apps_linux.cpp / apps_windows.cpp): the procfs

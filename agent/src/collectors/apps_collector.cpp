@@ -7,6 +7,7 @@
 
 #include "collectors/apps.h"
 #include "collectors/foreground.h"
+#include "collectors/proc_events.h"
 #include "options.h"
 #include "periodic_worker.h"
 
@@ -34,6 +35,7 @@ class AppsCollector : public Collector {
       sweep_options_ = setup->options;
       meter_.emplace(std::move(config));
       probe_ = NewForegroundProbe("", ctx.options ? ctx.options->session_dir : "");
+      OpenExecEvents(ctx);
     }
     if (auto s = SampleLocked(); !s) return s;
     schema::SoftwareSection usage = meter_->TakeInterval();
@@ -45,6 +47,8 @@ class AppsCollector : public Collector {
     out.foreground_available = usage.foreground_available;
     out.foreground_unavailable_reason = std::move(usage.foreground_unavailable_reason);
     out.user_idle_seconds = usage.user_idle_seconds;
+    out.starts_source = events_ ? "exec-events" : "sweeps";
+    out.starts_note = events_note_;
     const bool once = ctx.options && ctx.options->once;
     if (!once && !sampler_.running() && meter_->config().sample_seconds > 0) {
       const auto period = std::chrono::duration_cast<PeriodicWorker::Clock::duration>(
@@ -58,7 +62,32 @@ class AppsCollector : public Collector {
   }
 
  private:
+  // The kernel's program-start announcements, on the live machine only (fixture trees in
+  // tests have no kernel behind them) and not for --once (one sweep, no interval).
+  void OpenExecEvents(const CollectContext& ctx) {
+    if (procfs_ != "/proc" || (ctx.options && ctx.options->once)) {
+      events_note_ = "one sweep only (--once or a fixture tree)";
+      return;
+    }
+    auto events = OpenProcEvents(procfs_);
+    if (!events) {
+      // Reported with every report (software.starts_note), not logged: it is how the agent
+      // runs, not a fault.
+      events_note_ = events.error();
+      return;
+    }
+    events_ = std::move(*events);
+  }
+
   Status SampleLocked() {
+    if (events_) {
+      std::uint64_t lost = 0;
+      for (const ExecEvent& e : events_->Drain(lost)) {
+        meter_->Exec(e.pid, e.comm.empty() && e.exe.empty() ? "other" : AppNameFor(e.exe, e.comm));
+      }
+      events_lost_ += lost;
+      if (lost > 0) events_note_ = std::to_string(events_lost_) + " announcements lost (overrun)";
+    }
     auto sweep =
         SweepProcesses(procfs_, sweep_options_, UnixNow(), last_sweep_ ? &*last_sweep_ : nullptr);
     if (!sweep) return MakeError(sweep.error());
@@ -73,6 +102,9 @@ class AppsCollector : public Collector {
   SweepOptions sweep_options_;
   std::optional<ProcessSweep> last_sweep_;
   std::unique_ptr<ForegroundProbe> probe_;
+  std::unique_ptr<ProcEvents> events_;  // null: starts from the sweeps only
+  std::string events_note_;
+  std::uint64_t events_lost_ = 0;
   PeriodicWorker sampler_;  // last member: stopped and joined before the state it uses goes
 };
 

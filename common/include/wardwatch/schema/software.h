@@ -46,6 +46,11 @@ struct SoftwareSection {
   bool foreground_available = false;
   std::string foreground_unavailable_reason;  // e.g. "no X11 display reachable"
   std::optional<double> user_idle_seconds;
+  // How starts were counted: "exec-events" (the kernel's announcements plus processes the
+  // sweeps saw appear, e.g. forks that did not exec) or "sweeps" (only what a sweep saw: a
+  // program living less than a sweep interval is missed); why, in starts_note.
+  std::string starts_source;
+  std::string starts_note;
   // Inventory
   std::string inventory_hash;
   std::map<std::string, std::uint64_t> package_counts;  // by source
@@ -97,6 +102,8 @@ void Visit(V& v, SoftwareSection& s) {
   v("foreground_available", s.foreground_available);
   v("foreground_unavailable_reason", s.foreground_unavailable_reason);
   v("user_idle_seconds", s.user_idle_seconds);
+  v("starts_source", s.starts_source);
+  v("starts_note", s.starts_note);
   v("inventory_hash", s.inventory_hash);
   v("package_counts", s.package_counts);
   v("packages", s.packages);

@@ -29,7 +29,8 @@ cport=$(port)
 mkdir -p "$work/collector" "$work/agent"
 "$build/collector/wardwatch-collector" --listen 127.0.0.1:$cport --data-dir "$work/collector" \
     --enroll-token bench --api-token bench-api 2>"$work/collector.log" &
-pids="$pids $!"
+collector=$!
+pids="$pids $collector"
 for _ in $(seq 100); do curl -fsS http://127.0.0.1:$cport/healthz >/dev/null 2>&1 && break; sleep 0.1; done
 
 "$build/agent/wardwatch-agent" --collector http://127.0.0.1:$cport --enroll-token bench \
@@ -210,4 +211,13 @@ for n in peers:
                                                           a[3] / res[n][3] if res[n][3] > 0 else float("inf")))
 print("window %.0f s, %d samples" % (elapsed, samples))
 EOF
+# The agent must have been delivering all along: otherwise its figures are an agent spooling.
+stored=$(curl -fsS http://127.0.0.1:$cport/metrics 2>/dev/null |
+  sed -n 's/^wardwatch_collector_reports_stored_total \([0-9.e+]*\)$/\1/p')
+if ! kill -0 "$collector" 2>/dev/null || [ -z "$stored" ]; then
+  echo "the collector is gone or did not answer: these figures are not valid" >&2
+  tail -20 "$work/collector.log" >&2
+  exit 1
+fi
+echo "reports stored by the collector during the run: $stored"
 echo "agent log tail:" >&2; tail -3 "$work/agent.log" >&2

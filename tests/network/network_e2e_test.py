@@ -65,13 +65,19 @@ def raw_request(port, method, path, token, length=None):
     return s
 
 
-def status_of(sock):
+def read_until(sock, marker):
+    """Reads until `marker` has arrived or the peer closed; returns what was read."""
     data = b""
-    while b"\r\n" not in data:
+    while marker not in data:
         chunk = sock.recv(4096)
         if not chunk:
             break
         data += chunk
+    return data
+
+
+def status_of(sock):
+    data = read_until(sock, b"\r\n")
     return int(data.split(b" ", 2)[1]) if data.startswith(b"HTTP/1.1 ") else 0
 
 
@@ -88,12 +94,7 @@ def check_speedtest_bounds(pid, port, token):
         s.sendall(block[:n])
         left -= n
     s.settimeout(30)
-    answer = b""
-    while b"}" not in answer:
-        chunk = s.recv(4096)
-        if not chunk:
-            break
-        answer += chunk
+    answer = read_until(s, b"}")
     s.close()
     check(b'"bytes":100000000' in answer, "POST of 100 MB answers the whole count")
     # A 100 MB download read to the end.

@@ -80,7 +80,11 @@ std::string AgeSourceLabel(Lang lang, std::string_view code) {
                  {"unknown", Str::kAgeUnknown}});
 }
 
-std::string ShortActionsLabel(Lang lang, std::string_view codes) {
+namespace {
+
+// Each comma-separated action code in `codes` named through `names`, joined with ", ".
+std::string JoinActions(Lang lang, std::string_view codes,
+                        std::initializer_list<std::pair<std::string_view, Str>> names) {
   std::string out;
   while (!codes.empty()) {
     const auto comma = codes.find(',');
@@ -89,35 +93,31 @@ std::string ShortActionsLabel(Lang lang, std::string_view codes) {
     while (item.starts_with(' ')) item.remove_prefix(1);
     if (item.empty()) continue;
     if (!out.empty()) out += ", ";
-    out += Lookup(lang, item,
-                  {{"replace_pc", Str::kShortReplacePc},
-                   {"ssd", Str::kShortSsd},
-                   {"add_ram", Str::kShortRam},
-                   {"battery", Str::kShortBattery},
-                   {"nic", Str::kShortNic},
-                   {"os_upgrade", Str::kShortOs}});
+    out += Lookup(lang, item, names);
   }
   return out;
 }
 
+}  // namespace
+
+std::string ShortActionsLabel(Lang lang, std::string_view codes) {
+  return JoinActions(lang, codes,
+                     {{"replace_pc", Str::kShortReplacePc},
+                      {"ssd", Str::kShortSsd},
+                      {"add_ram", Str::kShortRam},
+                      {"battery", Str::kShortBattery},
+                      {"nic", Str::kShortNic},
+                      {"os_upgrade", Str::kShortOs}});
+}
+
 std::string ActionsLabel(Lang lang, std::string_view codes) {
-  std::string out;
-  while (!codes.empty()) {
-    const auto comma = codes.find(',');
-    std::string_view item = codes.substr(0, comma);
-    codes.remove_prefix(comma == std::string_view::npos ? codes.size() : comma + 1);
-    while (item.starts_with(' ')) item.remove_prefix(1);
-    if (item.empty()) continue;
-    if (!out.empty()) out += ", ";
-    out += Lookup(lang, item,
-                  {{"replace_pc", Str::kActionReplacePc},
-                   {"ssd", Str::kActionSsd},
-                   {"add_ram", Str::kActionAddRam},
-                   {"battery", Str::kActionBattery},
-                   {"nic", Str::kActionNic},
-                   {"os_upgrade", Str::kActionOsUpgrade}});
-  }
-  return out;
+  return JoinActions(lang, codes,
+                     {{"replace_pc", Str::kActionReplacePc},
+                      {"ssd", Str::kActionSsd},
+                      {"add_ram", Str::kActionAddRam},
+                      {"battery", Str::kActionBattery},
+                      {"nic", Str::kActionNic},
+                      {"os_upgrade", Str::kActionOsUpgrade}});
 }
 
 std::string ProbeLabel(Lang lang, std::string_view name) {

@@ -46,30 +46,20 @@ class WinHttpClient : public HttpClient {
     };
     if (!session_)
       return fail("WinHTTP could not be initialised: " + win::ErrorText(::GetLastError()));
-    const std::wstring url = win::ToWide(req.url);
-    URL_COMPONENTS parts{};
-    parts.dwStructSize = sizeof parts;
-    parts.dwHostNameLength = static_cast<DWORD>(-1);
-    parts.dwUrlPathLength = static_cast<DWORD>(-1);
-    parts.dwExtraInfoLength = static_cast<DWORD>(-1);
-    if (!::WinHttpCrackUrl(url.c_str(), 0, 0, &parts)) return fail("invalid URL");
-    const bool tls = parts.nScheme == INTERNET_SCHEME_HTTPS;
+    const auto url = win::CrackUrl(req.url);
+    if (!url) return fail("invalid URL");
+    const bool tls = url->tls;
     if (tls && (!options_.ca_file.empty() || !options_.client_cert.empty())) {
       return fail(
           "--ca-file and client certificates are not read on Windows; import the office CA "
           "into the machine's Trusted Root store (certutil -addstore Root ca.pem), see "
           "docs/windows.md");
     }
-    const std::wstring host(parts.lpszHostName, parts.dwHostNameLength);
-    std::wstring path(parts.lpszUrlPath, parts.dwUrlPathLength);
-    path.append(parts.lpszExtraInfo, parts.dwExtraInfoLength);
-    if (path.empty()) path = L"/";
-
-    UniqueInternet connection(::WinHttpConnect(session_.get(), host.c_str(), parts.nPort, 0));
+    UniqueInternet connection(::WinHttpConnect(session_.get(), url->host.c_str(), url->port, 0));
     if (!connection) return fail(WinHttpErrorText(::GetLastError()));
     const std::wstring method = win::ToWide(req.method);
     UniqueInternet request(::WinHttpOpenRequest(
-        connection.get(), method.c_str(), path.c_str(), nullptr, WINHTTP_NO_REFERER,
+        connection.get(), method.c_str(), url->path.c_str(), nullptr, WINHTTP_NO_REFERER,
         WINHTTP_DEFAULT_ACCEPT_TYPES, tls ? WINHTTP_FLAG_SECURE : 0));
     if (!request) return fail(WinHttpErrorText(::GetLastError()));
     // Per request as well: waiting for the answer's headers has its own timeout

@@ -10,6 +10,7 @@
 // clang-format on
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "win32.h"
@@ -22,6 +23,30 @@ struct InternetDeleter {
   }
 };
 using UniqueInternet = std::unique_ptr<void, InternetDeleter>;
+
+// An http(s) URL as WinHTTP's calls take it: host, port, path with its query ("/" when empty).
+struct CrackedUrl {
+  std::wstring host, path;
+  INTERNET_PORT port = 0;
+  bool tls = false;
+};
+inline std::optional<CrackedUrl> CrackUrl(const std::string& url) {
+  const std::wstring wide = ToWide(url);
+  URL_COMPONENTS parts{};
+  parts.dwStructSize = sizeof parts;
+  parts.dwHostNameLength = static_cast<DWORD>(-1);
+  parts.dwUrlPathLength = static_cast<DWORD>(-1);
+  parts.dwExtraInfoLength = static_cast<DWORD>(-1);
+  if (!::WinHttpCrackUrl(wide.c_str(), 0, 0, &parts)) return std::nullopt;
+  CrackedUrl out;
+  out.host.assign(parts.lpszHostName, parts.dwHostNameLength);
+  out.path.assign(parts.lpszUrlPath, parts.dwUrlPathLength);
+  out.path.append(parts.lpszExtraInfo, parts.dwExtraInfoLength);
+  if (out.path.empty()) out.path = L"/";
+  out.port = parts.nPort;
+  out.tls = parts.nScheme == INTERNET_SCHEME_HTTPS;
+  return out;
+}
 
 inline std::string WinHttpErrorText(DWORD code) {
   switch (code) {

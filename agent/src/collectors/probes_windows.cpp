@@ -297,18 +297,11 @@ ProbeSample HttpProbe(const ProbeSpec& spec, const ProbeRunOptions& o) {
     s.error = spec.url + ": " + why;
     return s;
   };
-  const std::wstring url = win::ToWide(spec.url);
-  URL_COMPONENTS parts{};
-  parts.dwStructSize = sizeof parts;
-  parts.dwHostNameLength = static_cast<DWORD>(-1);
-  parts.dwUrlPathLength = static_cast<DWORD>(-1);
-  parts.dwExtraInfoLength = static_cast<DWORD>(-1);
-  if (!::WinHttpCrackUrl(url.c_str(), 0, 0, &parts)) return fail("invalid URL");
-  const bool secure = parts.nScheme == INTERNET_SCHEME_HTTPS;
-  const std::wstring host(parts.lpszHostName, parts.dwHostNameLength);
-  std::wstring path(parts.lpszUrlPath, parts.dwUrlPathLength);
-  path.append(parts.lpszExtraInfo, parts.dwExtraInfoLength);
-  if (path.empty()) path = L"/";
+  const auto url = win::CrackUrl(spec.url);
+  if (!url) return fail("invalid URL");
+  const bool secure = url->tls;
+  const std::wstring& host = url->host;
+  const std::wstring& path = url->path;
 
   // A session per attempt: every probe pays DNS, connect and TLS (WinHTTP pools connections
   // per session). No proxy: the phases are those to the target itself, not to a proxy.
@@ -323,7 +316,7 @@ ProbeSample HttpProbe(const ProbeSpec& spec, const ProbeRunOptions& o) {
   ::WinHttpSetStatusCallback(session.get(), &OnStatus, WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS, 0);
 
   moments.start = Clock::now();
-  win::UniqueInternet connection(::WinHttpConnect(session.get(), host.c_str(), parts.nPort, 0));
+  win::UniqueInternet connection(::WinHttpConnect(session.get(), host.c_str(), url->port, 0));
   if (!connection) return fail(win::WinHttpErrorText(::GetLastError()));
   win::UniqueInternet request(::WinHttpOpenRequest(connection.get(), L"GET", path.c_str(), nullptr,
                                                    WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES,

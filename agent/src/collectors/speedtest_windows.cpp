@@ -49,34 +49,25 @@ struct Exchange {
     }
     const int total_ms = static_cast<int>(std::clamp(r.timeout_seconds * 1000, 1.0, 2.0e9));
     ::WinHttpSetTimeouts(session.get(), 10000, 10000, total_ms, total_ms);
-    const std::wstring wide = win::ToWide(url);
-    URL_COMPONENTS parts{};
-    parts.dwStructSize = sizeof parts;
-    parts.dwHostNameLength = static_cast<DWORD>(-1);
-    parts.dwUrlPathLength = static_cast<DWORD>(-1);
-    parts.dwExtraInfoLength = static_cast<DWORD>(-1);
-    if (!::WinHttpCrackUrl(wide.c_str(), 0, 0, &parts)) {
+    const auto cracked = win::CrackUrl(url);
+    if (!cracked) {
       error = "invalid URL";
       return;
     }
-    const bool tls = parts.nScheme == INTERNET_SCHEME_HTTPS;
-    if (tls && !r.ca_file.empty()) {
+    if (cracked->tls && !r.ca_file.empty()) {
       error =
           "--ca-file is not read on Windows; import the office CA into the machine's Trusted "
           "Root store (certutil -addstore Root ca.pem), see docs/windows.md";
       return;
     }
-    const std::wstring host(parts.lpszHostName, parts.dwHostNameLength);
-    std::wstring path(parts.lpszUrlPath, parts.dwUrlPathLength);
-    path.append(parts.lpszExtraInfo, parts.dwExtraInfoLength);
-    connection.reset(::WinHttpConnect(session.get(), host.c_str(), parts.nPort, 0));
+    connection.reset(::WinHttpConnect(session.get(), cracked->host.c_str(), cracked->port, 0));
     if (!connection) {
       error = WinHttpErrorText(::GetLastError());
       return;
     }
-    request.reset(::WinHttpOpenRequest(connection.get(), method, path.c_str(), nullptr,
+    request.reset(::WinHttpOpenRequest(connection.get(), method, cracked->path.c_str(), nullptr,
                                        WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES,
-                                       tls ? WINHTTP_FLAG_SECURE : 0));
+                                       cracked->tls ? WINHTTP_FLAG_SECURE : 0));
     if (!request) {
       error = WinHttpErrorText(::GetLastError());
       return;

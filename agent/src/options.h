@@ -10,6 +10,11 @@
 
 namespace wardwatch::agent {
 
+// Where the session helpers write by default: /run/wardwatch-agent (the unit's
+// RuntimeDirectory), %ProgramData%\WardWatch\sessions on Windows (session_file_<platform>.cpp;
+// collectors/session_file.h).
+std::string DefaultSessionDir();
+
 struct AgentOptions {
   std::string collector_url;  // e.g. http://127.0.0.1:9477
   std::string enroll_token;
@@ -26,9 +31,10 @@ struct AgentOptions {
   std::string office_hours = "Mon-Fri 07:30-11:30,13:00-17:00";
   std::string office_utc_offset = "+07:00";  // Asia/Ho_Chi_Minh: no DST
   unsigned apps_sample_seconds = 10;         // process sweeps between reports; 0: at report only
-  // Linux: where desktop sessions' wardwatch-session helpers write the focused pid and idle
-  // time, read when the agent has no X11 display of its own (docs/software.md); empty: none.
-  std::string session_dir = "/run/wardwatch-agent";
+  // Where desktop sessions' wardwatch-session helpers write the focused pid and idle time,
+  // read when the agent has no display of its own (docs/software.md): /run/wardwatch-agent,
+  // Windows %ProgramData%\WardWatch\sessions; empty: none.
+  std::string session_dir = DefaultSessionDir();
   double connect_timeout_seconds = 5;
   double request_timeout_seconds = 30;
   std::string ca_file;

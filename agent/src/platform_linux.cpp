@@ -39,6 +39,7 @@ void InstallStopHandlers(std::atomic<bool>* stop) {
   if (g_wake_fd < 0) g_wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
+  std::signal(SIGHUP, OnSignal);  // wardwatch-session at logout; the agent stops cleanly too
   std::signal(SIGPIPE, SIG_IGN);
 }
 

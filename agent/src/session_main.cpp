@@ -1,34 +1,30 @@
-// wardwatch-session: runs inside a desktop session (XDG autostart) as the logged-in user, who
-// has the right to the X server the system agent lacks. Every few seconds it writes the pid
-// owning the focused window and the user's idle time (never a window title, command line or
-// file name) to <dir>/<uid>, where the agent reads it (collectors/session_file.h).
-#include <signal.h>
-#include <unistd.h>
-
+// wardwatch-session: runs inside a desktop session as the logged-in user (Linux: XDG
+// autostart; Windows: the HKLM ...\CurrentVersion\Run value), who can see the desktop the
+// system agent's service cannot. Every few seconds it writes the pid owning the focused window
+// and the user's idle time (never a window title, command line or file name) to <dir>/<uid>
+// (Windows: <dir>\<user SID>), where the agent reads it (collectors/session_file.h).
 #include <atomic>
-#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <ctime>
 #include <iostream>
 #include <string>
 
 #include "collectors/foreground.h"
 #include "collectors/session_file.h"
+#include "platform.h"
 
 namespace {
 
-std::atomic<bool> g_stop{false};
-void OnSignal(int) { g_stop = true; }
-
 constexpr const char* kUsage =
     "Usage: wardwatch-session [--dir DIR] [--interval SECONDS] [--display NAME] [--once]\n\n"
-    "Started by the desktop session (/etc/xdg/autostart/wardwatch-session.desktop). Tells the\n"
-    "WardWatch agent service which process owns the focused window and how long the user has\n"
-    "been idle, by writing DIR/<uid> (default /run/wardwatch-agent) every SECONDS (default 5).\n"
-    "No window titles, command lines or file names. Exits when the display has been gone for a\n"
-    "minute (the session ended).\n";
+    "Started in each desktop session (Linux: /etc/xdg/autostart/wardwatch-session.desktop;\n"
+    "Windows: HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\Run). Tells the WardWatch\n"
+    "agent service which process owns the focused window and how long the user has been idle,\n"
+    "by writing DIR/<uid> (Windows: DIR\\<user SID>) every SECONDS (default 5); DIR defaults to\n"
+    "/run/wardwatch-agent (Windows: %ProgramData%\\WardWatch\\sessions). No window titles,\n"
+    "command lines or file names. On X11, exits when the display has been gone for a minute\n"
+    "(the session ended).\n";
 
 void Log(const std::string& line) { std::cerr << "wardwatch-session: " << line << std::endl; }
 
@@ -36,7 +32,7 @@ void Log(const std::string& line) { std::cerr << "wardwatch-session: " << line <
 
 int main(int argc, char** argv) {
   using namespace wardwatch::agent;
-  std::string dir = kDefaultSessionDir;
+  std::string dir = DefaultSessionDir();
   std::string display;
   unsigned interval = kSessionHelperIntervalSeconds;
   bool once = false;
@@ -70,13 +66,14 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  struct sigaction sa {};
-  sa.sa_handler = &OnSignal;
-  ::sigaction(SIGTERM, &sa, nullptr);
-  ::sigaction(SIGINT, &sa, nullptr);
-  ::sigaction(SIGHUP, &sa, nullptr);
+  std::atomic<bool> stop{false};
+  InstallStopHandlers(&stop);  // SIGTERM, SIGINT, SIGHUP (logout); Windows: console events
 
-  const std::uint32_t uid = ::getuid();
+  const auto name = OwnSessionFileName();
+  if (!name) {
+    Log(name.error());
+    return 1;
+  }
   auto probe = NewForegroundProbe(display);  // X11 only: never read other helpers' files
   std::string last_error;
   int display_gone = 0;
@@ -86,7 +83,7 @@ int main(int argc, char** argv) {
     const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                          std::chrono::system_clock::now().time_since_epoch())
                          .count();
-    const auto written = WriteSessionFile(dir, uid, FormatSessionFile(s, now));
+    const auto written = WriteSessionFile(dir, *name, FormatSessionFile(s, now));
     const std::string error = written ? std::string() : written.error();
     if (error != last_error && !error.empty()) Log(error);  // said once, not every 5 s
     last_error = error;
@@ -96,14 +93,12 @@ int main(int argc, char** argv) {
         !s.available && (s.unavailable_reason.find("cannot open") != std::string::npos ||
                          s.unavailable_reason.find("lost") != std::string::npos);
     display_gone = gone ? display_gone + 1 : 0;
-    if (once || g_stop || display_gone > give_up_after) break;
-    // One wake-up per sample (no polling); a signal ends the sleep early (no SA_RESTART).
-    timespec left{static_cast<time_t>(interval), 0};
-    while (::nanosleep(&left, &left) != 0 && errno == EINTR && !g_stop) {
-    }
-    if (g_stop) break;
+    if (once || stop || display_gone > give_up_after) break;
+    // One wake-up per sample (no polling); a stop request ends the sleep early.
+    SleepUntilStop(std::chrono::steady_clock::now() + std::chrono::seconds(interval), stop);
+    if (stop) break;
   }
-  if (!once) RemoveSessionFile(dir, uid);  // the agent then says "no helper file", not "stale"
+  if (!once) RemoveSessionFile(dir, *name);  // the agent then says "no helper file", not "stale"
   if (once) return last_error.empty() ? 0 : 1;
   return 0;
 }

@@ -130,6 +130,8 @@ TEST_CASE("FormatSessionFile: what the parser reads back; reasons become fixed w
       {"X11 display :0 has no EWMH window manager", "window manager"},
       {"libX11.so.6 not installed", "libX11"},
       {"X11 connection to :0 lost", "lost"},
+      // Windows (foreground_windows.cpp): a helper started outside an interactive desktop.
+      {"no interactive desktop in this session (service in session 0?)", "interactive desktop"},
   };
   for (const auto& reason : reasons) {
     CAPTURE(reason.probe_says);
@@ -244,9 +246,12 @@ TEST_CASE("ReadSessionDir: hostile entries are refused, never followed, and remo
 TEST_CASE("WriteSessionFile: atomic replace, mode 0644, read back by the agent's reader") {
   TempDir dir;
   const auto uid = static_cast<std::uint32_t>(::getuid());
+  const auto name = OwnSessionFileName();
+  REQUIRE(name);
+  CHECK(*name == std::to_string(uid));
   const std::int64_t now = static_cast<std::int64_t>(UnixNow());
-  REQUIRE(WriteSessionFile(dir.path.string(), uid, File(now, "10", "0")));
-  REQUIRE(WriteSessionFile(dir.path.string(), uid, File(now, "20", "250")));
+  REQUIRE(WriteSessionFile(dir.path.string(), *name, File(now, "10", "0")));
+  REQUIRE(WriteSessionFile(dir.path.string(), *name, File(now, "20", "250")));
   struct stat st {};
   REQUIRE(::lstat((dir.path / std::to_string(uid)).c_str(), &st) == 0);
   CHECK((st.st_mode & 07777) == 0644);
@@ -260,9 +265,10 @@ TEST_CASE("WriteSessionFile: atomic replace, mode 0644, read back by the agent's
   CHECK(s.available);
   CHECK(s.pid == 20);
   CHECK(s.idle_seconds == doctest::Approx(0.25));
-  RemoveSessionFile(dir.path.string(), uid);
+  RemoveSessionFile(dir.path.string(), *name);
   CHECK_FALSE(ReadSessionDir(dir.path.string(), UnixNow()).available);
-  CHECK_FALSE(WriteSessionFile("/nonexistent/wardwatch-session", uid, "x"));
+  CHECK_FALSE(WriteSessionFile("/nonexistent/wardwatch-session", *name, "x"));
+  CHECK_FALSE(WriteSessionFile(dir.path.string(), "../x", "x"));
 }
 
 TEST_CASE("ReadSessionDir: of two fresh sessions, the user with the least idle time") {

@@ -11,6 +11,7 @@
 #include "collectors/apps.h"
 #include "collectors/chassis.h"
 #include "collectors/memory_modules.h"
+#include "collectors/session_file.h"
 #include "collectors/windows_convert.h"
 #include "collectors/windows_ioctl.h"
 
@@ -324,6 +325,41 @@ TEST_CASE("idle seconds across the 49.7-day GetTickCount wrap") {
   CHECK(IdleSecondsFromTicks(5000, 2000) == doctest::Approx(3.0));
   CHECK(IdleSecondsFromTicks(1000, 0xFFFFFC18u) == doctest::Approx(2.0));  // wrapped
   CHECK(IdleSecondsFromTicks(7, 7) == 0.0);
+}
+
+TEST_CASE("session helper file names on Windows: a user's SID as text, nothing else") {
+  struct Row {
+    const char* name;
+    bool ok;
+  };
+  const Row rows[] = {
+      {"S-1-5-21-3623811015-3361044348-30300820-1013", true},  // a local or domain user
+      {"S-1-5-21-0-0-0-1000", true},                           // Wine's user
+      {"S-1-5-18", true},  // SYSTEM (well-formed; owner checked later)
+      {"S-1-12-1-1234567890-1234567890-1234567890-1234567890", true},  // Azure AD user
+      {"S-1-281474976710655-1", true},                                 // 48-bit authority
+      {"S-1-281474976710656-1", false},                                // authority too large
+      {"S-1-5-4294967295", true},
+      {"S-1-5-4294967296", false},                              // sub-authority past 32 bits
+      {"S-1-5", false},                                         // no sub-authority
+      {"S-1-5-1-2-3-4-5-6-7-8-9-10-11-12-13-14-15", true},      // 15 sub-authorities
+      {"S-1-5-1-2-3-4-5-6-7-8-9-10-11-12-13-14-15-16", false},  // 16
+      {"S-1-5-21-01-2-3-1000", false},                          // leading zero
+      {"S-1-5-21--2-3-1000", false},                            // empty part
+      {"S-1-5-21-1-2-3-", false},                               // trailing dash
+      {"s-1-5-21-1-2-3-1000", false},                           // lower case
+      {"S-2-5-21-1-2-3-1000", false},                           // revision 2
+      {"S-1-5-21-1-2-3-+1000", false},
+      {"S-1-5-21-1-2-3-1000.tmp", false},
+      {".S-1-5-21-1-2-3-1000.12345", false},  // a helper's temporary file
+      {"S-1-5-21-1-2-3-1000\\..\\x", false},
+      {"1000", false},  // a Linux uid
+      {"", false},
+  };
+  for (const auto& r : rows) {
+    CAPTURE(std::string(r.name));
+    CHECK(IsSidFileName(r.name) == r.ok);
+  }
 }
 
 // ---- raw DeviceIoControl answers -------------------------------------------------------

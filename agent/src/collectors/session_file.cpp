@@ -23,18 +23,20 @@ struct Word {
   std::string_view word;
   std::string_view text;
 };
-constexpr std::array<Word, 6> kWords{{
+constexpr std::array<Word, 7> kWords{{
     {SessionUnavailable::kNoDisplay, "no-display", "DISPLAY is not set in the session"},
     {SessionUnavailable::kWayland, "wayland", "a Wayland session (only X11 windows are seen)"},
     {SessionUnavailable::kCannotOpen, "cannot-open", "cannot open the session's X11 display"},
     {SessionUnavailable::kNoWindowManager, "no-window-manager", "no EWMH window manager"},
     {SessionUnavailable::kNoX11, "no-x11", "libX11.so.6 not installed"},
     {SessionUnavailable::kLost, "lost", "X11 connection lost"},
+    {SessionUnavailable::kNoDesktop, "no-desktop", "no interactive desktop in the session"},
 }};
 
-// The probe's reason (foreground_linux.cpp) as one of the fixed words.
+// The probe's reason (foreground_linux.cpp, foreground_windows.cpp) as one of the fixed words.
 SessionUnavailable ClassifyReason(std::string_view reason) {
   auto has = [&](std::string_view s) { return reason.find(s) != std::string_view::npos; };
+  if (has("interactive desktop")) return SessionUnavailable::kNoDesktop;
   if (has("Wayland")) return SessionUnavailable::kWayland;
   if (has("DISPLAY is not set")) return SessionUnavailable::kNoDisplay;
   if (has("window manager")) return SessionUnavailable::kNoWindowManager;
@@ -138,6 +140,25 @@ Result<SessionRecord> ParseSessionFile(std::string_view text) {
     if (!r.idle_ms || *r.idle_ms > kMaxIdleMs) return MakeError("line 4: idle_ms out of range");
   }
   return r;
+}
+
+bool IsSidFileName(std::string_view name) {
+  // Windows' own limits: SECURITY_MAX_SID_STRING_CHARACTERS is 187 with the terminator.
+  if (name.size() > 186 || name.substr(0, 4) != "S-1-") return false;
+  name.remove_prefix(4);
+  int parts = 0;
+  while (true) {
+    const std::size_t dash = name.find('-');
+    const std::string_view part = name.substr(0, dash);
+    auto v = StrictNumber(part);
+    // The first part is the identifier authority (48 bits), the rest sub-authorities (32).
+    if (!v || *v > (parts == 0 ? 0xffffffffffffLL : 0xffffffffLL)) return false;
+    ++parts;
+    if (dash == std::string_view::npos) break;
+    name.remove_prefix(dash + 1);
+  }
+  return parts >= 2 &&
+         parts <= 16;  // an authority and 1..15 sub-authorities (SID_MAX_SUB_AUTHORITIES)
 }
 
 ForegroundSample SessionSample(const SessionRecord& record, double now) {

@@ -1,9 +1,11 @@
 // session_file: what a desktop session's helper (wardwatch-session, run by the session through
 // XDG autostart) tells the system agent, which has no right to the user's X server: the pid
 // that owns the focused window and the user's idle time, nothing else (no title, no name). One
-// small text file per uid in a sticky, write-only-for-others folder (the unit's
-// RuntimeDirectory). The format and its strict parser are here (pure, every platform); the
-// folder is read and written in session_file_linux.cpp.
+// small text file per user in a folder where users may create files but not list or touch
+// other users' files: on Linux one per uid in the unit's sticky RuntimeDirectory (mode 1733), on
+// Windows one per user SID in %ProgramData%\WardWatch\sessions (an ACL instead of the sticky
+// bit). The format and its strict parser are here (pure, every platform); the folder is read
+// and written in session_file_linux.cpp / session_file_windows.cpp.
 #pragma once
 
 #include <cstddef>
@@ -23,8 +25,6 @@ inline constexpr std::size_t kSessionFileMaxBytes = 128;
 // killed, suspended session) and is not used.
 inline constexpr double kSessionFileStaleSeconds = 30;
 inline constexpr unsigned kSessionHelperIntervalSeconds = 5;
-// Where the packaged agent's unit makes the folder (RuntimeDirectory=wardwatch-agent, 1733).
-inline constexpr const char* kDefaultSessionDir = "/run/wardwatch-agent";
 
 // Why a helper cannot see its display: a fixed set of words, so a user can put no text of
 // their own into a report.
@@ -34,7 +34,8 @@ enum class SessionUnavailable {
   kCannotOpen,
   kNoWindowManager,
   kNoX11,
-  kLost
+  kLost,
+  kNoDesktop  // Windows: the helper was started where there is no interactive desktop
 };
 
 struct SessionRecord {
@@ -53,15 +54,33 @@ Result<SessionRecord> ParseSessionFile(std::string_view text);
 // reason (which names no user).
 ForegroundSample SessionSample(const SessionRecord& record, double now);
 
-// Linux (session_file_linux.cpp). Reads every helper file in `dir` and keeps the fresh one of
-// the user with the least idle time (the one at the keyboard when several are logged in). Each
-// file is opened without following symbolic links, must be a regular file of at most
-// kSessionFileMaxBytes, named after its owner's uid and with one link; entries that are not
-// (a symbolic link, a FIFO, another user's file under someone's uid, an oversized file) are
-// removed when the caller owns the folder, so they cannot keep a user's helper out.
+// Windows: a file name that is a user's SID as text ("S-1-5-21-…-1001"): "S-1-", then 1 to 15
+// sub-authorities, each decimal digits without a leading zero and at most 2^32 - 1 (the
+// identifier authority at most 2^48 - 1). Anything else in the folder is not a helper's file.
+bool IsSidFileName(std::string_view name);
+
+// --- Platform parts (session_file_linux.cpp, session_file_windows.cpp) ---
+// Also per platform: DefaultSessionDir(), declared in options.h.
+// The name of this process's user's file: the uid in decimal (Linux), the user's SID as text
+// (Windows).
+Result<std::string> OwnSessionFileName();
+// Reads every helper file in `dir` and keeps the fresh one of the user with the least idle
+// time (the one at the keyboard when several are logged in). Each file is opened without
+// following links (Linux: O_NOFOLLOW; Windows: FILE_FLAG_OPEN_REPARSE_POINT, and a reparse
+// point is refused), must be a regular file of at most kSessionFileMaxBytes with one link,
+// owned by the user its name names (uid; SID); entries that are not (a link, a FIFO, another
+// user's file under someone's name, an oversized file) are removed when the caller may (the
+// folder's owner on Linux; SYSTEM or an administrator on Windows), so they cannot keep a
+// user's helper out.
 ForegroundSample ReadSessionDir(const std::string& dir, double now);
-// Replaces `dir`/<uid> atomically (a new file under a random name, then rename), mode 0644.
-Status WriteSessionFile(const std::string& dir, std::uint32_t uid, std::string_view text);
-void RemoveSessionFile(const std::string& dir, std::uint32_t uid);
+// Replaces `dir`/`name` atomically (a new file under a random name, then rename / MoveFileEx).
+// Linux: mode 0644. Windows: owned by the user's SID, the folder's inherited ACL.
+Status WriteSessionFile(const std::string& dir, const std::string& name, std::string_view text);
+void RemoveSessionFile(const std::string& dir, const std::string& name);
+// Windows only: creates `dir` (and its parents) if needed and sets its ACL, replacing any it had
+// (kSessionDirSddl in session_file_windows.cpp): SYSTEM and Administrators full control; Users
+// may create files but not list the folder or open, replace or delete other users' files;
+// each file's creator (CREATOR OWNER) has full control of it. The service calls it at start.
+Status PrepareSessionDir(const std::string& dir);
 
 }  // namespace wardwatch::agent

@@ -142,7 +142,12 @@ ForegroundSample ReadSessionDir(const std::string& dir, double now) {
   return none;
 }
 
-Status WriteSessionFile(const std::string& dir, std::uint32_t uid, std::string_view text) {
+std::string DefaultSessionDir() { return "/run/wardwatch-agent"; }
+
+Result<std::string> OwnSessionFileName() { return std::to_string(::getuid()); }
+
+Status WriteSessionFile(const std::string& dir, const std::string& name, std::string_view text) {
+  if (!UidFromName(name)) return MakeError("not a uid: " + name);
   UniqueFd dir_fd(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   // O_PATH: the folder is write-only for users (they may not list it).
   if (dir_fd.get() < 0) return MakeError("cannot open " + dir + ": " + std::strerror(errno));
@@ -151,7 +156,7 @@ Status WriteSessionFile(const std::string& dir, std::uint32_t uid, std::string_v
   std::string tmp;
   UniqueFd fd;
   for (int attempt = 0; attempt < 8 && fd.get() < 0; ++attempt) {
-    tmp = "." + std::to_string(uid) + "." + std::to_string(random());
+    tmp = "." + name + "." + std::to_string(random());
     fd = UniqueFd(::openat(dir_fd.get(), tmp.c_str(),
                            O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
     if (fd.get() < 0 && errno != EEXIST) {
@@ -162,7 +167,7 @@ Status WriteSessionFile(const std::string& dir, std::uint32_t uid, std::string_v
   auto fail = [&](const std::string& what) {
     const std::string why = std::strerror(errno);
     (void)::unlinkat(dir_fd.get(), tmp.c_str(), 0);
-    return MakeError("cannot " + what + " " + dir + "/" + std::to_string(uid) + ": " + why);
+    return MakeError("cannot " + what + " " + dir + "/" + name + ": " + why);
   };
   (void)::fchmod(fd.get(), 0644);  // the umask must not hide it from the agent
   std::size_t done = 0;
@@ -172,7 +177,6 @@ Status WriteSessionFile(const std::string& dir, std::uint32_t uid, std::string_v
     if (n <= 0) return fail("write");
     done += static_cast<std::size_t>(n);
   }
-  const std::string name = std::to_string(uid);
   if (::renameat(dir_fd.get(), tmp.c_str(), dir_fd.get(), name.c_str()) != 0) {
     // EPERM in a sticky folder: another user's file has our name; the agent removes it.
     return fail("replace");
@@ -180,8 +184,8 @@ Status WriteSessionFile(const std::string& dir, std::uint32_t uid, std::string_v
   return Status::Ok();
 }
 
-void RemoveSessionFile(const std::string& dir, std::uint32_t uid) {
-  (void)::unlink((dir + "/" + std::to_string(uid)).c_str());
+void RemoveSessionFile(const std::string& dir, const std::string& name) {
+  if (UidFromName(name)) (void)::unlink((dir + "/" + name).c_str());
 }
 
 }  // namespace wardwatch::agent

@@ -129,6 +129,11 @@ TEST_CASE("session folder: made with its ACL; the helper's file written, owned a
   const auto me = OwnSessionFileName();
   REQUIRE(me);
   CHECK(IsSidFileName(*me));
+  const std::string def = DefaultSessionDir();
+  MESSAGE("default session folder: " << def);
+  CHECK(def.size() > 20);
+  CHECK(def.substr(def.size() - 19) == "\\WardWatch\\sessions");
+  CHECK(def.find("ProgramData") != std::string::npos);
   const auto now = static_cast<std::int64_t>(UnixNow());
   REQUIRE(WriteSessionFile(dir.str(), *me, File(now, "40", "0")));
   REQUIRE(WriteSessionFile(dir.str(), *me, File(now, "44", "1250")));  // replaces it

@@ -8,9 +8,10 @@
 
 #include "collectors/session_file.h"
 #include "win32.h"
-// aclapi.h and sddl.h need windows.h (from win32.h) first.
+// aclapi.h, sddl.h and shlobj.h need windows.h (from win32.h) first.
 #include <aclapi.h>
 #include <sddl.h>
+#include <shlobj.h>
 
 namespace wardwatch::agent {
 namespace {
@@ -161,10 +162,14 @@ void RemoveEntry(const std::string& path) {
 }  // namespace
 
 std::string DefaultSessionDir() {
-  wchar_t buf[MAX_PATH] = {};
-  const DWORD n = ::GetEnvironmentVariableW(L"ProgramData", buf, MAX_PATH);
-  const std::string base =
-      n > 0 && n < MAX_PATH ? win::ToUtf8(std::wstring_view(buf, n)) : "C:\\ProgramData";
+  // The known folder, not %ProgramData%: a service's environment need not have it right (Wine
+  // 8's service host sets it to C:\users\Public), and the MSI's CommonAppDataFolder is this.
+  wchar_t* path = nullptr;
+  std::string base = "C:\\ProgramData";
+  if (SUCCEEDED(::SHGetKnownFolderPath(FOLDERID_ProgramData, 0, nullptr, &path))) {
+    base = win::ToUtf8(path);
+  }
+  ::CoTaskMemFree(path);
   return Join(base, "WardWatch\\sessions");
 }
 

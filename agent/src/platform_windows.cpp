@@ -1,8 +1,9 @@
 // Windows: Ctrl-C / console close stop the agent, and the agent runs as a Windows service.
 //   wardwatch-agent --install-service [agent options...]  registers "WardWatchAgent" (automatic
 //       start, LocalSystem, restart on failure) to run `wardwatch-agent --service <options>`,
-//       and starts it;
-//   wardwatch-agent --uninstall-service                    stops and removes it;
+//       starts it, and has wardwatch-session.exe (beside the agent) started at every user's
+//       logon (HKLM ...\CurrentVersion\Run, value WardWatchSession);
+//   wardwatch-agent --uninstall-service                    stops and removes both;
 //   wardwatch-agent --service <options>                    what the service control manager runs.
 #include <algorithm>
 #include <cctype>
@@ -18,6 +19,9 @@ namespace {
 
 constexpr wchar_t kServiceName[] = L"WardWatchAgent";
 constexpr wchar_t kDisplayName[] = L"WardWatch agent";
+// The session helper's logon entry; the MSI writes the same value (wardwatch-agent.wxs).
+constexpr wchar_t kRunKey[] = L"Software\\Microsoft\\Windows\\CurrentVersion\\Run";
+constexpr wchar_t kRunValue[] = L"WardWatchSession";
 constexpr wchar_t kDescription[] =
     L"Collects this PC's hardware health, network speed and software usage and sends it to the "
     L"office's WardWatch collector.";
@@ -83,6 +87,46 @@ bool SetRestartOnFailure(SC_HANDLE svc) {
   return ::ChangeServiceConfig2W(svc, SERVICE_CONFIG_FAILURE_ACTIONS, &fail) != FALSE;
 }
 
+// The service sees no desktop: wardwatch-session.exe, started in each user's session at logon,
+// tells it the focused application and idle time. Sessions open now get it at their next logon.
+void RegisterSessionHelper(const std::wstring& agent_exe, int argc, char** argv) {
+  const std::wstring folder = agent_exe.substr(0, agent_exe.find_last_of(L"\\/") + 1);
+  const std::wstring helper = folder + L"wardwatch-session.exe";
+  if (::GetFileAttributesW(helper.c_str()) == INVALID_FILE_ATTRIBUTES) {
+    Say("wardwatch-session.exe is not beside the agent: no foreground time under the service");
+    return;
+  }
+  std::wstring command = QuoteArg(helper);
+  for (int i = 2; i < argc; ++i) {  // the agent's own --session-dir, if given on the command line
+    const std::string a = argv[i];
+    std::string dir;
+    if (a == "--session-dir" && i + 1 < argc) dir = argv[i + 1];
+    if (a.rfind("--session-dir=", 0) == 0) dir = a.substr(14);
+    if (!dir.empty()) command += L" --dir " + QuoteArg(win::ToWide(dir));
+  }
+  win::UniqueHkey key;
+  LONG rc = ::RegCreateKeyExW(HKEY_LOCAL_MACHINE, kRunKey, 0, nullptr, 0,
+                              KEY_SET_VALUE | KEY_WOW64_64KEY, nullptr, key.put(), nullptr);
+  if (rc == ERROR_SUCCESS) {
+    rc = ::RegSetValueExW(key.get(), kRunValue, 0, REG_SZ,
+                          reinterpret_cast<const BYTE*>(command.c_str()),
+                          static_cast<DWORD>((command.size() + 1) * sizeof(wchar_t)));
+  }
+  if (rc != ERROR_SUCCESS) {
+    Say("cannot have wardwatch-session.exe started at logon: " + win::ErrorText(rc));
+    return;
+  }
+  Say("wardwatch-session.exe starts at every user's logon: " + win::ToUtf8(command));
+}
+
+void UnregisterSessionHelper() {
+  win::UniqueHkey key;
+  if (::RegOpenKeyExW(HKEY_LOCAL_MACHINE, kRunKey, 0, KEY_SET_VALUE | KEY_WOW64_64KEY, key.put()) ==
+      ERROR_SUCCESS) {
+    ::RegDeleteValueW(key.get(), kRunValue);  // fine if it was not there
+  }
+}
+
 int InstallService(int argc, char** argv) {
   wchar_t exe[MAX_PATH * 2] = {};
   if (::GetModuleFileNameW(nullptr, exe, MAX_PATH * 2) == 0) return Fail("cannot find own path");
@@ -98,6 +142,7 @@ int InstallService(int argc, char** argv) {
   SERVICE_DESCRIPTIONW desc{const_cast<wchar_t*>(kDescription)};
   ::ChangeServiceConfig2W(svc.get(), SERVICE_CONFIG_DESCRIPTION, &desc);
   SetRestartOnFailure(svc.get());
+  RegisterSessionHelper(exe, argc, argv);
   if (!::StartServiceW(svc.get(), 0, nullptr)) {
     return Fail("service WardWatchAgent installed but did not start");
   }
@@ -106,6 +151,7 @@ int InstallService(int argc, char** argv) {
 }
 
 int UninstallService() {
+  UnregisterSessionHelper();  // first: it needs no service to go
   win::UniqueScHandle scm(::OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT));
   if (!scm) return Fail("cannot open the service control manager (run as administrator)");
   win::UniqueScHandle svc(

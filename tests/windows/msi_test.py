@@ -1,14 +1,17 @@
 """The Windows agent's MSI (scripts/build-msi, packaging/windows/wardwatch-agent.wxs) under Wine's
 msiexec, against a real Linux collector on 127.0.0.1:
 
-- its tables (msiinfo): the agent and its config as files, the WardWatchAgent service
+- its tables (msiinfo): the agent, the session helper and the config as files, the helper's
+  logon entry (HKLM ...\\CurrentVersion\\Run, WardWatchSession), the WardWatchAgent service
   (automatic start, LocalSystem, started at install, stopped and removed at uninstall), the
   launch condition that asks for COLLECTOR;
 - without COLLECTOR the install is refused and nothing is installed;
 - with COLLECTOR and ENROLL_TOKEN: the files land in Program Files and ProgramData, the service
-  is registered with those options, it runs and its report reaches the collector;
-- uninstall removes the service, the program and the config, and keeps the state folder
-  (machine identity and spool) for a reinstall.
+  is registered with those options, it runs and its report reaches the collector, the logon
+  entry names the installed wardwatch-session.exe, and the running service made its session
+  folder (ProgramData\\WardWatch\\sessions);
+- uninstall removes the service, the program, the helper, its logon entry and the config, and
+  keeps the state folder (machine identity and spool) for a reinstall.
 
 The whole test runs in one Wine session (`wineserver -p`), as on a PC that stays on between
 install and uninstall: a new session would auto-start the service again at its start-up.
@@ -38,6 +41,7 @@ WINE = shutil.which("wine") or shutil.which("wine64")
 PREFIX = os.path.join(BUILD, "msi-wineprefix")
 ENV = dict(os.environ, WINEPREFIX=PREFIX, WINEDEBUG="-all")
 SERVICE_KEY = r"HKLM\System\CurrentControlSet\Services\WardWatchAgent"
+RUN_KEY = r"HKLM\Software\Microsoft\Windows\CurrentVersion\Run"
 
 
 def run(args, timeout=240):
@@ -83,6 +87,11 @@ def service_key():
     return r.stdout if r.returncode == 0 else ""
 
 
+def run_value():
+    r = run([WINE, "reg", "query", RUN_KEY, "/v", "WardWatchSession"])
+    return r.stdout if r.returncode == 0 else ""
+
+
 def drive_c(*parts):
     return os.path.join(PREFIX, "drive_c", *parts)
 
@@ -98,7 +107,13 @@ def main():
     print("built", msi, os.path.getsize(msi), "bytes")
 
     files = {row["FileName"].split("|")[-1] for row in table(msi, "File")}
-    check(files == {"wardwatch-agent.exe", "agent.conf"}, "MSI files: %s" % sorted(files))
+    check(files == {"wardwatch-agent.exe", "wardwatch-session.exe", "agent.conf"},
+          "MSI files: %s" % sorted(files))
+    reg = [row for row in table(msi, "Registry") if row["Name"] == "WardWatchSession"]
+    check(len(reg) == 1 and reg[0]["Root"] == "2" and
+          reg[0]["Key"] == r"Software\Microsoft\Windows\CurrentVersion\Run" and
+          reg[0]["Value"] == '"[INSTALLDIR]wardwatch-session.exe"',
+          "the helper's logon entry (HKLM Run): %s" % reg)
     svc = table(msi, "ServiceInstall")
     check(len(svc) == 1 and svc[0]["Name"] == "WardWatchAgent" and svc[0]["StartType"] == "2"
           and svc[0]["StartName"] == "LocalSystem", "ServiceInstall: %s" % svc)
@@ -146,6 +161,13 @@ def main():
         wait_until(lambda: samples(c.metrics(), "node_os_info", id="windows"), timeout=120,
                    step=1, what="the MSI-installed service's report on /metrics")
         print("ok   the service's report reached the collector")
+        entry = run_value()
+        check("wardwatch-session.exe" in entry and "Program Files" in entry,
+              "logon entry WardWatchSession names the installed helper:\n%s" % entry)
+        check(os.path.isfile(drive_c("Program Files", "WardWatch", "wardwatch-session.exe")),
+              "wardwatch-session.exe in Program Files\\WardWatch")
+        check(os.path.isdir(drive_c("ProgramData", "WardWatch", "sessions")),
+              "the service made its session folder ProgramData\\WardWatch\\sessions")
         state = drive_c("ProgramData", "WardWatch", "state")
 
         # What Windows' msiexec does itself with Wait=1 and Wine's does not (see above).
@@ -158,6 +180,9 @@ def main():
               "uninstall removed the program")
         check(not os.path.exists(drive_c("ProgramData", "WardWatch", "agent.conf")),
               "uninstall removed the config it installed")
+        check(not os.path.exists(drive_c("Program Files", "WardWatch", "wardwatch-session.exe")),
+              "uninstall removed the session helper")
+        check(run_value() == "", "uninstall removed the helper's logon entry")
         check(os.path.isdir(state) and os.listdir(state),
               "the state folder (identity, spool) is kept: %s" % (os.listdir(state)
                                                                   if os.path.isdir(state) else None))

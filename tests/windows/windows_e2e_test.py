@@ -3,8 +3,9 @@ Wine enrolls with a Linux wardwatch-collector and reports; the report lands (sto
 /metrics series for the Windows machine: OS, memory, CPU, filesystem C:). A second run goes
 through the spool and continues the sequence; with the collector away the report stays in the
 spool and is delivered on the next run. With WARDWATCH_WINE_SERVICE_TEST=1 the agent is also
-installed as a Windows service (--install-service, Wine's service control manager), reports on
-its own, and is removed (--uninstall-service) after which no more reports arrive. That part is
+installed as a Windows service (--install-service, Wine's service control manager, and the
+session helper's logon entry), reports on its own, and is removed (--uninstall-service, the
+logon entry too) after which no more reports arrive. That part is
 opt-in: in Wine 8.0's service host the agent's timed waits wake late and irregularly (reports
 arrive in bursts, sometimes minutes apart), so it is not reliable enough for CI.
 Usage: windows_e2e_test.py LINUX_COLLECTOR AGENT_EXE   (exit 77 = skipped: no wine/collector)"""
@@ -58,11 +59,20 @@ def test_service(c, state):
          "--state-dir", winpath(state), "--interval", "2", "--disable-collector", "filesystem")
     # Under Wine's service host the 2 s cadence comes in bursts (timed waits in the service
     # process wake late); what is checked is that the service runs, reports and stops.
+    run_key = r"HKLM\Software\Microsoft\Windows\CurrentVersion\Run"
+
+    def run_value():
+        r = subprocess.run([WINE, "reg", "query", run_key, "/v", "WardWatchSession"],
+                           capture_output=True, text=True, timeout=120)
+        return r.stdout if r.returncode == 0 else ""
     try:
+        check("wardwatch-session.exe" in run_value(),
+              "--install-service has wardwatch-session.exe started at logon: %s" % run_value())
         wait_until(lambda: stored(c) >= before + 2, timeout=120, step=0.5,
                    what="two reports from the service")
     finally:
         wine("--uninstall-service")
+    check(run_value() == "", "--uninstall-service removed the logon entry")
     last = [stored(c), time.time()]
 
     def quiet():

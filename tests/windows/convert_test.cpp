@@ -11,6 +11,7 @@
 #include "collectors/apps.h"
 #include "collectors/chassis.h"
 #include "collectors/memory_modules.h"
+#include "collectors/netlink.h"
 #include "collectors/session_file.h"
 #include "collectors/windows_convert.h"
 #include "collectors/windows_ioctl.h"
@@ -325,6 +326,92 @@ TEST_CASE("idle seconds across the 49.7-day GetTickCount wrap") {
   CHECK(IdleSecondsFromTicks(5000, 2000) == doctest::Approx(3.0));
   CHECK(IdleSecondsFromTicks(1000, 0xFFFFFC18u) == doctest::Approx(2.0));  // wrapped
   CHECK(IdleSecondsFromTicks(7, 7) == 0.0);
+}
+
+TEST_CASE("carrier from OperStatus and MediaConnectState") {
+  struct Row {
+    std::uint32_t oper_status, media;
+    std::optional<bool> up;
+  };
+  const Row rows[] = {
+      {1, 1, true},          // up, connected
+      {1, 0, true},          // up, media unknown (loopback, virtual adapters)
+      {1, 2, false},         // up but the media says disconnected
+      {2, 2, false},         // down, cable out
+      {2, 0, false},         // down (disabled)
+      {7, 2, false},         // lower layer down
+      {6, 0, false},         // not present
+      {5, 1, std::nullopt},  // dormant: a Wi-Fi link still authenticating
+      {3, 1, std::nullopt},  // testing
+      {4, 0, std::nullopt},  // unknown
+      {5, 2, false},         // dormant, but the media is disconnected
+  };
+  for (const auto& r : rows) {
+    CAPTURE(r.oper_status);
+    CAPTURE(r.media);
+    CHECK(CarrierUp(r.oper_status, r.media) == r.up);
+  }
+}
+
+TEST_CASE("carrier changes counted from successive samples") {
+  const std::optional<bool> up = true, down = false, unknown = std::nullopt;
+  struct Row {
+    const char* what;
+    std::vector<std::vector<CarrierSample>> samples;
+    std::vector<std::pair<std::string, std::optional<std::uint64_t>>> expect;
+  };
+  const Row rows[] = {
+      {"first sight counts nothing, whatever the state",
+       {{{"a", up}, {"b", down}}},
+       {{"a", 0}, {"b", 0}}},
+      {"steady up", {{{"a", up}}, {{"a", up}}, {{"a", up}}}, {{"a", 0}}},
+      {"down then up again: two changes, as Linux counts",
+       {{{"a", up}}, {{"a", down}}, {{"a", up}}},
+       {{"a", 2}}},
+      {"a flap between two samples is not seen", {{{"a", up}}, {{"a", up}}}, {{"a", 0}}},
+      {"unknown states keep the last known one",
+       {{{"a", up}}, {{"a", unknown}}, {{"a", up}}, {{"a", unknown}}, {{"a", down}}},
+       {{"a", 1}}},
+      {"first seen unknown, then up: no change",
+       {{{"a", unknown}}, {{"a", up}}, {{"a", down}}},
+       {{"a", 1}}},
+      {"an interface missing from a sample keeps its count and state",
+       {{{"a", up}, {"b", up}}, {{"a", down}}, {{"a", down}, {"b", down}}},
+       {{"a", 1}, {"b", 1}}},
+      {"never seen: no count", {{{"a", up}}}, {{"zzz", std::nullopt}}},
+  };
+  for (const auto& r : rows) {
+    CAPTURE(std::string(r.what));
+    CarrierCounter c;
+    for (const auto& s : r.samples) c.Observe(s);
+    for (const auto& [key, count] : r.expect) {
+      CAPTURE(key);
+      CHECK(c.Changes(key) == count);
+    }
+  }
+}
+
+TEST_CASE("carrier counter: bounded; interfaces gone from the table are forgotten first") {
+  CarrierCounter c;
+  std::vector<CarrierSample> many;
+  for (std::size_t i = 0; i < CarrierCounter::kMaxInterfaces; ++i) {
+    many.push_back({"if" + std::to_string(i), true});
+  }
+  c.Observe(many);
+  // One more while all are listed: not tracked.
+  auto more = many;
+  more.push_back({"extra", true});
+  c.Observe(more);
+  CHECK_FALSE(c.Changes("extra"));
+  CHECK(c.Changes("if0") == 0u);
+  // if0 left the table: it makes room for the new one; the others keep counting.
+  more.erase(more.begin());
+  more.back().up = false;
+  more[0].up = false;
+  c.Observe(more);
+  CHECK_FALSE(c.Changes("if0"));
+  CHECK(c.Changes("extra") == 0u);
+  CHECK(c.Changes("if1") == 1u);
 }
 
 TEST_CASE("session helper file names on Windows: a user's SID as text, nothing else") {

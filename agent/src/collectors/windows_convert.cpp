@@ -138,6 +138,17 @@ bool KeepInterface(const IfRow& r) {
   return r.hardware_interface || r.if_type == kLoopback;
 }
 
+std::optional<bool> CarrierUp(std::uint32_t oper_status, std::uint32_t media_connect_state) {
+  constexpr std::uint32_t kUp = 1, kDown = 2, kNotPresent = 6, kLowerLayerDown = 7;
+  constexpr std::uint32_t kMediaDisconnected = 2;
+  if (media_connect_state == kMediaDisconnected) return false;
+  if (oper_status == kDown || oper_status == kNotPresent || oper_status == kLowerLayerDown) {
+    return false;
+  }
+  if (oper_status == kUp) return true;
+  return std::nullopt;
+}
+
 std::string OperState(std::uint32_t s) {
   switch (s) {
     case 1:

@@ -112,6 +112,12 @@ struct IfRow {
 bool KeepInterface(const IfRow& r);
 schema::NetInterface InterfaceFromRow(const IfRow& r);
 std::string OperState(std::uint32_t oper_status);  // node_exporter's words: up, down, ...
+// Whether an interface has a carrier, for counting carrier changes (netlink_windows.cpp), from
+// MIB_IF_ROW2's OperStatus and MediaConnectState (Unknown 0, Connected 1, Disconnected 2):
+// down when the media is disconnected or the interface is down, lower-layer-down or not
+// present; up when it is up and the media is not disconnected; nullopt for testing, unknown and
+// dormant (a Wi-Fi link still authenticating), which say nothing about the carrier.
+std::optional<bool> CarrierUp(std::uint32_t oper_status, std::uint32_t media_connect_state);
 
 // --- wireless: the Native Wifi API's view of a connected interface. `quality` is
 // WLAN_ASSOCIATION_ATTRIBUTES.wlanSignalQuality (0..100); `rssi_dbm` is what

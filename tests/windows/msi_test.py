@@ -175,7 +175,7 @@ def main():
         check(r.returncode == 0, "net stop WardWatchAgent: %s %s" % (r.stdout, r.stderr[-500:]))
         rc, log = msiexec("/x", msi)
         check(rc == 0, "uninstall exit %d: %s" % (rc, log))
-        check(service_key() == "", "uninstall removed the service")
+        check(service_key() == "", "uninstall removed the service:\n%s\n%s" % (service_key(), log))
         check(not os.path.exists(drive_c("Program Files", "WardWatch", "wardwatch-agent.exe")),
               "uninstall removed the program")
         check(not os.path.exists(drive_c("ProgramData", "WardWatch", "agent.conf")),

@@ -17,6 +17,7 @@
 #include <cstring>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <random>
 #include <string>
 
@@ -106,6 +107,51 @@ std::string DaclOf(const fs::path& p) {
 constexpr const char* kOtherUser = "S-1-5-21-1111111111-2222222222-333333333-1001";
 
 }  // namespace
+
+TEST_CASE("session folder ACL: Windows' own SDDL parser reads the ACEs meant") {
+  // Wine's advapi32 parses and prints SDDL as Windows does, although its files keep no ACL.
+  PSECURITY_DESCRIPTOR raw = nullptr;
+  REQUIRE(::ConvertStringSecurityDescriptorToSecurityDescriptorW(
+      win::ToWide(kSessionDirSddl).c_str(), SDDL_REVISION_1, &raw, nullptr));
+  std::unique_ptr<void, decltype(&::LocalFree)> sd(raw, &::LocalFree);
+  SECURITY_DESCRIPTOR_CONTROL control = 0;
+  DWORD revision = 0;
+  REQUIRE(::GetSecurityDescriptorControl(sd.get(), &control, &revision));
+  CHECK((control & SE_DACL_PROTECTED) != 0);  // nothing inherited from ProgramData
+  BOOL present = FALSE, defaulted = FALSE;
+  PACL dacl = nullptr;
+  REQUIRE(::GetSecurityDescriptorDacl(sd.get(), &present, &dacl, &defaulted));
+  REQUIRE(present);
+  REQUIRE(dacl->AceCount == 4);
+  struct Want {
+    WELL_KNOWN_SID_TYPE who;
+    DWORD mask;
+    BYTE flags;
+  };
+  const Want want[] = {
+      {WinLocalSystemSid, FILE_ALL_ACCESS, OBJECT_INHERIT_ACE | CONTAINER_INHERIT_ACE},
+      {WinBuiltinAdministratorsSid, FILE_ALL_ACCESS, OBJECT_INHERIT_ACE | CONTAINER_INHERIT_ACE},
+      {WinBuiltinUsersSid, FILE_ADD_FILE | FILE_TRAVERSE | FILE_READ_ATTRIBUTES | SYNCHRONIZE, 0},
+      {WinCreatorOwnerSid, FILE_ALL_ACCESS,
+       OBJECT_INHERIT_ACE | CONTAINER_INHERIT_ACE | INHERIT_ONLY_ACE},
+  };
+  for (DWORD i = 0; i < 4; ++i) {
+    CAPTURE(i);
+    void* ace = nullptr;
+    REQUIRE(::GetAce(dacl, i, &ace));
+    auto* allowed = static_cast<ACCESS_ALLOWED_ACE*>(ace);
+    CHECK(allowed->Header.AceType == ACCESS_ALLOWED_ACE_TYPE);
+    CHECK(allowed->Mask == want[i].mask);
+    CHECK(allowed->Header.AceFlags == want[i].flags);
+    CHECK(::IsWellKnownSid(&allowed->SidStart, want[i].who));
+  }
+  // Users: none of list, read, write data of others, subfolders, delete-child, DACL or owner.
+  void* users = nullptr;
+  REQUIRE(::GetAce(dacl, 2, &users));
+  const DWORD forbidden = FILE_LIST_DIRECTORY | FILE_ADD_SUBDIRECTORY | FILE_DELETE_CHILD | DELETE |
+                          WRITE_DAC | WRITE_OWNER | FILE_READ_EA | FILE_WRITE_EA;
+  CHECK((static_cast<ACCESS_ALLOWED_ACE*>(users)->Mask & forbidden) == 0);
+}
 
 TEST_CASE("session folder: made with its ACL; the helper's file written, owned and read back") {
   TempDir dir;

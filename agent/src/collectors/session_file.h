@@ -54,6 +54,16 @@ Result<SessionRecord> ParseSessionFile(std::string_view text);
 // reason (which names no user).
 ForegroundSample SessionSample(const SessionRecord& record, double now);
 
+// Windows: the session folder's security descriptor (SDDL), the Windows side of Linux's mode
+// 1733 owned by the service: a protected DACL (nothing inherited from ProgramData, which lets
+// Users read); SYSTEM and Administrators full control of the folder and everything in it;
+// Users on the folder only: create files (0x2), traverse (0x20), read attributes (0x80),
+// synchronize (0x100000) — no listing, no delete-child, no subfolders; CREATOR OWNER (inherit
+// only): full control of each file for the user who made it, no one else but SYSTEM and
+// Administrators. PrepareSessionDir sets it, with SYSTEM (the service) as owner.
+inline constexpr std::string_view kSessionDirSddl =
+    "D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;;0x1000a2;;;BU)(A;OICIIO;FA;;;CO)";
+
 // Windows: a file name that is a user's SID as text ("S-1-5-21-…-1001"): "S-1-", then 1 to 15
 // sub-authorities, each decimal digits without a leading zero and at most 2^32 - 1 (the
 // identifier authority at most 2^48 - 1). Anything else in the folder is not a helper's file.
@@ -77,10 +87,9 @@ ForegroundSample ReadSessionDir(const std::string& dir, double now);
 // Linux: mode 0644. Windows: owned by the user's SID, the folder's inherited ACL.
 Status WriteSessionFile(const std::string& dir, const std::string& name, std::string_view text);
 void RemoveSessionFile(const std::string& dir, const std::string& name);
-// Windows only: creates `dir` (and its parents) if needed and sets its ACL, replacing any it had
-// (kSessionDirSddl in session_file_windows.cpp): SYSTEM and Administrators full control; Users
-// may create files but not list the folder or open, replace or delete other users' files;
-// each file's creator (CREATOR OWNER) has full control of it. The service calls it at start.
+// Windows only: creates `dir` (and its parents) if needed and sets its owner (this process's
+// user) and ACL (kSessionDirSddl), replacing any it had; a link or file in its place is an
+// error. The service calls it at its first sample.
 Status PrepareSessionDir(const std::string& dir);
 
 }  // namespace wardwatch::agent

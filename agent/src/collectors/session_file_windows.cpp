@@ -18,15 +18,6 @@ namespace {
 
 constexpr int kMaxEntries = 1024;  // a folder flooded with names costs a bounded scan
 
-// The folder's security descriptor, the Windows side of Linux's mode 1733 owned by the service:
-// owner SYSTEM; protected DACL (nothing inherited from ProgramData, which lets Users read);
-// SYSTEM and Administrators full control of the folder and everything in it; Users on the
-// folder only: create files (0x2), traverse (0x20), read attributes (0x80), synchronize
-// (0x100000) — no listing, no delete-child, no subfolders; CREATOR OWNER (inherit only): full
-// control of each file for the user who made it, and no one else but SYSTEM and Administrators.
-constexpr wchar_t kSessionDirSddl[] =
-    L"D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;;0x1000a2;;;BU)(A;OICIIO;FA;;;CO)";
-
 struct LocalFreeDeleter {
   void operator()(void* p) const { ::LocalFree(p); }
 };
@@ -185,8 +176,8 @@ Status PrepareSessionDir(const std::string& dir) {
     std::filesystem::create_directories(std::filesystem::u8path(dir.substr(0, slash)), ec);
   }
   PSECURITY_DESCRIPTOR raw_sd = nullptr;
-  if (!::ConvertStringSecurityDescriptorToSecurityDescriptorW(kSessionDirSddl, SDDL_REVISION_1,
-                                                              &raw_sd, nullptr)) {
+  if (!::ConvertStringSecurityDescriptorToSecurityDescriptorW(win::ToWide(kSessionDirSddl).c_str(),
+                                                              SDDL_REVISION_1, &raw_sd, nullptr)) {
     return MakeError("cannot build the session folder's ACL: " + WinText(::GetLastError()));
   }
   LocalPtr sd(raw_sd);

@@ -102,3 +102,24 @@ TEST_CASE("live: programs shorter than a sweep are announced and named") {
   CHECK(named >= kRuns);
   CHECK(lost == 0);
 }
+
+TEST_CASE("live: forks and exits do not reach the agent, only execs") {
+  auto events = OpenProcEvents("/proc");
+  if (!events) return;  // the test above says why
+  // Each child forks and exits without exec: two announcements each (fork, exit) that the
+  // kernel's filter must drop. Other programs starting on the machine meanwhile do reach the
+  // agent, but far fewer than 2 x kChildren in this short window.
+  constexpr int kChildren = 300;
+  const std::uint64_t before = (*events)->MessagesReceived();
+  for (int i = 0; i < kChildren; ++i) {
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) ::_exit(0);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const std::uint64_t got = (*events)->MessagesReceived() - before;
+  MESSAGE(got << " messages for " << kChildren << " forks without exec");
+  CHECK(got < kChildren / 2);
+}

@@ -36,6 +36,9 @@ class ProcEvents {
   // The starts since the last call, oldest first. At most kMaxPending are kept between calls;
   // the rest, and any the kernel dropped (socket overrun), are counted in `lost`.
   virtual std::vector<ExecEvent> Drain(std::uint64_t& lost) = 0;
+  // Connector messages that reached the agent so far. The kernel filters out everything but
+  // exec announcements, so forks and exits do not wake the agent (proc_events_test).
+  virtual std::uint64_t MessagesReceived() const = 0;
 
   static constexpr std::size_t kMaxPending = 4096;
 };

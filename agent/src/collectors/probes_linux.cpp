@@ -2,7 +2,6 @@
 // (net/http_conn_linux.h, which times each phase), tcp connect and DNS-over-UDP probes. The
 // schedule and summaries are in probes_collector.cpp.
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -50,51 +49,23 @@ int RemainingMs(Clock::time_point deadline) {
   return ms > 0 ? static_cast<int>(ms) : 0;
 }
 
+// The connection the http probes make, without a request (net/http_conn_linux.h).
 ProbeSample TcpProbe(const ProbeSpec& spec, const ProbeRunOptions& o) {
   ProbeSample s;
   const auto start = Clock::now();
-  const auto deadline = start + std::chrono::duration_cast<Clock::duration>(
-                                    std::chrono::duration<double>(o.timeout_seconds));
-  auto ai = Resolve(spec.host, spec.port, SOCK_STREAM);
-  if (!ai) {
-    s.error = ai.error();
-    return s;
-  }
-  const double dns = SecondsSince(start);
-  const addrinfo* a = ai->get();
-  UniqueFd fd(
-      ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol));
-  const std::string where = "connect to " + spec.host + ":" + std::to_string(spec.port);
-  if (fd.get() < 0) {
-    s.error = where + ": socket: " + std::strerror(errno);
-    return s;
-  }
-  const auto connect_start = Clock::now();
-  int err = 0;
-  if (::connect(fd.get(), a->ai_addr, a->ai_addrlen) != 0) {
-    if (errno != EINPROGRESS) {
-      err = errno;
-    } else {
-      pollfd p{fd.get(), POLLOUT, 0};
-      const int n = ::poll(&p, 1, RemainingMs(deadline));
-      if (n == 0) {
-        s.error = where + ": timed out after " + std::to_string(o.timeout_seconds) + " s";
-        return s;
-      }
-      socklen_t len = sizeof err;
-      if (n < 0)
-        err = errno;
-      else
-        ::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &err, &len);
-    }
-  }
-  if (err != 0) {
-    s.error = where + ": " + std::strerror(err);
+  http::Url target;
+  target.host = spec.host;
+  target.port = spec.port;
+  http::PhaseTimes times;
+  auto conn =
+      http::Connection::Open(target, http::DeadlineAfter(o.timeout_seconds), nullptr, &times);
+  if (!conn) {
+    s.error = conn.error();
     return s;
   }
   s.ok = true;
-  s.phases["dns"] = dns;
-  s.phases["connect"] = SecondsSince(connect_start);
+  s.phases["dns"] = times.dns;
+  s.phases["connect"] = times.connect;
   s.phases["total"] = SecondsSince(start);
   return s;
 }

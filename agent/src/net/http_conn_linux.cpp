@@ -206,7 +206,6 @@ Result<Connection> Connection::Open(const Url& url, Clock::time_point deadline, 
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_ADDRCONFIG;
   if (IsIpLiteral(url.host)) hints.ai_flags = AI_NUMERICHOST;
   addrinfo* res = nullptr;
   const std::string service = std::to_string(url.port);

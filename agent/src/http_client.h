@@ -1,4 +1,5 @@
-// HTTP client used by the agent to talk to the collector (libcurl on Linux, WinHTTP on Windows).
+// HTTP client used by the agent to talk to the collector (POSIX sockets and OpenSSL on Linux,
+// WinHTTP on Windows).
 #pragma once
 
 #include <memory>
@@ -42,7 +43,8 @@ class HttpClient {
 
 std::unique_ptr<HttpClient> NewHttpClient(const HttpClientOptions& options);
 
-// The transport's process-wide set-up (libcurl's global init), held for main's lifetime.
+// The transport's process-wide set-up, held for main's lifetime (nothing on Linux or Windows
+// today: OpenSSL initialises itself on the first https connection).
 class HttpGlobal {
  public:
   HttpGlobal();

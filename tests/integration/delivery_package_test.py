@@ -57,6 +57,10 @@ def main():
         depends = re.search(r"^ Depends: (.*)$", info, re.M)
         check(depends and "adduser" in depends.group(1) and "libc6" in depends.group(1),
               f"{name} depends on adduser and its libraries: {depends.group(1) if depends else None}")
+        # The agent speaks HTTP itself (issue 11: libcurl's chain was 7.9 MiB of its RSS).
+        if comp == "agent":
+            check(depends and "libcurl" not in depends.group(1),
+                  f"{name} does not depend on libcurl: {depends.group(1) if depends else None}")
         # A library the binary links must be a dependency (dpkg-shlibdeps): the collector's
         # jemalloc (libjemalloc2) when the build uses it.
         needed = run("readelf", "-d", os.path.join(build, comp, binary)).stdout

@@ -3,7 +3,6 @@
 // No other address is contacted.
 #include "collectors/probes.h"
 
-#include <curl/curl.h>
 #include <doctest/doctest.h>
 #include <sys/socket.h>
 
@@ -24,10 +23,6 @@ using wardwatch::testing::HttpsServer;
 using wardwatch::testing::LoopbackSocket;
 
 namespace {
-
-struct CurlInit {
-  CurlInit() { curl_global_init(CURL_GLOBAL_DEFAULT); }
-} curl_init;
 
 ProbeSpec Spec(const std::string& name, const std::string& url) {
   auto s = ParseProbeUrl(name, url);

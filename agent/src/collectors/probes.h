@@ -32,7 +32,7 @@ inline constexpr std::size_t kMaxProbeTargets = 16;
 Result<ProbeSpec> ParseProbeSpec(std::string_view name_equals_url);
 Result<ProbeSpec> ParseProbeUrl(std::string name, std::string_view url);
 
-// One probe attempt. Phases are durations in seconds, not libcurl's cumulative times:
+// One probe attempt. Phases are durations in seconds, not cumulative times:
 // dns, connect, tls (https only), first_byte (request sent to first response byte), total.
 struct ProbeSample {
   bool ok = false;
@@ -74,9 +74,9 @@ struct ProbeRunOptions {
   std::string ca_file;  // PEM bundle for https probes; empty = the system store
 };
 
-// What a platform keeps from one probe to the next of a collector (Linux: one libcurl handle,
-// reused with a new connection each time, which saves its set-up: a quarter of an http
-// probe's CPU). Made by NewProbeSession; used by one thread at a time.
+// What a platform keeps from one probe to the next of a collector (Linux: the TLS context,
+// whose trust store is then loaded once; every probe still opens its own connection). Made by
+// NewProbeSession; used by one thread at a time.
 class ProbeSession {
  public:
   virtual ~ProbeSession() = default;

@@ -1,8 +1,7 @@
-// Probe attempts on Linux: libcurl for http(s) (its per-phase timing info), POSIX sockets for
-// tcp connect and DNS-over-UDP probes. The schedule and summaries are in probes_collector.cpp.
+// Probe attempts on Linux over POSIX sockets: http(s) with the agent's HTTP/1.1 client
+// (net/http_conn_linux.h, which times each phase), tcp connect and DNS-over-UDP probes. The
+// schedule and summaries are in probes_collector.cpp.
 #include <arpa/inet.h>
-#include <curl/curl.h>
-#include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -16,6 +15,7 @@
 
 #include "collectors/probes.h"
 #include "fd_linux.h"
+#include "net/http_conn_linux.h"
 #include "options.h"
 
 namespace wardwatch::agent {
@@ -49,51 +49,23 @@ int RemainingMs(Clock::time_point deadline) {
   return ms > 0 ? static_cast<int>(ms) : 0;
 }
 
+// The connection the http probes make, without a request (net/http_conn_linux.h).
 ProbeSample TcpProbe(const ProbeSpec& spec, const ProbeRunOptions& o) {
   ProbeSample s;
   const auto start = Clock::now();
-  const auto deadline = start + std::chrono::duration_cast<Clock::duration>(
-                                    std::chrono::duration<double>(o.timeout_seconds));
-  auto ai = Resolve(spec.host, spec.port, SOCK_STREAM);
-  if (!ai) {
-    s.error = ai.error();
-    return s;
-  }
-  const double dns = SecondsSince(start);
-  const addrinfo* a = ai->get();
-  UniqueFd fd(
-      ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol));
-  const std::string where = "connect to " + spec.host + ":" + std::to_string(spec.port);
-  if (fd.get() < 0) {
-    s.error = where + ": socket: " + std::strerror(errno);
-    return s;
-  }
-  const auto connect_start = Clock::now();
-  int err = 0;
-  if (::connect(fd.get(), a->ai_addr, a->ai_addrlen) != 0) {
-    if (errno != EINPROGRESS) {
-      err = errno;
-    } else {
-      pollfd p{fd.get(), POLLOUT, 0};
-      const int n = ::poll(&p, 1, RemainingMs(deadline));
-      if (n == 0) {
-        s.error = where + ": timed out after " + std::to_string(o.timeout_seconds) + " s";
-        return s;
-      }
-      socklen_t len = sizeof err;
-      if (n < 0)
-        err = errno;
-      else
-        ::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &err, &len);
-    }
-  }
-  if (err != 0) {
-    s.error = where + ": " + std::strerror(err);
+  http::Url target;
+  target.host = spec.host;
+  target.port = spec.port;
+  http::PhaseTimes times;
+  auto conn =
+      http::Connection::Open(target, http::DeadlineAfter(o.timeout_seconds), nullptr, &times);
+  if (!conn) {
+    s.error = conn.error();
     return s;
   }
   s.ok = true;
-  s.phases["dns"] = dns;
-  s.phases["connect"] = SecondsSince(connect_start);
+  s.phases["dns"] = times.dns;
+  s.phases["connect"] = times.connect;
   s.phases["total"] = SecondsSince(start);
   return s;
 }
@@ -163,96 +135,69 @@ ProbeSample SystemResolverProbe(const ProbeSpec& spec) {
   return s;
 }
 
-struct CurlFree {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
-};
-
-struct BodySink {
-  std::size_t bytes = 0;
-  bool stopped = false;
-};
-
 // Reads at most 64 KiB of the answer: the probe wants the first byte, not the download.
 constexpr std::size_t kMaxProbeBody = 64 << 10;
 
-std::size_t DiscardBody(char*, std::size_t size, std::size_t n, void* user) {
-  auto* sink = static_cast<BodySink*>(user);
-  sink->bytes += size * n;
-  if (sink->bytes > kMaxProbeBody) {
-    sink->stopped = true;
-    return 0;  // aborts the transfer with CURLE_WRITE_ERROR, which we treat as done
-  }
-  return size * n;
-}
-
-class CurlProbeSession : public ProbeSession {
+// What the probes of one collector share: the TLS context (its trust store is loaded once,
+// not for every https probe). Connections are never shared: each probe pays DNS, connect and
+// TLS.
+class HttpProbeSession : public ProbeSession {
  public:
-  std::unique_ptr<CURL, CurlFree> handle;
+  std::unique_ptr<http::TlsContext> tls;
+  std::string tls_ca_file;
 };
 
 ProbeSample HttpProbe(const ProbeSpec& spec, const ProbeRunOptions& o, ProbeSession* session) {
   ProbeSample s;
-  std::unique_ptr<CURL, CurlFree> own;
-  CURL* c = nullptr;
-  if (auto* curl = static_cast<CurlProbeSession*>(session); curl && curl->handle) {
-    c = curl->handle.get();
-    curl_easy_reset(c);  // options from scratch; FRESH_CONNECT below still opens a new connection
-  } else {
-    own.reset(curl_easy_init());
-    c = own.get();
-  }
-  if (c == nullptr) {
-    s.error = "curl_easy_init failed";
+  auto fail = [&](const std::string& why) {
+    s.error = spec.url + ": " + why;
     return s;
+  };
+  auto url = http::SplitUrl(spec.url);
+  if (!url) return fail(url.error());
+  const auto start = Clock::now();
+  const auto deadline = http::DeadlineAfter(o.timeout_seconds);
+  HttpProbeSession own;
+  auto* shared = static_cast<HttpProbeSession*>(session);
+  HttpProbeSession& ses = shared != nullptr ? *shared : own;
+  if (url->tls && (!ses.tls || ses.tls_ca_file != o.ca_file)) {
+    auto made = http::TlsContext::Make({o.ca_file, {}, {}});
+    if (!made) return fail(made.error());
+    ses.tls = std::move(*made);
+    ses.tls_ca_file = o.ca_file;
   }
-  char errbuf[CURL_ERROR_SIZE] = {};
-  BodySink sink;
-  curl_easy_setopt(c, CURLOPT_URL, spec.url.c_str());
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);  // every probe pays DNS, connect and TLS
-  curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
-  curl_easy_setopt(c, CURLOPT_DNS_CACHE_TIMEOUT, 0L);
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(o.timeout_seconds * 1000));
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(o.timeout_seconds * 1000));
-  curl_easy_setopt(c, CURLOPT_USERAGENT, "wardwatch-agent-probe/" WARDWATCH_VERSION);
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &DiscardBody);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
-  if (!o.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, o.ca_file.c_str());
-  const CURLcode rc = curl_easy_perform(c);
-  if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && sink.stopped)) {
-    s.error = spec.url + ": " + (errbuf[0] ? std::string(errbuf) : curl_easy_strerror(rc));
-    long os_errno = 0;
-    curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &os_errno);
-    if (os_errno != 0)
-      s.error += std::string(" (") + std::strerror(static_cast<int>(os_errno)) + ")";
-    return s;
-  }
-  curl_off_t dns = 0, connect = 0, app = 0, first = 0, total = 0;
-  curl_easy_getinfo(c, CURLINFO_NAMELOOKUP_TIME_T, &dns);
-  curl_easy_getinfo(c, CURLINFO_CONNECT_TIME_T, &connect);
-  curl_easy_getinfo(c, CURLINFO_APPCONNECT_TIME_T, &app);
-  curl_easy_getinfo(c, CURLINFO_STARTTRANSFER_TIME_T, &first);
-  curl_easy_getinfo(c, CURLINFO_TOTAL_TIME_T, &total);
-  auto sec = [](curl_off_t us) { return static_cast<double>(us) / 1e6; };
+  http::PhaseTimes times;
+  auto conn = http::Connection::Open(*url, deadline, ses.tls.get(), &times);
+  if (!conn) return fail(conn.error());
+  const auto ready = Clock::now();
+  const std::string request = http::RequestHead(
+      "GET", *url, {"User-Agent: wardwatch-agent-probe/" WARDWATCH_VERSION, "Accept: */*"},
+      nullptr);
+  if (auto w = conn->WriteAll(request, deadline); !w) return fail(w.error());
+  std::string buffer;
+  auto first_byte = Clock::now();
+  auto head = http::ReadHead(*conn, buffer, deadline, &first_byte);
+  if (!head) return fail(head.error());
+  auto framing = http::FramingOf(*head, "GET");
+  if (!framing) return fail(framing.error());
+  std::size_t bytes = 0;
+  auto body = http::ReadBody(*conn, *framing, buffer, deadline, [&bytes](std::string_view piece) {
+    bytes += piece.size();
+    return bytes <= kMaxProbeBody;
+  });
+  if (!body) return fail(body.error());
   s.ok = true;
-  s.phases["dns"] = sec(dns);
-  s.phases["connect"] = sec(std::max<curl_off_t>(0, connect - dns));
-  const curl_off_t ready = app > 0 ? app : connect;
-  if (app > 0) s.phases["tls"] = sec(std::max<curl_off_t>(0, app - connect));
-  s.phases["first_byte"] = sec(std::max<curl_off_t>(0, first - ready));
-  s.phases["total"] = sec(total);
+  s.phases["dns"] = times.dns;
+  s.phases["connect"] = times.connect;
+  if (times.tls >= 0) s.phases["tls"] = times.tls;
+  s.phases["first_byte"] = std::chrono::duration<double>(first_byte - ready).count();
+  s.phases["total"] = SecondsSince(start);
   return s;
 }
 
 }  // namespace
 
-std::unique_ptr<ProbeSession> NewProbeSession() {
-  auto session = std::make_unique<CurlProbeSession>();
-  session->handle.reset(curl_easy_init());  // null: each probe makes its own
-  return session;
-}
+std::unique_ptr<ProbeSession> NewProbeSession() { return std::make_unique<HttpProbeSession>(); }
 
 ProbeSample RunProbe(const ProbeSpec& spec, const ProbeRunOptions& options, ProbeSession* session) {
   if (spec.kind == "http") return HttpProbe(spec, options, session);

@@ -46,9 +46,9 @@ struct SpeedTestRequest {
 
 // Downloads then uploads request.bytes; the result carries an error instead of rates when
 // either direction failed or came back short. Rates leave out connection set-up: bytes over
-// the time from the request being sent to the last byte (download) or from the first body
-// byte to the collector's answer (upload). Platform files: speedtest_linux.cpp (libcurl),
-// speedtest_windows.cpp (WinHTTP).
+// the time from the request being sent to the last byte (download) or to the collector's
+// answer (upload). Platform files: speedtest_linux.cpp (POSIX sockets), speedtest_windows.cpp
+// (WinHTTP).
 schema::SpeedTest RunSpeedTest(const SpeedTestRequest& request);
 
 // The local calendar time of `t` (localtime_r / localtime_s).

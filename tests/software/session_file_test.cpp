@@ -11,7 +11,9 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
+#include <vector>
 
 using namespace wardwatch::agent;
 namespace fs = std::filesystem;
@@ -161,6 +163,45 @@ TEST_CASE("SessionSample: fresh, stale and future files") {
   auto future = SessionSample(*r, kNow - 60.0);
   CHECK_FALSE(future.available);
   CHECK(future.unavailable_reason.find("future") != std::string::npos);
+}
+
+TEST_CASE("SessionEntryFromText and SessionChoice: the rule both platforms' readers share") {
+  // A file that grew past the limit is removed; a malformed one is kept and named.
+  const std::string big(kSessionFileMaxBytes + 1, 'x');
+  auto oversized = SessionEntryFromText(big, "session helper file", kNow);
+  CHECK_FALSE(oversized.sample.available);
+  CHECK(oversized.remove);
+  auto malformed = SessionEntryFromText("hello\n", "session helper file", kNow);
+  CHECK_FALSE(malformed.remove);
+  CHECK(malformed.sample.unavailable_reason.starts_with("session helper file: line 1"));
+  auto one = SessionEntryFromText(File(kNow, "55", "9000"), "f", kNow);
+  auto two = SessionEntryFromText(File(kNow, "66", "250"), "f", kNow);
+  REQUIRE(one.sample.available);
+  REQUIRE(two.sample.available);
+
+  struct Case {
+    const char* name;
+    std::vector<ForegroundSample> entries;
+    std::optional<std::int64_t> pid;  // nullopt: unavailable
+    const char* reason;               // part of the reason when unavailable
+  };
+  const std::vector<Case> cases = {
+      {"no entries", {}, std::nullopt, "no session helper file in /dir"},
+      {"only a bad entry: its reason", {malformed.sample}, std::nullopt, "line 1"},
+      {"the first reason of several", {malformed.sample, oversized.sample}, std::nullopt, "line 1"},
+      {"a good entry beats a bad one", {malformed.sample, one.sample}, 55, ""},
+      {"least idle wins, either order", {one.sample, two.sample}, 66, ""},
+      {"least idle wins, other order", {two.sample, one.sample}, 66, ""},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.name);
+    SessionChoice choice;
+    for (const auto& e : c.entries) choice.Add(e);
+    const ForegroundSample got = std::move(choice).Take("/dir");
+    CHECK(got.available == c.pid.has_value());
+    if (c.pid) CHECK(got.pid == *c.pid);
+    if (!c.pid) CHECK(got.unavailable_reason.find(c.reason) != std::string::npos);
+  }
 }
 
 TEST_CASE("ReadSessionDir: hostile entries are refused, never followed, and removed") {

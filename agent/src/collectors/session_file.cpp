@@ -186,4 +186,35 @@ ForegroundSample SessionSample(const SessionRecord& record, double now) {
   return s;
 }
 
+SessionEntry SessionEntryFromText(std::string_view text, const std::string& what, double now) {
+  SessionEntry e;
+  auto record = ParseSessionFile(text);
+  if (!record) {
+    e.sample.unavailable_reason = what + ": " + record.error();
+    e.remove = text.size() > kSessionFileMaxBytes;
+    return e;
+  }
+  e.sample = SessionSample(*record, now);
+  return e;
+}
+
+void SessionChoice::Add(ForegroundSample sample) {
+  if (!sample.available) {
+    if (problem_.empty()) problem_ = std::move(sample.unavailable_reason);
+    return;
+  }
+  const double idle = sample.idle_seconds.value_or(1e18);
+  if (!best_ || idle < best_->idle_seconds.value_or(1e18)) best_ = std::move(sample);
+}
+
+ForegroundSample SessionChoice::Take(const std::string& dir) && {
+  if (best_) return std::move(*best_);
+  ForegroundSample none;
+  none.unavailable_reason = problem_.empty()
+                                ? "no session helper file in " + dir +
+                                      " (wardwatch-session not running in a desktop session)"
+                                : std::move(problem_);
+  return none;
+}
+
 }  // namespace wardwatch::agent

@@ -54,6 +54,29 @@ Result<SessionRecord> ParseSessionFile(std::string_view text);
 // reason (which names no user).
 ForegroundSample SessionSample(const SessionRecord& record, double now);
 
+// One entry of the session folder: a sample, or the reason it is not one. `remove` is set for
+// entries that must not stay (they could keep the named user's helper from writing its file).
+struct SessionEntry {
+  ForegroundSample sample;
+  bool remove = false;
+};
+// The entry for a file's bytes, read up to kSessionFileMaxBytes + 1 so that a file that grew
+// is seen as too big (and removed). `what` names the file in the reason.
+SessionEntry SessionEntryFromText(std::string_view text, const std::string& what, double now);
+
+// Chooses among the folder's entries as ReadSessionDir does on both platforms: the available
+// sample with the least idle time (fast user switching, Remote Desktop: that session is in
+// use), else the first entry's reason, else "no session helper file in DIR".
+class SessionChoice {
+ public:
+  void Add(ForegroundSample sample);
+  ForegroundSample Take(const std::string& dir) &&;
+
+ private:
+  std::optional<ForegroundSample> best_;
+  std::string problem_;
+};
+
 // Windows: the session folder's security descriptor (SDDL), the Windows side of Linux's mode
 // 1733 owned by the service: a protected DACL (nothing inherited from ProgramData, which lets
 // Users read); SYSTEM and Administrators full control of the folder and everything in it;

@@ -29,15 +29,8 @@ std::optional<std::uint32_t> UidFromName(std::string_view name) {
   return static_cast<std::uint32_t>(v);
 }
 
-// One entry of the folder: a sample, or the reason it is not one. `remove` is set for entries
-// that must not stay (they could keep the named user's helper from writing its file).
-struct Entry {
-  ForegroundSample sample;
-  bool remove = false;
-};
-
-Entry ReadEntry(int dir_fd, const std::string& name, std::uint32_t uid, double now) {
-  Entry e;
+SessionEntry ReadEntry(int dir_fd, const std::string& name, std::uint32_t uid, double now) {
+  SessionEntry e;
   const std::string what = "session helper file";  // no uid: the report names no user
   // O_NOFOLLOW: a symbolic link is refused, not followed; O_NONBLOCK: a FIFO does not block.
   UniqueFd fd(
@@ -78,14 +71,7 @@ Entry ReadEntry(int dir_fd, const std::string& name, std::uint32_t uid, double n
     if (n <= 0) break;
     got += static_cast<std::size_t>(n);
   }
-  auto record = ParseSessionFile(std::string_view(buf, got));
-  if (!record) {
-    e.sample.unavailable_reason = what + ": " + record.error();
-    e.remove = got > kSessionFileMaxBytes;
-    return e;
-  }
-  e.sample = SessionSample(*record, now);
-  return e;
+  return SessionEntryFromText(std::string_view(buf, got), what, now);
 }
 
 // Only the folder's owner (the agent's user) can remove another user's entry in a sticky
@@ -115,8 +101,7 @@ ForegroundSample ReadSessionDir(const std::string& dir, double now) {
     return none;
   }
   std::unique_ptr<DIR, int (*)(DIR*)> guard(d, &::closedir);
-  std::optional<ForegroundSample> best;
-  std::string problem;
+  SessionChoice choice;
   int seen = 0;
   while (dirent* de = ::readdir(d)) {
     const std::string name = de->d_name;
@@ -124,22 +109,11 @@ ForegroundSample ReadSessionDir(const std::string& dir, double now) {
     if (++seen > kMaxEntries) break;
     const auto uid = UidFromName(name);
     if (!uid) continue;
-    Entry e = ReadEntry(dir_fd.get(), name, *uid, now);
+    SessionEntry e = ReadEntry(dir_fd.get(), name, *uid, now);
     if (e.remove) RemoveEntry(dir_fd.get(), name);
-    if (!e.sample.available) {
-      if (problem.empty()) problem = std::move(e.sample.unavailable_reason);
-      continue;
-    }
-    // Several sessions (fast user switching): the one with the least idle time is in use.
-    const double idle = e.sample.idle_seconds.value_or(1e18);
-    if (!best || idle < best->idle_seconds.value_or(1e18)) best = std::move(e.sample);
+    choice.Add(std::move(e.sample));
   }
-  if (best) return *best;
-  none.unavailable_reason = problem.empty()
-                                ? "no session helper file in " + dir +
-                                      " (wardwatch-session not running in a desktop session)"
-                                : problem;
-  return none;
+  return std::move(choice).Take(dir);
 }
 
 std::string DefaultSessionDir() { return "/run/wardwatch-agent"; }

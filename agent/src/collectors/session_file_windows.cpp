@@ -62,15 +62,8 @@ Result<std::string> ProcessUserSid() {
   return win::ToUtf8(text);
 }
 
-// One entry of the folder: a sample, or the reason it is not one. `remove` is set for entries
-// that must not stay (they could keep the named user's helper from writing its file).
-struct Entry {
-  ForegroundSample sample;
-  bool remove = false;
-};
-
-Entry ReadEntry(const std::string& path, const std::string& sid_text, double now) {
-  Entry e;
+SessionEntry ReadEntry(const std::string& path, const std::string& sid_text, double now) {
+  SessionEntry e;
   const std::string what = "session helper file";  // no SID: the report names no user
   // FILE_FLAG_OPEN_REPARSE_POINT: a symbolic link or junction is opened itself, not followed,
   // and refused below. Without FILE_FLAG_BACKUP_SEMANTICS a folder does not open at all.
@@ -132,14 +125,7 @@ Entry ReadEntry(const std::string& path, const std::string& sid_text, double now
     }
     got += n;
   }
-  auto record = ParseSessionFile(std::string_view(buf, got));
-  if (!record) {
-    e.sample.unavailable_reason = what + ": " + record.error();
-    e.remove = got > kSessionFileMaxBytes;
-    return e;
-  }
-  e.sample = SessionSample(*record, now);
-  return e;
+  return SessionEntryFromText(std::string_view(buf, got), what, now);
 }
 
 // SYSTEM and Administrators may delete anything in the folder; for anyone else this does
@@ -239,8 +225,7 @@ ForegroundSample ReadSessionDir(const std::string& dir, double now) {
                                   : "no session helper folder " + dir + ": " + WinText(err);
     return none;
   }
-  std::optional<ForegroundSample> best;
-  std::string problem;
+  SessionChoice choice;
   int seen = 0;
   do {
     const std::string name = win::ToUtf8(found.cFileName);
@@ -248,22 +233,11 @@ ForegroundSample ReadSessionDir(const std::string& dir, double now) {
     if (++seen > kMaxEntries) break;
     if (!IsSidFileName(name)) continue;
     const std::string path = Join(dir, name);
-    Entry e = ReadEntry(path, name, now);
+    SessionEntry e = ReadEntry(path, name, now);
     if (e.remove) RemoveEntry(path);
-    if (!e.sample.available) {
-      if (problem.empty()) problem = std::move(e.sample.unavailable_reason);
-      continue;
-    }
-    // Several sessions (fast user switching, Remote Desktop): the least idle one is in use.
-    const double idle = e.sample.idle_seconds.value_or(1e18);
-    if (!best || idle < best->idle_seconds.value_or(1e18)) best = std::move(e.sample);
+    choice.Add(std::move(e.sample));
   } while (::FindNextFileW(find.get(), &found));
-  if (best) return *best;
-  none.unavailable_reason = problem.empty()
-                                ? "no session helper file in " + dir +
-                                      " (wardwatch-session not running in a desktop session)"
-                                : problem;
-  return none;
+  return std::move(choice).Take(dir);
 }
 
 Status WriteSessionFile(const std::string& dir, const std::string& name, std::string_view text) {

@@ -7,7 +7,6 @@ every interval. Then as `nobody` with CAP_DAC_READ_SEARCH, the packaged service'
 
 Usage: agent_nobody_test.py AGENT MACHINES_DIR   (skips with code 77 when not root)
 """
-import json
 import os
 import shutil
 import signal
@@ -16,21 +15,12 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
+from wwtest import json_stream  # noqa: E402
+
 HARDWARE_COLLECTORS = ["disks", "smart", "diskstats", "pressure", "vmstat", "loadavg",
                        "cpuinfo", "memory_modules", "hwmon", "thermal", "battery", "chassis"]
 NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
-
-
-def reports(stdout):
-    dec, out, i = json.JSONDecoder(), [], 0
-    while i < len(stdout):
-        while i < len(stdout) and stdout[i].isspace():
-            i += 1
-        if i >= len(stdout):
-            break
-        obj, i = dec.raw_decode(stdout, i)
-        out.append(obj)
-    return out
 
 
 def run_as_nobody(agent, args, seconds, caps=()):
@@ -54,7 +44,7 @@ def run_as_nobody(agent, args, seconds, caps=()):
 def check(name, rc, out, err, expect_privilege, more=None):
     """expect_privilege: the signals that must be named (once on stderr, in every report)."""
     problems = []
-    reps = reports(out)
+    reps = json_stream(out)
     if len(reps) < 2:
         problems.append("expected at least 2 reports, got %d (rc %d, stderr %s)" %
                         (len(reps), rc, err))
@@ -101,7 +91,7 @@ def live_smart_denied(agent, tmp):
     os.chmod(wrapper, 0o755)
     rc, out, err = run_as_nobody(agent, ["--state-dir", os.path.join(tmp, "state4"),
                                          "--smartctl", wrapper], 3.5)
-    reps = reports(out)
+    reps = json_stream(out)
     disks = [d["name"] for d in (reps[0].get("hardware", {}).get("disks", []) if reps else [])]
     closed = [d for d in disks if os.path.exists("/dev/" + d) and
               not os.stat("/dev/" + d).st_mode & 0o004]

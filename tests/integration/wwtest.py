@@ -111,6 +111,19 @@ def samples(text, name, **labels):
     return out
 
 
+def json_stream(text):
+    """The JSON values in `text`, one after another (what `wardwatch-agent --print` writes)."""
+    dec, out, i = json.JSONDecoder(), [], 0
+    while i < len(text):
+        while i < len(text) and text[i].isspace():
+            i += 1
+        if i >= len(text):
+            break
+        obj, i = dec.raw_decode(text, i)
+        out.append(obj)
+    return out
+
+
 def check(cond, message):
     if not cond:
         raise AssertionError(message)

@@ -6,13 +6,15 @@ both ends: the end set down (OperStatus down) and its peer (carrier lost: lower 
 
 Usage: carrier_e2e_test.py AGENT_EXE     (exit 77 = skipped: not root, no wine, no veth)
 """
-import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
+from wwtest import json_stream  # noqa: E402
 
 AGENT = os.path.abspath(sys.argv[1])
 WINE = shutil.which("wine") or shutil.which("wine64")
@@ -21,18 +23,6 @@ A, B = "wwcar%d" % (os.getpid() % 10000), "wwcbr%d" % (os.getpid() % 10000)
 
 def ip(*args):
     return subprocess.run(["ip", "link", *args], capture_output=True, text=True)
-
-
-def reports(text):
-    dec, i, out = json.JSONDecoder(), 0, []
-    while i < len(text):
-        while i < len(text) and text[i].isspace():
-            i += 1
-        if i >= len(text):
-            break
-        r, i = dec.raw_decode(text, i)
-        out.append(r)
-    return out
 
 
 def main():
@@ -68,7 +58,7 @@ def main():
                 agent.kill()
         ip("del", A)
     out.seek(0)
-    rs = reports(out.read())
+    rs = json_stream(out.read())
     seen = [{i["name"]: i.get("carrier_changes") for i in r["network"]["interfaces"]
              if i["name"] in (A, B)} for r in rs]
     print("\n".join(str(s) for s in seen))

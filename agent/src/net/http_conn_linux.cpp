@@ -61,7 +61,19 @@ Result<std::unique_ptr<TlsContext>> TlsContext::Make(const TlsOptions& o) {
 }
 
 Connection::Connection(Connection&&) noexcept = default;
-Connection& Connection::operator=(Connection&&) noexcept = default;
+// Not the default: that would close our socket (fd_ first) before our TLS session says
+// goodbye on it, by then a closed or another connection's descriptor.
+Connection& Connection::operator=(Connection&& other) noexcept {
+  if (this != &other) {
+    tls_.reset();
+    fd_ = std::move(other.fd_);
+    plugin_ = std::move(other.plugin_);
+    tls_ = std::move(other.tls_);
+    peer_ = std::move(other.peer_);
+    cancelled_ = std::move(other.cancelled_);
+  }
+  return *this;
+}
 
 Connection::~Connection() = default;
 

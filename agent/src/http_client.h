@@ -1,5 +1,6 @@
-// HTTP client used by the agent to talk to the collector (POSIX sockets and OpenSSL on Linux,
-// WinHTTP on Windows).
+// HTTP client used by the agent to talk to the collector (POSIX sockets on Linux, with OpenSSL
+// from the TLS plugin libwardwatch-tls.so loaded on the first https:// request; WinHTTP on
+// Windows).
 #pragma once
 
 #include <memory>
@@ -44,7 +45,7 @@ class HttpClient {
 std::unique_ptr<HttpClient> NewHttpClient(const HttpClientOptions& options);
 
 // The transport's process-wide set-up, held for main's lifetime (nothing on Linux or Windows
-// today: OpenSSL initialises itself on the first https connection).
+// today: on Linux the TLS plugin is loaded on the first https connection).
 class HttpGlobal {
  public:
   HttpGlobal();

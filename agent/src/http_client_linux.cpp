@@ -1,7 +1,7 @@
 // HttpClient on POSIX sockets (net/http_conn_linux.h): one keep-alive connection reused while
-// the collector keeps it open, a connect timeout and a total one, OpenSSL only once an
-// https:// URL is used; errors say what failed ("cannot reach collector at http://...:
-// connect to 127.0.0.1:9477: Connection refused").
+// the collector keeps it open, a connect timeout and a total one, the TLS plugin (OpenSSL)
+// loaded only once an https:// URL is used; errors say what failed ("cannot reach collector
+// at http://...: connect to 127.0.0.1:9477: Connection refused").
 #include <algorithm>
 #include <memory>
 #include <optional>
@@ -135,8 +135,8 @@ std::unique_ptr<HttpClient> NewHttpClient(const HttpClientOptions& options) {
   return std::make_unique<PosixHttpClient>(options);
 }
 
-// Nothing process-wide: OpenSSL initialises itself on the first https connection, and sends
-// use MSG_NOSIGNAL.
+// Nothing process-wide: the TLS plugin is loaded, and OpenSSL initialises itself, on the first
+// https connection; sends use MSG_NOSIGNAL.
 HttpGlobal::HttpGlobal() = default;
 HttpGlobal::~HttpGlobal() = default;
 

@@ -88,6 +88,7 @@ int RunAgent(int argc, char** argv, std::atomic<bool>& stop) {
       }
     }
     if (o.once) break;
+    ReleaseFreeMemory();  // what this round's report freed, before sleeping until the next
     auto wake = next_collect;
     if (!o.print && agent.pending() > 0) wake = std::min(wake, agent.next_delivery());
     // Wakes at once on a stop request. Polling a flag every 100 ms was a quarter of the

@@ -31,4 +31,10 @@ void InstallStopHandlers(std::atomic<bool>* stop);
 // once, so an idle agent neither polls the flag nor keeps a service stop waiting.
 void SleepUntilStop(std::chrono::steady_clock::time_point deadline, const std::atomic<bool>& stop);
 
+// Hands freed heap memory back to the system; called after each round of reports and
+// deliveries. Linux: glibc keeps the pages a report freed below the top of the heap (about
+// 1 MiB, bench/README.md "footprint"); malloc_trim(0) returns them. Windows: nothing (the
+// process heap decommits free blocks itself).
+void ReleaseFreeMemory();
+
 }  // namespace wardwatch::agent

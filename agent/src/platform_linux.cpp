@@ -1,4 +1,6 @@
-// Linux: SIGINT/SIGTERM stop the agent; no platform-only commands (systemd runs the service).
+// Linux: SIGINT/SIGTERM stop the agent; no platform-only commands (systemd runs the service);
+// freed heap memory goes back to the system with malloc_trim.
+#include <malloc.h>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -57,5 +59,7 @@ void SleepUntilStop(std::chrono::steady_clock::time_point deadline, const std::a
     ::poll(&p, 1, static_cast<int>(ms));  // EINTR (a signal) just goes round again
   }
 }
+
+void ReleaseFreeMemory() { ::malloc_trim(0); }
 
 }  // namespace wardwatch::agent

@@ -279,4 +279,6 @@ void SleepUntilStop(std::chrono::steady_clock::time_point deadline, const std::a
   }
 }
 
+void ReleaseFreeMemory() {}
+
 }  // namespace wardwatch::agent

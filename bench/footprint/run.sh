@@ -10,7 +10,9 @@
 #   used over the window (utime+stime of the tree and of its reaped children, so the agent's
 #   smartctl runs count). The collector is not measured. scripts/bootstrap installs the peers.
 # Usage: bench/footprint/run.sh [BUILD_DIR]   env: SECONDS_RUN (default 300); AGENT_ARGS, more
-#   agent options (e.g. "--disable-collector apps" to see what the /proc sweep costs)
+#   agent options (e.g. "--disable-collector apps" to see what the /proc sweep costs);
+#   AGENT_BIN, another wardwatch-agent binary to measure (an older one copied aside) against
+#   the build's collector
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -33,7 +35,7 @@ collector=$!
 pids="$pids $collector"
 for _ in $(seq 100); do curl -fsS http://127.0.0.1:$cport/healthz >/dev/null 2>&1 && break; sleep 0.1; done
 
-"$build/agent/wardwatch-agent" --collector http://127.0.0.1:$cport --enroll-token bench \
+"${AGENT_BIN:-$build/agent/wardwatch-agent}" --collector http://127.0.0.1:$cport --enroll-token bench \
     --state-dir "$work/agent" --interval 15 --disable-collector traffic ${AGENT_ARGS:-} \
     2>"$work/agent.log" &
 agent=$!

@@ -4,7 +4,8 @@
 Usage: delivery_package_test.py BUILD_DIR SOURCE_DIR
 Runs cpack (DEB generator, component install) in BUILD_DIR into a temporary folder, then
 checks each package with `dpkg-deb -c` (binary, unit, conffile, docs; for the agent also
-wardwatch-session and its XDG autostart entry) and `dpkg-deb -I`
+wardwatch-session, its XDG autostart entry and the plugins in /usr/lib/wardwatch, with
+libssl/libpcap needed by the plugins and not by the agent's binary) and `dpkg-deb -I`
 (name, dependencies, maintainer scripts), runs `systemd-analyze verify` on the units when
 available, and checks that postinst creates the user and enables nothing. Exit 77 (skipped)
 without cpack or dpkg-deb.
@@ -61,6 +62,26 @@ def main():
         if comp == "agent":
             check(depends and "libcurl" not in depends.group(1),
                   f"{name} does not depend on libcurl: {depends.group(1) if depends else None}")
+            # TLS and capture are plugins the agent loads when first needed (issue 11): the
+            # binary does not link OpenSSL or libpcap, the plugins do, and the package still
+            # depends on both (dpkg-shlibdeps reads the plugins), so https and capture work
+            # on an installed PC.
+            plugins = {"libwardwatch-tls.so": ("libssl.so.3", "libssl3")}
+            if os.path.exists(os.path.join(build, "lib/wardwatch/libwardwatch-pcap.so")):
+                plugins["libwardwatch-pcap.so"] = ("libpcap.so", "libpcap0.8")
+            agent_needed = run("readelf", "-d", os.path.join(build, "agent", binary)).stdout
+            for plugin, (library, package) in plugins.items():
+                check(f"./usr/lib/wardwatch/{plugin}" in files, f"{name} installs {plugin}")
+                line = [l for l in contents.splitlines() if l.endswith(f"/{plugin}")]
+                check(line and line[0].startswith("-rw"), f"{plugin} is a regular file")
+                needed = run("readelf", "-d",
+                             os.path.join(build, "lib/wardwatch", plugin)).stdout
+                check(f"[{library}" in needed, f"{plugin} links {library}")
+                check(library not in agent_needed, f"{binary} does not link {library}")
+                check(depends and package in depends.group(1),
+                      f"{name} depends on {package} for {plugin}: "
+                      f"{depends.group(1) if depends else None}")
+            check("libcrypto.so" not in agent_needed, f"{binary} does not link libcrypto")
         # A library the binary links must be a dependency (dpkg-shlibdeps): the collector's
         # jemalloc (libjemalloc2) when the build uses it.
         needed = run("readelf", "-d", os.path.join(build, comp, binary)).stdout

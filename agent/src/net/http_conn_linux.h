@@ -1,7 +1,8 @@
 // HTTP/1.1 over POSIX sockets for the Linux agent (delivery, http probes, speed test): one
-// connection per request, every wait bounded by a deadline, OpenSSL only for https:// (made
-// on the first https connection: nothing of OpenSSL is touched before). The pure parts
-// (URL, heads, chunked bodies) are in http_parse.h.
+// connection per request, every wait bounded by a deadline. TLS for https:// comes from the
+// plugin libwardwatch-tls.so (tls_plugin.h), loaded on the first https connection: an agent
+// that speaks only http:// never maps OpenSSL. The pure parts (URL, heads, chunked bodies)
+// are in http_parse.h.
 #pragma once
 
 #include <chrono>
@@ -13,10 +14,8 @@
 
 #include "fd_linux.h"
 #include "net/http_parse.h"
+#include "net/tls_plugin.h"
 #include "wardwatch/result.h"
-
-struct ssl_ctx_st;  // SSL_CTX, kept out of this header
-struct ssl_st;      // SSL
 
 namespace wardwatch::agent::http {
 
@@ -24,25 +23,21 @@ using Clock = std::chrono::steady_clock;
 
 Clock::time_point DeadlineAfter(double seconds);
 
-struct TlsOptions {
-  std::string ca_file;      // PEM bundle; empty: the system trust store
-  std::string client_cert;  // PEM certificate (chain) for mTLS
-  std::string client_key;   // its PEM private key
-};
+using TlsOptions = tls::Options;
 
-// An SSL_CTX: TLS 1.2 or newer, the peer's certificate verified against `ca_file` or the
-// system store. Errors name the file that could not be used.
+// TLS 1.2 or newer, the peer's certificate verified against `ca_file` or the system store.
+// Make() loads the TLS plugin; it stays loaded while this context or a connection made with
+// it lives. Errors name the file that could not be used ("https needs
+// /usr/lib/wardwatch/libwardwatch-tls.so: cannot open shared object file: ...", "cannot use
+// CA file /etc/wardwatch/ca.pem: ...").
 class TlsContext {
  public:
   static Result<std::unique_ptr<TlsContext>> Make(const TlsOptions& options);
-  explicit TlsContext(ssl_ctx_st* owned) : ctx_(owned) {}
-  ssl_ctx_st* get() const { return ctx_.get(); }
 
  private:
-  struct Free {
-    void operator()(ssl_ctx_st* ctx) const;
-  };
-  std::unique_ptr<ssl_ctx_st, Free> ctx_;
+  friend class Connection;
+  std::shared_ptr<const tls::Api> plugin_;  // declared first: outlives context_
+  std::unique_ptr<tls::Context> context_;
 };
 
 // Seconds spent in each phase of Connection::Open; tls < 0 for plain http.
@@ -74,14 +69,14 @@ class Connection {
   bool IdleAndOpen() const;
 
  private:
-  struct SslFree {
-    void operator()(ssl_st* ssl) const;
-  };
   Connection() = default;
   Status Wait(bool for_write, Clock::time_point deadline, const std::string& what);
 
+  // Destroyed in reverse: the TLS session (close_notify on the open socket), then the
+  // plugin's hold, then the socket.
   UniqueFd fd_;
-  std::unique_ptr<ssl_st, SslFree> ssl_;
+  std::shared_ptr<const tls::Api> plugin_;
+  std::unique_ptr<tls::Session> tls_;
   std::string peer_;  // "host:port"
   std::function<bool()> cancelled_;
 };

@@ -1,7 +1,7 @@
-// traffic collector with libpcap: live capture on --capture-interface on a thread the collector
-// owns (summarised at each Collect), or the whole --pcap-file analysed at the first Collect.
-// Without capture permission it says so once on stderr, reports the reason in
-// traffic.capture_error, and the other collectors run on.
+// traffic collector with libpcap, in libwardwatch-pcap.so (traffic_plugin.h): live capture on
+// --capture-interface on a thread the collector owns (summarised at each Collect), or the
+// whole --pcap-file analysed at the first Collect. Without capture permission it says so once
+// on stderr, reports the reason in traffic.capture_error, and the other collectors run on.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -9,9 +9,9 @@
 #include <mutex>
 #include <thread>
 
-#include "collectors/traffic.h"
 #include "options.h"
 #include "pcap/traffic_convert.h"
+#include "pcap/traffic_plugin.h"
 #include "wardwatch/traffic/capture.h"
 #include "wardwatch/traffic/monitor.h"
 
@@ -145,6 +145,10 @@ class TrafficCollector : public Collector {
 
 }  // namespace
 
-std::unique_ptr<Collector> NewTrafficCollector() { return std::make_unique<TrafficCollector>(); }
+namespace pcap {
+std::unique_ptr<Collector> NewPcapTrafficCollector() {
+  return std::make_unique<TrafficCollector>();
+}
+}  // namespace pcap
 
 }  // namespace wardwatch::agent

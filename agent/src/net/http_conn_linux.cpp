@@ -221,14 +221,15 @@ Result<std::size_t> Connection::Read(char* buffer, std::size_t size, Clock::time
 
 Result<ResponseHead> ReadHead(Connection& conn, std::string& buffer, Clock::time_point deadline,
                               Clock::time_point* first_byte) {
+  auto too_large = [&conn] {
+    return MakeError("the answer's head from " + conn.peer() + " is larger than " +
+                     std::to_string(kMaxHeadBytes >> 10) + " KiB");
+  };
   char chunk[16 << 10];
   for (;;) {
     std::size_t end = FindHeadEnd(buffer);
     while (end == std::string::npos) {
-      if (buffer.size() > kMaxHeadBytes) {
-        return MakeError("the answer's head from " + conn.peer() + " is larger than " +
-                         std::to_string(kMaxHeadBytes >> 10) + " KiB");
-      }
+      if (buffer.size() > kMaxHeadBytes) return too_large();
       auto n = conn.Read(chunk, sizeof chunk, deadline);
       if (!n) return MakeError(n.error());
       if (*n == 0) {
@@ -244,10 +245,7 @@ Result<ResponseHead> ReadHead(Connection& conn, std::string& buffer, Clock::time
       }
       end = FindHeadEnd(buffer);
     }
-    if (end > kMaxHeadBytes) {
-      return MakeError("the answer's head from " + conn.peer() + " is larger than " +
-                       std::to_string(kMaxHeadBytes >> 10) + " KiB");
-    }
+    if (end > kMaxHeadBytes) return too_large();
     auto head = ParseResponseHead(std::string_view(buffer).substr(0, end));
     if (!head) return MakeError(head.error() + " from " + conn.peer());
     buffer.erase(0, end);

@@ -398,3 +398,21 @@ TEST_CASE("UsageMeter: starts from the kernel's announcements and from sweeps, e
   REQUIRE(Find(s, "bash"));
   CHECK(Find(s, "bash")->starts == 0);
 }
+
+TEST_CASE("SampleDue: the sampling thread skips a tick soon after any sweep") {
+  struct Row {
+    double last, now, period;
+    bool due;
+  };
+  const Row rows[] = {
+      {0, 10, 10, true},     // its own last sweep, one period ago
+      {15, 20, 10, false},   // a report swept 5 s ago
+      {15, 24.5, 10, true},  // 9.5 s: a tick a little early still sweeps
+      {15, 23.9, 10, false}, {100, 100, 0.5, false}, {100, 100.45, 0.5, true},
+  };
+  for (const Row& r : rows) {
+    CAPTURE(r.last);
+    CAPTURE(r.now);
+    CHECK(SampleDue(r.last, r.now, r.period) == r.due);
+  }
+}

@@ -2,8 +2,11 @@
 #include "collectors/processes.h"
 
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 
 using namespace wardwatch::agent;
 
@@ -149,4 +152,69 @@ TEST_CASE("SweepProcesses reuses the last sweep's exe path only for the same pro
   CHECK(sample(*second, 500).exe == "/opt/google/chrome/chrome");
   CHECK(sample(*second, 100).exe == "/usr/lib/firefox-esr/firefox-esr");
   CHECK(second->processes.size() == first->processes.size());
+}
+
+TEST_CASE("SweepProcesses reads a kernel thread again only for a new folder or a full sweep") {
+  namespace fs = std::filesystem;
+  const fs::path tree = fs::temp_directory_path() / ("ww-kthreads-" + std::to_string(::getpid()));
+  fs::remove_all(tree);
+  fs::copy(WARDWATCH_FIXTURES "/software/proc_t0", tree,
+           fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+  auto write_stat = [&](const std::string& pid, const std::string& text) {
+    std::ofstream(tree / pid / "stat", std::ios::trunc) << text;
+  };
+  // What pid 2 and 37 would read as if a user process had them.
+  const std::string user2 = "2 (editor) S" + Tail();
+  const std::string user37 = "37 (viewer) S" + Tail();
+  auto has = [](const ProcessSweep& s, std::int64_t pid) {
+    return std::any_of(s.processes.begin(), s.processes.end(),
+                       [&](const ProcessSample& p) { return p.pid == pid; });
+  };
+  SweepOptions o;
+  auto first = SweepProcesses(tree.string(), o, 100);
+  REQUIRE(first.ok());
+  CHECK(first->kernel_threads == 2);
+  CHECK(first->kernel_threads_known == 0);
+  CHECK(first->sweeps_since_full == 0);
+  REQUIRE(first->kernel_thread_ids.size() == 2);
+  CHECK(first->kernel_thread_ids[0].pid == 2);
+  CHECK(first->kernel_thread_ids[1].pid == 37);
+
+  // Same folders: counted, not read. Rewriting a stat in place (the same inode) is therefore
+  // not seen, which is how the test knows the file was not read.
+  write_stat("2", user2);
+  auto second = SweepProcesses(tree.string(), o, 110, &*first);
+  REQUIRE(second.ok());
+  CHECK(second->kernel_threads == 2);
+  CHECK(second->kernel_threads_known == 2);
+  CHECK(second->sweeps_since_full == 1);
+  CHECK_FALSE(has(*second, 2));
+  CHECK(second->processes.size() == first->processes.size());
+
+  // A new process with pid 2 gets a new folder (a new inode): read at once. The old folder is
+  // renamed aside, not removed, so the filesystem cannot give its inode to the new one.
+  fs::rename(tree / "2", tree / "gone-2");
+  fs::create_directory(tree / "2");
+  write_stat("2", user2);
+  auto third = SweepProcesses(tree.string(), o, 120, &*second);
+  REQUIRE(third.ok());
+  CHECK(has(*third, 2));
+  CHECK(third->kernel_threads == 1);
+  CHECK(third->kernel_threads_known == 1);
+
+  // Every kFullSweepEvery-th sweep reads them all, whatever the inodes say.
+  write_stat("37", user37);
+  ProcessSweep due = *third;
+  due.sweeps_since_full = kFullSweepEvery - 2;
+  auto not_yet = SweepProcesses(tree.string(), o, 130, &due);
+  REQUIRE(not_yet.ok());
+  CHECK_FALSE(has(*not_yet, 37));
+  CHECK(not_yet->sweeps_since_full == kFullSweepEvery - 1);
+  auto full = SweepProcesses(tree.string(), o, 140, &*not_yet);
+  REQUIRE(full.ok());
+  CHECK(full->sweeps_since_full == 0);
+  CHECK(full->kernel_threads_known == 0);
+  CHECK(has(*full, 37));
+  CHECK(full->kernel_threads == 0);
+  fs::remove_all(tree);
 }

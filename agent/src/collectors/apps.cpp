@@ -163,6 +163,10 @@ Result<AppsConfig> AppsConfigFromOptions(const AgentOptions& options) {
   return c;
 }
 
+bool SampleDue(double last, double now, double sample_seconds) {
+  return now - last >= 0.9 * sample_seconds;
+}
+
 void UsageMeter::Observe(const ProcessSweep& sweep, const ForegroundSample& foreground) {
   const double t = sweep.time;
   const bool have_prev = previous_time_.has_value();

@@ -72,6 +72,12 @@ struct AppsConfig {
 // The apps settings from the agent's options; the error names the bad option.
 Result<AppsConfig> AppsConfigFromOptions(const AgentOptions& options);
 
+// Whether the sampling thread's tick at `now` should sweep, the last sweep (its own or a
+// report's) having run at `last`: not when one ran less than 0.9 of `sample_seconds` ago, so
+// a report's sweep is not followed within seconds by a sampling one (with a 15 s report
+// interval and 10 s sampling that is 3 sweeps per 30 s instead of 4).
+bool SampleDue(double last, double now, double sample_seconds);
+
 // What the desktop said at one sample.
 struct ForegroundSample {
   bool available = false;

@@ -55,6 +55,10 @@ class AppsCollector : public Collector {
           std::chrono::duration<double>(meter_->config().sample_seconds));
       sampler_.StartEvery(period, [this] {
         std::lock_guard sample_lock(mu_);
+        if (last_sweep_ &&
+            !SampleDue(last_sweep_->time, UnixNow(), meter_->config().sample_seconds)) {
+          return;
+        }
         (void)SampleLocked();  // a failed sweep between reports is retried at report time
       });
     }

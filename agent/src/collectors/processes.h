@@ -46,10 +46,24 @@ struct ProcessSample {
   bool zombie = false;
 };
 
+// A kernel thread seen by a sweep: its pid and the inode number /proc listed for its folder.
+// procfs gives a process's folder a new inode when a new process takes the pid, so the same
+// (pid, inode) at the next sweep is the same kernel thread, and its stat need not be read.
+struct KernelThreadId {
+  std::int64_t pid = 0;
+  std::uint64_t inode = 0;
+};
+
+// Every this many sweeps, kernel threads are read again whatever their inode says.
+inline constexpr std::uint32_t kFullSweepEvery = 30;
+
 struct ProcessSweep {
-  double time = 0;                       // Unix seconds when the sweep ran
-  std::vector<ProcessSample> processes;  // user processes; kernel threads left out
-  std::uint64_t kernel_threads = 0;
+  double time = 0;                         // Unix seconds when the sweep ran
+  std::vector<ProcessSample> processes;    // user processes; kernel threads left out
+  std::uint64_t kernel_threads = 0;        // counted whether read or known from the last sweep
+  std::uint64_t kernel_threads_known = 0;  // of those, not read again (same pid and inode)
+  std::vector<KernelThreadId> kernel_thread_ids;  // sorted by pid
+  std::uint32_t sweeps_since_full = 0;            // 0: this sweep read every stat
   std::uint64_t vanished = 0;    // listed in /proc but gone before stat could be read
   std::uint64_t unparsable = 0;  // stat present but not understood
   std::uint64_t dropped = 0;     // over max_processes
@@ -65,8 +79,10 @@ struct SweepOptions {
 // Reads every numeric entry of `procfs`. Processes that vanish mid-read are counted, not errors.
 // The processes come out sorted by pid. With `previous` (the last sweep), a process it already
 // held (same pid, start time and comm: not a reused pid, not an exec) keeps its executable path
-// instead of reading the exe link again, the costliest read of a sweep (Linux; on Windows the
-// process handle opened for the times gives the image name anyway).
+// instead of reading the exe link again, the costliest read of a sweep, and a kernel thread it
+// held with the same folder inode is counted without reading its stat (kernel threads are most
+// of /proc on a desktop), except every kFullSweepEvery-th sweep, which reads them all (Linux; on
+// Windows the process handle opened for the times gives the image name anyway).
 Result<ProcessSweep> SweepProcesses(const std::string& procfs, const SweepOptions& options,
                                     double now, const ProcessSweep* previous = nullptr);
 

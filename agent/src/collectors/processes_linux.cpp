@@ -1,4 +1,5 @@
-// Sweeps /proc: every numeric entry's stat and exe link. No command line is ever read.
+// Sweeps /proc: every numeric entry's stat and exe link (kernel threads and exe links known
+// from the last sweep are not read again). No command line is ever read.
 #include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -52,6 +53,15 @@ const std::string* KnownExe(const ProcessSweep* previous, const ProcessSample& p
   return &it->exe;
 }
 
+// Whether the last sweep read this folder (same pid, same inode) as a kernel thread.
+bool KnownKernelThread(const ProcessSweep* previous, std::int64_t pid, std::uint64_t inode) {
+  if (previous == nullptr || inode == 0) return false;
+  const auto& ids = previous->kernel_thread_ids;
+  auto it = std::lower_bound(ids.begin(), ids.end(), pid,
+                             [](const KernelThreadId& k, std::int64_t p) { return k.pid < p; });
+  return it != ids.end() && it->pid == pid && it->inode == inode;
+}
+
 }  // namespace
 
 Result<ProcessSweep> SweepProcesses(const std::string& procfs, const SweepOptions& options,
@@ -60,7 +70,13 @@ Result<ProcessSweep> SweepProcesses(const std::string& procfs, const SweepOption
   if (!dir) return MakeError("cannot list " + procfs + ": " + std::strerror(errno));
   ProcessSweep sweep;
   sweep.time = now;
-  if (previous != nullptr) sweep.processes.reserve(previous->processes.size() + 16);
+  const bool full = previous == nullptr || previous->sweeps_since_full + 1 >= kFullSweepEvery;
+  sweep.sweeps_since_full = full ? 0 : previous->sweeps_since_full + 1;
+  const ProcessSweep* threads_from = full ? nullptr : previous;
+  if (previous != nullptr) {
+    sweep.processes.reserve(previous->processes.size() + 16);
+    sweep.kernel_thread_ids.reserve(previous->kernel_thread_ids.size() + 8);
+  }
   const int procfd = ::dirfd(dir.get());
   char buf[4096];
   char path[64];  // "<pid>/stat", "<pid>/exe", opened relative to procfs
@@ -70,6 +86,14 @@ Result<ProcessSweep> SweepProcesses(const std::string& procfs, const SweepOption
     std::size_t len = 0;
     for (const char* p = e->d_name; *p; ++p, ++len) numeric = numeric && *p >= '0' && *p <= '9';
     if (!numeric || len > 20) continue;
+    const auto inode = static_cast<std::uint64_t>(e->d_ino);
+    if (auto pid = ParseI64(std::string_view(e->d_name, len));
+        pid && KnownKernelThread(threads_from, *pid, inode)) {
+      ++sweep.kernel_threads;
+      ++sweep.kernel_threads_known;
+      sweep.kernel_thread_ids.push_back({*pid, inode});
+      continue;
+    }
     std::memcpy(path, e->d_name, len);
     std::memcpy(path + len, "/stat", 6);
     const ssize_t n = ReadSmall(procfd, path, buf, sizeof buf);
@@ -84,6 +108,7 @@ Result<ProcessSweep> SweepProcesses(const std::string& procfs, const SweepOption
     }
     if (stat->kernel_thread()) {
       ++sweep.kernel_threads;
+      sweep.kernel_thread_ids.push_back({stat->pid, inode});
       continue;
     }
     if (sweep.processes.size() >= options.max_processes) {
@@ -115,6 +140,10 @@ Result<ProcessSweep> SweepProcesses(const std::string& procfs, const SweepOption
   auto by_pid = [](const ProcessSample& a, const ProcessSample& b) { return a.pid < b.pid; };
   if (!std::is_sorted(sweep.processes.begin(), sweep.processes.end(), by_pid)) {
     std::sort(sweep.processes.begin(), sweep.processes.end(), by_pid);
+  }
+  auto ids = [](const KernelThreadId& a, const KernelThreadId& b) { return a.pid < b.pid; };
+  if (!std::is_sorted(sweep.kernel_thread_ids.begin(), sweep.kernel_thread_ids.end(), ids)) {
+    std::sort(sweep.kernel_thread_ids.begin(), sweep.kernel_thread_ids.end(), ids);
   }
   return sweep;
 }

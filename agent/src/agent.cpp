@@ -56,6 +56,9 @@ Status Agent::Init() {
     limits.max_age_seconds = options_.spool_max_age_seconds;
     spool_ = std::make_unique<Spool>(options_.state_dir + "/spool", limits);
     if (auto s = spool_->Open(NowMs()); !s) return s;
+    // Numbers the spool holds or had acknowledged are taken, whatever the sequence file says
+    // after a crash (AgentState::NextSequence).
+    if (auto s = state_.AdvanceSequence(spool_->highest_sequence()); !s) return s;
     DeliveryOptions d;
     d.backoff_base_seconds = options_.backoff_base_seconds;
     d.backoff_cap_seconds = options_.backoff_cap_seconds;
@@ -105,6 +108,8 @@ Result<Report> Agent::Collect() {
   }
   return r;
 }
+
+Status Agent::Close() { return options_.print ? Status::Ok() : state_.SaveSequence(); }
 
 Status Agent::Submit(const Report& report) {
   auto payload = GzipCompress(EncodeReport(report));

@@ -26,6 +26,8 @@ class Agent {
   Status Submit(const Report& report);
   // Delivers spooled reports if the backoff allows (or now, with force).
   void Pump(bool force = false);
+  // At a clean stop: writes the sequence number down (AgentState::SaveSequence).
+  Status Close();
   // When delivery wants to run next; spooled reports still waiting.
   Delivery::Clock::time_point next_delivery() const { return delivery_->next_attempt(); }
   std::uint64_t pending() const { return spool_->pending_records(); }

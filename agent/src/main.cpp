@@ -95,6 +95,10 @@ int RunAgent(int argc, char** argv, std::atomic<bool>& stop) {
     // agent's CPU time on an idle PC (perf, bench/README.md "footprint").
     SleepUntilStop(wake, stop);
   }
+  if (auto s = agent.Close(); !s) {
+    Log(s.error());
+    rc = 1;
+  }
   return rc;
 }
 

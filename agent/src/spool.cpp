@@ -197,10 +197,13 @@ Status Spool::DropOldestSegment(const char* /*why*/) {
   const std::uint64_t lost = PendingIn(s);
   counters_.dropped += lost;
   pending_records_ -= lost;
-  RemoveFile(s.path);
   acked_ = std::max(acked_, s.sequences.empty() ? acked_ : s.sequences.back());
+  // The state first, so the acknowledged number outlives the segment (highest_sequence). A
+  // failed save does not keep the segment: the bounds hold whatever the disk says.
+  Status saved = SaveState();
+  RemoveFile(s.path);
   segments_.pop_front();
-  return SaveState();
+  return saved;
 }
 
 Status Spool::EnforceBounds(std::uint64_t now_ms) {
@@ -252,12 +255,25 @@ Status Spool::Acknowledge(std::uint64_t sequence, bool deadlettered) {
   acked_ = sequence;
   counters_.acknowledged += newly;
   pending_records_ -= std::min(pending_records_, newly);
+  // The state first, so the acknowledged number outlives the segments (highest_sequence). If
+  // it cannot be saved, the acknowledged segments stay until a later save succeeds (Peek skips
+  // their records; Open removes them).
+  if (auto s = SaveState(); !s) return s;
   while (!segments_.empty() && PendingIn(segments_.front()) == 0) {
     // Keep the segment being appended to unless everything in it is acknowledged.
     RemoveFile(segments_.front().path);
     segments_.pop_front();
   }
-  return SaveState();
+  return Status::Ok();
+}
+
+std::uint64_t Spool::highest_sequence() const {
+  std::uint64_t high = acked_;
+  for (const auto& s : segments_) {
+    if (!s.sequences.empty())
+      high = std::max(high, *std::max_element(s.sequences.begin(), s.sequences.end()));
+  }
+  return high;
 }
 
 std::uint64_t Spool::pending_bytes() const {

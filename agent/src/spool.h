@@ -55,6 +55,11 @@ class Spool {
   std::uint64_t pending_bytes() const;
   std::optional<std::uint64_t> oldest_created_ms() const;
   std::uint64_t acked_sequence() const { return acked_; }
+  // The highest sequence number the spool holds or has seen acknowledged. Records are fsync'd
+  // when appended and the state file (with the acknowledged number) is fsync'd before any
+  // segment is removed, so after a power cut this is still at least the last number appended.
+  // That lets the agent keep its sequence counter in memory between reports (AgentState).
+  std::uint64_t highest_sequence() const;
   const SpoolCounters& counters() const { return counters_; }
 
   // Record framing, exposed for tests and the fuzzer: "WWS1" magic, payload length, CRC-32 of

@@ -17,6 +17,7 @@ Status AgentState::Open() {
                        "\"); remove it to start a new sequence");
     }
     sequence_ = *v;
+    saved_sequence_ = *v;
   }
   return Status::Ok();
 }
@@ -35,21 +36,20 @@ Status AgentState::ClearMachineToken() {
 
 Status AgentState::AdvanceSequence(std::uint64_t sequence) {
   if (sequence <= sequence_) return Status::Ok();
-  if (auto s = WriteFileAtomic(dir_ + "/sequence", std::to_string(sequence) + "\n", 0600); !s) {
+  sequence_ = sequence;
+  return SaveSequence();
+}
+
+Status AgentState::SaveSequence() {
+  if (sequence_ <= saved_sequence_) return Status::Ok();
+  if (auto s = WriteFileAtomic(dir_ + "/sequence", std::to_string(sequence_) + "\n", 0600); !s) {
     return s;
   }
-  sequence_ = sequence;
+  saved_sequence_ = sequence_;
   return Status::Ok();
 }
 
-Result<std::uint64_t> AgentState::NextSequence() {
-  const std::uint64_t next = sequence_ + 1;
-  if (auto s = WriteFileAtomic(dir_ + "/sequence", std::to_string(next) + "\n", 0600); !s) {
-    return MakeError(s.error());
-  }
-  sequence_ = next;
-  return next;
-}
+Result<std::uint64_t> AgentState::NextSequence() { return ++sequence_; }
 
 Result<std::string> LoadMachineId(const Paths& paths, const std::string& state_dir) {
   // Windows' MachineGuid; nothing on Linux. First, so a Windows path that happens to exist

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "fsutil.h"
+#include "state.h"
 
 using namespace wardwatch::agent;
 namespace fs = std::filesystem;
@@ -177,4 +178,80 @@ TEST_CASE("GzipCompress writes a gzip stream") {
   CHECK(gz->size() < 200);
   CHECK(static_cast<unsigned char>((*gz)[0]) == 0x1f);
   CHECK(static_cast<unsigned char>((*gz)[1]) == 0x8b);
+}
+
+TEST_CASE("the highest sequence outlives the segments that held it") {
+  const auto dir = FreshDir("highest");
+  {
+    Spool s(dir, {});
+    REQUIRE(s.Open(0).ok());
+    CHECK(s.highest_sequence() == 0);
+    for (std::uint64_t q = 1; q <= 4; ++q) REQUIRE(s.Append(q, q, Payload(q), 10).ok());
+    CHECK(s.highest_sequence() == 4);
+    REQUIRE(s.Acknowledge(4).ok());
+    CHECK(Segments(dir).empty());  // everything acknowledged: no segment left on disk
+    CHECK(s.highest_sequence() == 4);
+  }
+  {
+    Spool s(dir, {});  // a restart sees 4 from the state file alone
+    REQUIRE(s.Open(20).ok());
+    CHECK(s.highest_sequence() == 4);
+    REQUIRE(s.Append(5, 5, Payload(5), 30).ok());
+  }
+  // A crash that loses the state file's update cannot go below what a segment holds.
+  fs::remove(dir + "/state");
+  Spool s(dir, {});
+  REQUIRE(s.Open(40).ok());
+  CHECK(s.highest_sequence() == 5);
+}
+
+TEST_CASE("an acknowledgement that cannot be saved keeps its segments") {
+  const auto dir = FreshDir("ack-unsaved");
+  Spool s(dir, {});
+  REQUIRE(s.Open(0).ok());
+  for (std::uint64_t q = 1; q <= 3; ++q) REQUIRE(s.Append(q, q, Payload(q), 10).ok());
+  // A folder where the state's temporary file goes: the save fails as on a full disk.
+  fs::create_directory(dir + "/state.tmp");
+  auto failed = s.Acknowledge(3);
+  CHECK_FALSE(failed.ok());
+  CHECK(Segments(dir).size() == 1);  // the only record of 1..3 until the state says 3
+  CHECK(s.pending_records() == 0);
+  CHECK(PendingSequences(s).empty());
+  fs::remove(dir + "/state.tmp");
+  REQUIRE(s.Append(4, 4, Payload(4), 20).ok());
+  REQUIRE(s.Acknowledge(4).ok());
+  CHECK(Segments(dir).empty());
+  Spool again(dir, {});
+  REQUIRE(again.Open(30).ok());
+  CHECK(again.highest_sequence() == 4);
+}
+
+TEST_CASE("AgentState keeps the sequence in memory and writes it at a clean stop") {
+  const auto dir = FreshDir("sequence");
+  auto file = [&] {
+    std::ifstream in(dir + "/sequence");
+    std::uint64_t v = 0;
+    in >> v;
+    return v;
+  };
+  {
+    AgentState st(dir);
+    REQUIRE(st.Open().ok());
+    CHECK(*st.NextSequence() == 1);
+    CHECK(*st.NextSequence() == 2);
+    CHECK_FALSE(fs::exists(dir + "/sequence"));  // nothing written per report
+    REQUIRE(st.SaveSequence().ok());
+    CHECK(file() == 2);
+    REQUIRE(st.AdvanceSequence(1).ok());  // never backwards
+    CHECK(st.last_sequence() == 2);
+    REQUIRE(st.AdvanceSequence(9).ok());  // what the spool or the collector holds: written
+    CHECK(file() == 9);
+    CHECK(*st.NextSequence() == 10);
+    // No SaveSequence: a crash.
+  }
+  AgentState st(dir);
+  REQUIRE(st.Open().ok());
+  CHECK(st.last_sequence() == 9);
+  REQUIRE(st.AdvanceSequence(10).ok());  // the spool held report 10
+  CHECK(*st.NextSequence() == 11);
 }

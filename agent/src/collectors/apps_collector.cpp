@@ -14,6 +14,8 @@
 namespace wardwatch::agent {
 namespace {
 
+constexpr double kReportSweepReuseSeconds = 0.25;
+
 double UnixNow() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -37,7 +39,10 @@ class AppsCollector : public Collector {
       probe_ = NewForegroundProbe("", ctx.options ? ctx.options->session_dir : "");
       OpenExecEvents(ctx);
     }
-    if (auto s = SampleLocked(); !s) return s;
+    // A sweep the sampling thread took a moment ago (its tick and the report coincide) serves
+    // the report too.
+    const bool stale = !last_sweep_ || UnixNow() - last_sweep_->time >= kReportSweepReuseSeconds;
+    if (auto s = SampleLocked(stale); !s) return s;
     schema::SoftwareSection usage = meter_->TakeInterval();
     if (!report.software) report.software.emplace();
     auto& out = *report.software;
@@ -55,11 +60,9 @@ class AppsCollector : public Collector {
           std::chrono::duration<double>(meter_->config().sample_seconds));
       sampler_.StartEvery(period, [this] {
         std::lock_guard sample_lock(mu_);
-        if (last_sweep_ &&
-            !SampleDue(last_sweep_->time, UnixNow(), meter_->config().sample_seconds)) {
-          return;
-        }
-        (void)SampleLocked();  // a failed sweep between reports is retried at report time
+        const bool due = !last_sweep_ ||
+                         SampleDue(last_sweep_->time, UnixNow(), meter_->config().sample_seconds);
+        (void)SampleLocked(due);  // a failed sweep between reports is retried at report time
       });
     }
     return Status::Ok();
@@ -83,7 +86,8 @@ class AppsCollector : public Collector {
     events_ = std::move(*events);
   }
 
-  Status SampleLocked() {
+  // Drains the start announcements, then sweeps if `do_sweep`.
+  Status SampleLocked(bool do_sweep) {
     if (events_) {
       std::uint64_t lost = 0;
       for (const ExecEvent& e : events_->Drain(lost)) {
@@ -92,6 +96,7 @@ class AppsCollector : public Collector {
       events_lost_ += lost;
       if (lost > 0) events_note_ = std::to_string(events_lost_) + " announcements lost (overrun)";
     }
+    if (!do_sweep) return Status::Ok();
     auto sweep =
         SweepProcesses(procfs_, sweep_options_, UnixNow(), last_sweep_ ? &*last_sweep_ : nullptr);
     if (!sweep) return MakeError(sweep.error());

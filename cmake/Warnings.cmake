@@ -1,4 +1,4 @@
-# Project-wide warning and sanitizer settings, applied per target through wardwatch_options.
+# Project-wide warning, sanitizer and section settings, applied per target through wardwatch_options.
 add_library(wardwatch_options INTERFACE)
 add_library(wardwatch::options ALIAS wardwatch_options)
 target_compile_options(wardwatch_options INTERFACE -Wall -Wextra -Wpedantic -Wshadow
@@ -21,4 +21,10 @@ if(WARDWATCH_SANITIZE)
   # The asan test preset sends each process's ASan/LSan report here (log_path); scripts/test
   # empties it before the run and fails if anything is in it after.
   file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/sanitizer-reports)
+endif()
+if(NOT WIN32)
+  # One section per function and object in Release, so a program's link (the agent's,
+  # agent/CMakeLists.txt) can drop what it never calls from the libraries it shares.
+  target_compile_options(wardwatch_options INTERFACE
+                         $<$<CONFIG:Release>:-ffunction-sections -fdata-sections>)
 endif()

@@ -58,3 +58,117 @@ TEST_CASE("FactCache keeps a value for its signature and the refresh period") {
   cache.Clear();
   CHECK(cache.Get("a", t0) == nullptr);
 }
+
+namespace {
+
+// A copy of a fixture machine that a test may change, and a fake clock.
+struct Machine {
+  fs::path dir;
+  SteadyTime now{seconds(1)};
+  AgentOptions options;
+  explicit Machine(const std::string& name) {
+    dir = fs::temp_directory_path() / ("wardwatch-facts-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::copy(std::string(WARDWATCH_FIXTURES) + "/machines/" + name, dir,
+             fs::copy_options::recursive);
+    options.paths.procfs = (dir / "proc").string();
+    options.paths.sysfs = (dir / "sys").string();
+    options.paths.rootfs = (dir / "rootfs").string();
+  }
+  ~Machine() { fs::remove_all(dir); }
+  void Write(const std::string& rel, const std::string& text) {
+    fs::create_directories((dir / rel).parent_path());
+    std::ofstream(dir / rel, std::ios::trunc) << text << "\n";
+  }
+  Report Collect(Collector& c) {
+    CollectContext ctx{
+        .paths = options.paths, .options = &options, .clock = [this] { return now; }};
+    Report r;
+    Status s = c.Collect(ctx, r);
+    CHECK_MESSAGE(s.ok(), s.error());
+    return r;
+  }
+};
+
+const schema::Disk* DiskNamed(const Report& r, const std::string& name) {
+  if (!r.hardware) return nullptr;
+  for (const auto& d : r.hardware->disks) {
+    if (d.name == name) return &d;
+  }
+  return nullptr;
+}
+
+bool Absent(const Report& r, const std::string& signal) {
+  if (!r.hardware) return false;
+  const auto& a = r.hardware->absent;
+  return std::find(a.begin(), a.end(), signal) != a.end();
+}
+
+}  // namespace
+
+TEST_CASE("disks: kept until /sys/block or a size changes, or the refresh period passes") {
+  Machine m("new-desktop-nvme");
+  auto c = NewDisksCollector();
+  Report r1 = m.Collect(*c);
+  const schema::Disk* nvme = DiskNamed(r1, "nvme0n1");
+  REQUIRE(nvme);
+  CHECK(nvme->boot);
+  const std::string model = nvme->model;
+  REQUIRE(r1.hardware->disks.size() == 1);
+
+  // A changed identity file with the same listing: not read again, the kept disk is sent.
+  m.Write("sys/block/nvme0n1/device/model", "Changed Model 1TB");
+  m.now += seconds(599);
+  Report r2 = m.Collect(*c);
+  REQUIRE(DiskNamed(r2, "nvme0n1"));
+  CHECK(DiskNamed(r2, "nvme0n1")->model == model);
+  CHECK(DiskNamed(r2, "nvme0n1")->boot);
+
+  // Past the refresh period: a full scan again.
+  m.now += seconds(1);
+  Report r3 = m.Collect(*c);
+  REQUIRE(DiskNamed(r3, "nvme0n1"));
+  CHECK(DiskNamed(r3, "nvme0n1")->model == "Changed Model 1TB");
+
+  // A disk plugged in shows at the next report, whatever the clock.
+  m.Write("sys/block/sdb/size", "1953525168");
+  m.Write("sys/block/sdb/dev", "8:16");
+  m.Write("sys/block/sdb/removable", "1");
+  m.Write("sys/block/sdb/device/model", "USB Disk");
+  m.now += seconds(1);
+  Report r4 = m.Collect(*c);
+  REQUIRE(DiskNamed(r4, "sdb"));
+  CHECK(DiskNamed(r4, "sdb")->size_bytes == 1953525168ull * 512);
+  CHECK(DiskNamed(r4, "sdb")->removable);
+  CHECK_FALSE(DiskNamed(r4, "sdb")->boot);
+  CHECK(DiskNamed(r4, "nvme0n1")->boot);
+
+  // Media taken out of it (size 0, the name stays): gone at once.
+  m.Write("sys/block/sdb/size", "0");
+  m.now += seconds(1);
+  Report r5 = m.Collect(*c);
+  CHECK_FALSE(DiskNamed(r5, "sdb"));
+  CHECK(r5.hardware->disks.size() == 1);
+
+  // Unplugged: gone at once; the report is the same as before it came.
+  fs::remove_all(m.dir / "sys/block/sdb");
+  m.now += seconds(1);
+  Report r6 = m.Collect(*c);
+  CHECK_FALSE(DiskNamed(r6, "sdb"));
+  REQUIRE(r6.hardware->disks.size() == 1);
+  CHECK(r6.hardware->disks[0].boot);
+}
+
+TEST_CASE("disks: a machine with no disks is marked absent on every report, kept or not") {
+  Machine m("new-desktop-nvme");
+  fs::remove_all(m.dir / "sys/block/nvme0n1");  // loop0 only
+  auto c = NewDisksCollector();
+  for (int i = 0; i < 3; ++i) {
+    CAPTURE(i);
+    Report r = m.Collect(*c);
+    CHECK(Absent(r, "disks"));
+    CHECK(r.hardware->disks.empty());
+    m.now += seconds(300);
+  }
+}
+

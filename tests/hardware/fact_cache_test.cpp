@@ -172,3 +172,63 @@ TEST_CASE("disks: a machine with no disks is marked absent on every report, kept
   }
 }
 
+TEST_CASE("cpuinfo: model and topology kept, frequencies and throttle counts read every report") {
+  Machine m("old-desktop-hdd");
+  const std::string cpu0 = "sys/devices/system/cpu/cpu0/";
+  auto c = NewCpuinfoCollector();
+  Report r1 = m.Collect(*c);
+  REQUIRE(r1.hardware->cpu);
+  const schema::CpuInfo first = *r1.hardware->cpu;
+  CHECK(first.threads == 4);
+  REQUIRE(first.min_hertz);
+  CHECK(*first.min_hertz == 800e6);
+
+  // What changes at run time shows at the next report.
+  m.Write(cpu0 + "cpufreq/scaling_cur_freq", "1200000");
+  m.Write(cpu0 + "cpufreq/cpuinfo_max_freq", "4100000");  // turbo switched on
+  m.Write(cpu0 + "thermal_throttle/core_throttle_count", "103");
+  // What cannot change is not read again.
+  m.Write(cpu0 + "cpufreq/cpuinfo_min_freq", "400000");
+  m.Write("proc/cpuinfo", "processor\t: 0\nmodel name\t: Replaced CPU\n");
+  m.now += seconds(599);
+  Report r2 = m.Collect(*c);
+  REQUIRE(r2.hardware->cpu);
+  const schema::CpuInfo& second = *r2.hardware->cpu;
+  REQUIRE_FALSE(second.current_hertz.empty());
+  CHECK(second.current_hertz[0] == 1200e6);
+  CHECK(*second.max_hertz == 4100e6);
+  REQUIRE(second.core_throttle_total);
+  CHECK(*second.core_throttle_total == *first.core_throttle_total + 100);
+  CHECK(*second.min_hertz == 800e6);
+  CHECK(second.model_name == first.model_name);
+  CHECK(second.threads == 4);
+
+  // Past the refresh period everything is read again.
+  m.now += seconds(1);
+  Report r3 = m.Collect(*c);
+  REQUIRE(r3.hardware->cpu);
+  CHECK(*r3.hardware->cpu->min_hertz == 400e6);
+  CHECK(r3.hardware->cpu->model_name == "Replaced CPU");
+  CHECK(r3.hardware->cpu->threads == 1);
+}
+
+TEST_CASE("cpuinfo: a CPU brought online or a new cpu folder is seen at once") {
+  Machine m("old-desktop-hdd");
+  const std::string cpu_dir = "sys/devices/system/cpu/";
+  m.Write(cpu_dir + "online", "0-2");
+  auto c = NewCpuinfoCollector();
+  REQUIRE(m.Collect(*c).hardware->cpu->threads == 4);
+  const std::string two_cpus =
+      "processor\t: 0\nmodel name\t: Small\nprocessor\t: 1\nmodel name\t: Small\n";
+  m.Write("proc/cpuinfo", two_cpus);
+  m.now += seconds(1);
+  CHECK(m.Collect(*c).hardware->cpu->threads == 4);  // kept: nothing it depends on changed
+  m.Write(cpu_dir + "online", "0-3");
+  m.now += seconds(1);
+  CHECK(m.Collect(*c).hardware->cpu->threads == 2);
+  m.Write("proc/cpuinfo", two_cpus + "processor\t: 2\nmodel name\t: Small\n");
+  m.Write(cpu_dir + "cpu4/topology/core_id", "4");
+  m.now += seconds(1);
+  CHECK(m.Collect(*c).hardware->cpu->threads == 3);
+}
+

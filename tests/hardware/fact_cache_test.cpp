@@ -232,3 +232,43 @@ TEST_CASE("cpuinfo: a CPU brought online or a new cpu folder is seen at once") {
   CHECK(m.Collect(*c).hardware->cpu->threads == 3);
 }
 
+TEST_CASE("dmi and memory_modules: firmware tables read once per refresh period") {
+  Machine m("old-desktop-hdd");
+  auto dmi = NewDmiCollector();
+  auto memory = NewMemoryModulesCollector();
+  Report r1 = m.Collect(*dmi);
+  m.Collect(*memory);  // keeps it
+  const std::string product = r1.system.dmi.at("product_name");
+  Report before = m.Collect(*memory);
+  REQUIRE(before.hardware);
+  const auto modules = before.hardware->memory_modules.size();
+  const auto slots = before.hardware->memory_slots;
+
+  m.Write("sys/class/dmi/id/product_name", "Other Product");
+  fs::copy_file(
+      fs::path(WARDWATCH_FIXTURES) / "machines/new-desktop-nvme/sys/firmware/dmi/tables/DMI",
+      m.dir / "sys/firmware/dmi/tables/DMI", fs::copy_options::overwrite_existing);
+  m.now += seconds(599);
+  CHECK(m.Collect(*dmi).system.dmi.at("product_name") == product);
+  Report kept = m.Collect(*memory);
+  CHECK(kept.hardware->memory_modules.size() == modules);
+  CHECK(kept.hardware->memory_slots == slots);
+
+  m.now += seconds(1);
+  CHECK(m.Collect(*dmi).system.dmi.at("product_name") == "Other Product");
+  Report fresh = m.Collect(*memory);
+  CHECK(fresh.hardware->memory_slots != slots);
+}
+
+TEST_CASE("dmi and memory_modules: absent is reported on every report, kept or not") {
+  Machine m("vm-minimal");
+  fs::remove_all(m.dir / "sys/class/dmi");
+  auto dmi = NewDmiCollector();
+  auto memory = NewMemoryModulesCollector();
+  for (int i = 0; i < 2; ++i) {
+    CAPTURE(i);
+    CHECK(Absent(m.Collect(*dmi), "dmi"));
+    CHECK(Absent(m.Collect(*memory), "memory_modules"));
+    m.now += seconds(10);
+  }
+}

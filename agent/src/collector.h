@@ -1,6 +1,8 @@
 // The collector interface: each collector reads one part of the machine into the report.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -24,9 +26,16 @@ struct Paths {
 
 struct AgentOptions;
 
+using SteadyTime = std::chrono::steady_clock::time_point;
+
 struct CollectContext {
   Paths paths;
   const AgentOptions* options = nullptr;  // collectors with settings (probes, speedtest, traffic)
+  // For collectors that keep facts between reports (collectors/fact_cache.h): tests set a fake
+  // clock to step past the refresh period; unset, the steady clock.
+  std::function<SteadyTime()> clock;
+
+  SteadyTime Now() const { return clock ? clock() : std::chrono::steady_clock::now(); }
 };
 
 class Collector {

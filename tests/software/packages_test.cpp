@@ -227,9 +227,10 @@ struct TempRoot {
   }
 };
 
-wardwatch::Report CollectOnce(Collector& c, const AgentOptions& o) {
+wardwatch::Report CollectOnce(Collector& c, const AgentOptions& o,
+                              std::function<SteadyTime()> clock = {}) {
   wardwatch::Report r;
-  CollectContext ctx{o.paths, &o};
+  CollectContext ctx{.paths = o.paths, .options = &o, .clock = std::move(clock)};
   auto s = c.Collect(ctx, r);
   CHECK_MESSAGE(s.ok(), s.error());
   REQUIRE(r.software);
@@ -299,6 +300,112 @@ TEST_CASE("packages collector: full list only on change, changes survive a resta
   o.print = true;
   auto r5 = CollectOnce(*NewPackagesCollector(), o);
   CHECK(r5.software->packages);
+}
+
+TEST_CASE("packages collector: dpkg is read again when its stamp changes or every 10 minutes") {
+  TempRoot t;
+  const fs::path status = t.dir / "root/var/lib/dpkg/status";
+  t.SetMtime("var/lib/dpkg/status", 1750000000);
+  AgentOptions o;
+  o.paths.rootfs = (t.dir / "root").string();
+  o.state_dir = (t.dir / "state").string();
+  SteadyTime now{std::chrono::seconds(1)};
+  auto clock = [&now] { return now; };
+  // Rewrites the status file in place (same inode and size) and puts its mtime back.
+  auto rewrite_same_stamp = [&](const std::string& from, const std::string& to) {
+    auto text = ReadFile(status.string());
+    REQUIRE(text.ok());
+    std::string s = *text;
+    REQUIRE(s.find(from) != std::string::npos);
+    s.replace(s.find(from), from.size(), to);
+    std::ofstream(status, std::ios::in | std::ios::out) << s;  // no truncation: same inode
+    t.SetMtime("var/lib/dpkg/status", 1750000000);
+  };
+  auto state_mtime = [&] { return fs::last_write_time(t.dir / "state/software-inventory.tsv"); };
+
+  auto c = NewPackagesCollector();
+  auto r1 = CollectOnce(*c, o, clock);
+  REQUIRE(r1.software->packages);
+  const auto written = state_mtime();
+
+  // Same inode, size and mtime: the kept list is sent (hash and counts every report).
+  rewrite_same_stamp("Version: 3.134", "Version: 3.135");
+  now += std::chrono::seconds(599);
+  auto r2 = CollectOnce(*c, o, clock);
+  CHECK(r2.software->inventory_hash == r1.software->inventory_hash);
+  CHECK(r2.software->package_counts == r1.software->package_counts);
+  CHECK_FALSE(r2.software->packages);
+  CHECK(r2.software->changes.empty());
+  CHECK(state_mtime() == written);
+
+  // Ten minutes after the last read: read again, the upgrade is seen and the state written.
+  now += std::chrono::seconds(1);
+  auto r3 = CollectOnce(*c, o, clock);
+  CHECK(r3.software->inventory_hash != r1.software->inventory_hash);
+  REQUIRE(r3.software->packages);
+  REQUIRE(r3.software->changes.size() == 1);
+  CHECK(r3.software->changes[0].to_version == "3.135");
+  auto state = ReadFile((t.dir / "state/software-inventory.tsv").string());
+  REQUIRE(state.ok());
+  CHECK(state->find("\t3.135\t") != std::string::npos);
+
+  // Replaced by a new file (dpkg writes status-new and renames it): another inode, read at once
+  // although size and mtime are the same.
+  auto text = ReadFile(status.string());
+  REQUIRE(text.ok());
+  std::string s = *text;
+  s.replace(s.find("Version: 3.135"), 14, "Version: 3.136");
+  std::ofstream(t.dir / "root/var/lib/dpkg/status-new") << s;
+  fs::rename(t.dir / "root/var/lib/dpkg/status-new", status);
+  t.SetMtime("var/lib/dpkg/status", 1750000000);
+  now += std::chrono::seconds(1);
+  auto r4 = CollectOnce(*c, o, clock);
+  REQUIRE(r4.software->changes.size() == 1);
+  CHECK(r4.software->changes[0].to_version == "3.136");
+
+  // A size change is seen at once too.
+  t.Append("var/lib/dpkg/status",
+           "\n\nPackage: zoom\nStatus: install ok installed\nArchitecture: amd64\nVersion: 5.16\n");
+  t.SetMtime("var/lib/dpkg/status", 1750000000);
+  now += std::chrono::seconds(1);
+  auto r5 = CollectOnce(*c, o, clock);
+  REQUIRE(r5.software->changes.size() == 1);
+  CHECK(r5.software->changes[0].name == "zoom");
+  CHECK(r5.software->package_counts.at("dpkg") == 8);
+
+  // Unchanged again: counts and hash without the list.
+  now += std::chrono::seconds(1);
+  auto r6 = CollectOnce(*c, o, clock);
+  CHECK(r6.software->inventory_hash == r5.software->inventory_hash);
+  CHECK(r6.software->package_counts.at("dpkg") == 8);
+  CHECK_FALSE(r6.software->packages);
+}
+
+TEST_CASE("InventoryTracker::EmitUnchanged repeats the last hash, counts and cut note") {
+  InventoryTracker tracker;
+  wardwatch::schema::SoftwareSection before;
+  std::string errors;
+  CHECK_FALSE(tracker.EmitUnchanged(before, errors));
+  std::vector<Package> list(InventoryTracker::kMaxPackages + 1);
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    list[i].source = i % 2 ? "rpm" : "dpkg";
+    list[i].name = "p" + std::to_string(i);
+  }
+  SortPackages(list);
+  AgentOptions o;
+  o.print = true;
+  wardwatch::schema::SoftwareSection first;
+  tracker.Emit(list, &o, first, errors);
+  CHECK(errors.find("list cut") != std::string::npos);
+  wardwatch::schema::SoftwareSection again;
+  std::string errors2;
+  REQUIRE(tracker.EmitUnchanged(again, errors2));
+  CHECK(again.inventory_hash == first.inventory_hash);
+  CHECK(again.package_counts == first.package_counts);
+  CHECK(again.package_counts.at("dpkg") + again.package_counts.at("rpm") ==
+        InventoryTracker::kMaxPackages);
+  CHECK_FALSE(again.packages);
+  CHECK(errors2 == errors);
 }
 
 TEST_CASE("packages collector: a machine without dpkg reports no packages, not an error") {

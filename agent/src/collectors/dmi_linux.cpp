@@ -1,13 +1,18 @@
 // dmi collector for Linux: /sys/class/dmi/id/*. A machine without DMI (some VMs, ARM boards)
 // reports an empty section and "dmi" in hardware.absent; that is not an error. The serial numbers
 // and UUID are root-only (mode 0400): without root they are listed once as "dmi_serial" in
-// needs_privilege.
+// needs_privilege. What it reads is kept (collectors/fact_cache.h): the kernel copies it from the
+// firmware at boot.
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <map>
+#include <string>
+#include <variant>
 
 #include "collectors/dmi.h"
+#include "collectors/fact_cache.h"
 #include "collectors/hardware_common.h"
 #include "fsutil.h"
 
@@ -30,24 +35,44 @@ bool IsSerial(std::string_view name) {
          name == "product_uuid";
 }
 
+// What /sys/class/dmi/id shows: the kernel copies it from the firmware at boot, so it is read
+// once and every kFactRefreshPeriod.
+struct DmiFacts {
+  bool present = false;
+  std::map<std::string, std::string> values;
+  bool serials_need_privilege = false;
+};
+
 class DmiCollector : public Collector {
  public:
   Status Collect(const CollectContext& ctx, Report& report) override {
-    const std::string dir = ctx.paths.Sys("class/dmi/id/");
-    if (!Exists(dir)) {
+    const SteadyTime now = ctx.Now();
+    const DmiFacts* facts = cache_.Get({}, now);
+    if (!facts) facts = &cache_.Put({}, Read(ctx.paths.Sys("class/dmi/id/")), now);
+    if (!facts->present) {
       MarkAbsent(report, "dmi");  // no firmware tables (some VMs, ARM boards)
       return Status::Ok();
     }
+    for (const auto& [name, value] : facts->values) report.system.dmi[name] = value;
+    if (facts->serials_need_privilege) MarkNeedsPrivilege(report, "dmi_serial");
+    return Status::Ok();
+  }
+
+ private:
+  static DmiFacts Read(const std::string& dir) {
+    DmiFacts facts;
+    facts.present = Exists(dir);
+    if (!facts.present) return facts;
     for (std::string_view name : kDmiFiles) {
       const std::string path = dir + std::string(name);
       auto v = ReadTrimmed(path);
-      if (v && !IsPlaceholderDmiValue(*v)) report.system.dmi[std::string(name)] = *v;
-      if (!v && IsSerial(name) && PermissionDenied(path)) {
-        MarkNeedsPrivilege(report, "dmi_serial");
-      }
+      if (v && !IsPlaceholderDmiValue(*v)) facts.values[std::string(name)] = *v;
+      if (!v && IsSerial(name) && PermissionDenied(path)) facts.serials_need_privilege = true;
     }
-    return Status::Ok();
+    return facts;
   }
+
+  FactCache<std::monostate, DmiFacts> cache_;
 };
 
 }  // namespace

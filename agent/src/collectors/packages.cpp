@@ -273,8 +273,10 @@ std::optional<std::uint64_t> OldestPackageInstallTime(const std::vector<schema::
 void InventoryTracker::Emit(std::vector<schema::Package> all, const AgentOptions* o,
                             schema::SoftwareSection& out, std::string& errors) {
   auto note = [&](const std::string& e) { errors += (errors.empty() ? "" : "; ") + e; };
+  last_note_.clear();
   if (all.size() > kMaxPackages) {
-    note("more than " + std::to_string(kMaxPackages) + " packages; list cut");
+    last_note_ = "more than " + std::to_string(kMaxPackages) + " packages; list cut";
+    note(last_note_);
     all.resize(kMaxPackages);
   }
   const std::string hash = InventoryHash(all);
@@ -295,6 +297,8 @@ void InventoryTracker::Emit(std::vector<schema::Package> all, const AgentOptions
   }
   out.inventory_hash = hash;
   for (const auto& p : all) ++out.package_counts[p.source];
+  emitted_ = true;
+  last_counts_ = out.package_counts;
   if (hash == last_sent_hash_) return;
   if (last_sent_) out.changes = DiffPackages(*last_sent_, all);
   out.packages = all;
@@ -303,6 +307,14 @@ void InventoryTracker::Emit(std::vector<schema::Package> all, const AgentOptions
   }
   last_sent_ = std::move(all);
   last_sent_hash_ = hash;
+}
+
+bool InventoryTracker::EmitUnchanged(schema::SoftwareSection& out, std::string& errors) const {
+  if (!emitted_) return false;
+  if (!last_note_.empty()) errors += (errors.empty() ? "" : "; ") + last_note_;
+  out.inventory_hash = last_sent_hash_;
+  out.package_counts = last_counts_;
+  return true;
 }
 
 }  // namespace wardwatch::agent

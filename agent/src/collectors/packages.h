@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -71,8 +72,15 @@ class InventoryTracker {
   // state file that cannot be read or written) are appended to `errors`, "; "-separated.
   void Emit(std::vector<schema::Package> sorted, const AgentOptions* options,
             schema::SoftwareSection& out, std::string& errors);
+  // For a collector whose sources have not changed since the last Emit: the same hash, counts
+  // and cut note again, without copying, sorting or hashing the list (the hash is the one last
+  // sent, so Emit would send no list and write no state either). False before the first Emit.
+  bool EmitUnchanged(schema::SoftwareSection& out, std::string& errors) const;
 
  private:
+  bool emitted_ = false;
+  std::map<std::string, std::uint64_t> last_counts_;
+  std::string last_note_;  // the cut list's note, repeated while the list is unchanged
   bool baseline_loaded_ = false;
   std::optional<std::vector<schema::Package>> last_sent_;
   std::string last_sent_hash_;

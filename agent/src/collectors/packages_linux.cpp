@@ -1,7 +1,9 @@
-// packages collector for Linux: /var/lib/dpkg/status (re-read only when it changes) with install
-// dates from /var/lib/dpkg/info/<package>.list; `rpm -qa`, `flatpak list` and `snap list` when
-// those tools are installed (at most hourly); the OS install date; the last sent list in
-// --state-dir/software-inventory.tsv so changes survive an agent restart.
+// packages collector for Linux: /var/lib/dpkg/status (re-read only when its inode, size or
+// modification time changes, and every kFactRefreshPeriod) with install dates from
+// /var/lib/dpkg/info/<package>.list; `rpm -qa`, `flatpak list` and `snap list` when those tools
+// are installed (at most hourly); the OS install date; the last sent list in
+// --state-dir/software-inventory.tsv so changes survive an agent restart. While no source was
+// read again the sorted list and its hash are not rebuilt.
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -16,6 +18,7 @@
 #include <ctime>
 #include <map>
 
+#include "collectors/fact_cache.h"
 #include "collectors/packages.h"
 #include "fsutil.h"
 #include "options.h"
@@ -117,6 +120,13 @@ std::optional<std::uint64_t> BirthOrModTime(const std::string& path, bool birth_
   return static_cast<std::uint64_t>(sx.stx_mtime.tv_sec);
 }
 
+FileStamp StampOf(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return {};
+  return {false, static_cast<std::uint64_t>(st.st_ino), static_cast<std::uint64_t>(st.st_size),
+          static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
+}
+
 struct ToolSource {
   std::string source;  // "rpm", "flatpak", "snap"
   std::vector<std::string> argv_tail;
@@ -144,12 +154,14 @@ class PackagesCollector : public Collector {
         std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
     std::string errors;
     auto note = [&](const std::string& e) { errors += (errors.empty() ? "" : "; ") + e; };
-    if (auto s = ReadDpkg(ctx.paths); !s) note(s.error());
+    bool changed = false;  // a source was read again: rebuild the sorted list and its hash
+    if (auto s = ReadDpkg(ctx.paths, ctx.Now(), changed); !s) note(s.error());
     // Tools only describe the running machine, never a --path.rootfs fixture tree.
     const bool live_root = ctx.paths.rootfs == "/" || ctx.paths.rootfs.empty();
     for (auto& t : tools_) {
       if (!live_root || now - t.last_run < kToolRefreshSeconds) continue;
       t.last_run = now;
+      changed = true;
       const std::string bin = FindTool(t.source);
       t.present = !bin.empty();
       if (!t.present) {
@@ -171,11 +183,17 @@ class PackagesCollector : public Collector {
       t.last_good = std::move(*parsed);
     }
 
-    std::vector<schema::Package> all = dpkg_;
-    for (const auto& t : tools_) all.insert(all.end(), t.last_good.begin(), t.last_good.end());
-    SortPackages(all);
     if (!report.software) report.software.emplace();
     auto& out = *report.software;
+    if (!changed && inventory_.EmitUnchanged(out, errors)) {
+      out.os_install_time = os_install_time_;
+      if (!errors.empty()) return MakeError(errors);
+      return Status::Ok();
+    }
+    std::vector<schema::Package> all;
+    if (const auto* dpkg = dpkg_.Last()) all = *dpkg;
+    for (const auto& t : tools_) all.insert(all.end(), t.last_good.begin(), t.last_good.end());
+    SortPackages(all);
     if (!os_install_checked_) {
       os_install_checked_ = true;
       os_install_time_ = OsInstallTime(ctx.paths, static_cast<std::uint64_t>(now));
@@ -190,18 +208,17 @@ class PackagesCollector : public Collector {
   }
 
  private:
-  Status ReadDpkg(const Paths& paths) {
+  // Sets `changed` when the kept list is replaced; on an error the last good list stays.
+  Status ReadDpkg(const Paths& paths, SteadyTime now, bool& changed) {
     const std::string status_path = paths.Root("var/lib/dpkg/status");
-    struct stat st {};
-    if (::stat(status_path.c_str(), &st) != 0) {
-      dpkg_.clear();  // no dpkg on this machine (or a fixture without it): not an error
-      dpkg_stamp_ = {};
+    const FileStamp stamp = StampOf(status_path);
+    if (dpkg_.Get(stamp, now)) return Status::Ok();
+    if (stamp.missing) {
+      // No dpkg on this machine (or a fixture without it): not an error.
+      changed = true;
+      dpkg_.Put(stamp, {}, now);
       return Status::Ok();
     }
-    const std::pair<std::int64_t, std::int64_t> stamp{
-        static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
-        static_cast<std::int64_t>(st.st_size)};
-    if (stamp == dpkg_stamp_) return Status::Ok();
     auto text = ReadFile(status_path, 256 << 20);
     if (!text) return MakeError(text.error());
     auto packages = ParseDpkgStatus(*text);
@@ -215,8 +232,8 @@ class PackagesCollector : public Collector {
         p.install_time = static_cast<std::uint64_t>(ls.st_mtim.tv_sec);
       }
     }
-    dpkg_ = std::move(*packages);
-    dpkg_stamp_ = stamp;
+    changed = true;
+    dpkg_.Put(stamp, std::move(*packages), now);
     return Status::Ok();
   }
 
@@ -236,8 +253,7 @@ class PackagesCollector : public Collector {
     return PickOsInstallTime(candidates, now);
   }
 
-  std::vector<schema::Package> dpkg_;
-  std::pair<std::int64_t, std::int64_t> dpkg_stamp_{};
+  FactCache<FileStamp, std::vector<schema::Package>> dpkg_;
   std::vector<ToolSource> tools_;
   InventoryTracker inventory_;
   bool os_install_checked_ = false;

@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <optional>
+#include <string_view>
 
 #include "collectors/processes.h"
 #include "fsutil.h"
@@ -53,13 +55,17 @@ const std::string* KnownExe(const ProcessSweep* previous, const ProcessSample& p
   return &it->exe;
 }
 
-// Whether the last sweep read this folder (same pid, same inode) as a kernel thread.
-bool KnownKernelThread(const ProcessSweep* previous, std::int64_t pid, std::uint64_t inode) {
-  if (previous == nullptr || inode == 0) return false;
+// The pid of folder `name` when the last sweep read it (same pid, same inode) as a kernel thread.
+std::optional<std::int64_t> KnownKernelThread(const ProcessSweep* previous, std::string_view name,
+                                              std::uint64_t inode) {
+  if (previous == nullptr || inode == 0) return std::nullopt;
+  const auto pid = ParseI64(name);
+  if (!pid) return std::nullopt;
   const auto& ids = previous->kernel_thread_ids;
-  auto it = std::lower_bound(ids.begin(), ids.end(), pid,
+  auto it = std::lower_bound(ids.begin(), ids.end(), *pid,
                              [](const KernelThreadId& k, std::int64_t p) { return k.pid < p; });
-  return it != ids.end() && it->pid == pid && it->inode == inode;
+  if (it == ids.end() || it->pid != *pid || it->inode != inode) return std::nullopt;
+  return pid;
 }
 
 }  // namespace
@@ -87,8 +93,7 @@ Result<ProcessSweep> SweepProcesses(const std::string& procfs, const SweepOption
     for (const char* p = e->d_name; *p; ++p, ++len) numeric = numeric && *p >= '0' && *p <= '9';
     if (!numeric || len > 20) continue;
     const auto inode = static_cast<std::uint64_t>(e->d_ino);
-    if (auto pid = ParseI64(std::string_view(e->d_name, len));
-        pid && KnownKernelThread(threads_from, *pid, inode)) {
+    if (auto pid = KnownKernelThread(threads_from, std::string_view(e->d_name, len), inode)) {
       ++sweep.kernel_threads;
       ++sweep.kernel_threads_known;
       sweep.kernel_thread_ids.push_back({*pid, inode});

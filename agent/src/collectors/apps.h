@@ -75,7 +75,8 @@ Result<AppsConfig> AppsConfigFromOptions(const AgentOptions& options);
 // Whether the sampling thread's tick at `now` should sweep, the last sweep (its own or a
 // report's) having run at `last`: not when one ran less than 0.9 of `sample_seconds` ago, so
 // a report's sweep is not followed within seconds by a sampling one (with a 15 s report
-// interval and 10 s sampling that is 3 sweeps per 30 s instead of 4).
+// interval and 10 s sampling that is 3 sweeps per 30 s instead of 5: the report and a
+// tick at the same moment sweep once, see AppsCollector).
 bool SampleDue(double last, double now, double sample_seconds);
 
 // What the desktop said at one sample.

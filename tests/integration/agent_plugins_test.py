@@ -9,6 +9,9 @@ Usage: agent_plugins_test.py AGENT_BIN COLLECTOR_BIN PLUGIN_DIR
   and the reports are stored.
 - The installed layout (bin/wardwatch-agent beside lib/wardwatch/*.so, as the .deb puts them in
   /usr) finds its plugins: https delivers and --pcap-file is analysed.
+- Under the kernel's memory-deny-write-execute (prctl PR_SET_MDWE, what the systemd units'
+  MemoryDenyWriteExecute=yes asks for), checked to be on, both plugins still load: https
+  delivers and --pcap-file is analysed.
 - Without the plugins the agent does not crash: https fails with the path of the missing
   libwardwatch-tls.so, and --pcap-file fails the traffic collector only, naming
   libwardwatch-pcap.so.
@@ -46,6 +49,26 @@ def mapped(pid):
 
 def has(names, stem):
     return any(n.startswith(stem) for n in names)
+
+
+# Runs argv[1:] with PR_SET_MDWE(PR_MDWE_REFUSE_EXEC_GAIN): no mapping may become writable and
+# executable, as under systemd's MemoryDenyWriteExecute=yes. Exit 3: the kernel lacks it.
+MDWE_LAUNCHER = """#!/usr/bin/env python3
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+if libc.prctl(65, 1, 0, 0, 0) != 0:
+    sys.exit(3)
+os.execv(sys.argv[1], sys.argv[1:])
+"""
+# Proves the restriction is on: an anonymous mapping both writable and executable.
+WX_MAP_ATTEMPT = """
+import mmap
+try:
+    mmap.mmap(-1, 4096, prot=mmap.PROT_READ | mmap.PROT_WRITE | mmap.PROT_EXEC)
+    print("allowed")
+except OSError:
+    print("refused")
+"""
 
 
 def run_until_reports(agent, collector, count, timeout=60):
@@ -148,6 +171,36 @@ def main():
               traffic.get("source") == "file:empty.pcap",
               f"installed layout: --pcap-file is analysed through libwardwatch-pcap.so: "
               f"{status} {err[-300:]}")
+
+        # Under the kernel's memory-deny-write-execute (prctl PR_SET_MDWE, what the units'
+        # MemoryDenyWriteExecute=yes asks for; kept across exec): the plugins still load.
+        mdwe = os.path.join(tmp, "mdwe")
+        with open(mdwe, "w") as f:
+            f.write(MDWE_LAUNCHER)
+        os.chmod(mdwe, 0o755)
+        probe = subprocess.run([mdwe, sys.executable, "-c", WX_MAP_ATTEMPT],
+                               capture_output=True, text=True, timeout=30)
+        if probe.returncode == 3:
+            print("skipped: this kernel has no PR_SET_MDWE (Linux 6.3+)")
+        else:
+            check(probe.returncode == 0 and probe.stdout.strip() == "refused",
+                  f"under PR_SET_MDWE a writable+executable mapping is refused: "
+                  f"{probe.stdout.strip()} {probe.stderr[-300:]}")
+            restricted = os.path.join(tmp, "restricted-agent")
+            with open(restricted, "w") as f:
+                f.write(f'#!/bin/sh\nexec "{mdwe}" "{installed}" "$@"\n')
+            os.chmod(restricted, 0o755)
+            ag = Agent(restricted, os.path.join(tmp, "mdwe-agent"), "mdwe-pc", secure.base,
+                       extra=["--ca-file", p("ca.pem")])
+            code, err = ag.once()
+            check(code == 0 and secure.sequences("mdwe-pc") == [1],
+                  f"under PR_SET_MDWE https delivers through libwardwatch-tls.so (exit {code}) "
+                  f"{err[-300:]}")
+            code, report, err = print_once(restricted, "--pcap-file", capture)
+            status = collector_status(report, "traffic") or {}
+            check(code == 0 and status.get("success") is True,
+                  f"under PR_SET_MDWE --pcap-file is analysed through libwardwatch-pcap.so: "
+                  f"{status} {err[-300:]}")
 
         # Without the plugins: clear errors that name the missing file, and no crash.
         bare = os.path.join(tmp, "bare")

@@ -99,13 +99,7 @@ Result<Report> Agent::Collect() {
     h.last_error = d.last_error;
     r.agent_health = std::move(h);
   }
-  if (options_.print) {
-    r.sequence = 0;
-  } else {
-    auto seq = state_.NextSequence();
-    if (!seq) return MakeError(seq.error());
-    r.sequence = *seq;
-  }
+  r.sequence = options_.print ? 0 : state_.NextSequence();
   return r;
 }
 

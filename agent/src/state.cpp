@@ -49,7 +49,7 @@ Status AgentState::SaveSequence() {
   return Status::Ok();
 }
 
-Result<std::uint64_t> AgentState::NextSequence() { return ++sequence_; }
+std::uint64_t AgentState::NextSequence() { return ++sequence_; }
 
 Result<std::string> LoadMachineId(const Paths& paths, const std::string& state_dir) {
   // Windows' MachineGuid; nothing on Linux. First, so a Windows path that happens to exist

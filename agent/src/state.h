@@ -24,7 +24,7 @@ class AgentState {
   // never reached the spool (a crash while collecting) may be taken again, which is harmless:
   // nothing carried it. The file is brought up to date by SaveSequence at a clean stop. This
   // saves two fsyncs, a rename and four open/close calls per report (bench/README.md).
-  Result<std::uint64_t> NextSequence();
+  std::uint64_t NextSequence();
   std::uint64_t last_sequence() const { return sequence_; }
   // Moves the sequence forward to at least `sequence` (after enrollment told us what the
   // collector already has, or at start to what the spool holds) and persists it; never

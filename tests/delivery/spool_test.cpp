@@ -237,8 +237,8 @@ TEST_CASE("AgentState keeps the sequence in memory and writes it at a clean stop
   {
     AgentState st(dir);
     REQUIRE(st.Open().ok());
-    CHECK(*st.NextSequence() == 1);
-    CHECK(*st.NextSequence() == 2);
+    CHECK(st.NextSequence() == 1);
+    CHECK(st.NextSequence() == 2);
     CHECK_FALSE(fs::exists(dir + "/sequence"));  // nothing written per report
     REQUIRE(st.SaveSequence().ok());
     CHECK(file() == 2);
@@ -246,12 +246,12 @@ TEST_CASE("AgentState keeps the sequence in memory and writes it at a clean stop
     CHECK(st.last_sequence() == 2);
     REQUIRE(st.AdvanceSequence(9).ok());  // what the spool or the collector holds: written
     CHECK(file() == 9);
-    CHECK(*st.NextSequence() == 10);
+    CHECK(st.NextSequence() == 10);
     // No SaveSequence: a crash.
   }
   AgentState st(dir);
   REQUIRE(st.Open().ok());
   CHECK(st.last_sequence() == 9);
   REQUIRE(st.AdvanceSequence(10).ok());  // the spool held report 10
-  CHECK(*st.NextSequence() == 11);
+  CHECK(st.NextSequence() == 11);
 }
